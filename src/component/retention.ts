@@ -1,0 +1,51 @@
+import { v } from "convex/values";
+import { internal } from "./_generated/api.js";
+import { internalMutation, type MutationCtx } from "./_generated/server.js";
+
+const DAY = 24 * 60 * 60 * 1000;
+/**
+ * How long dedupe records and tombstones are kept. Svix retries a failed message for
+ * about a day and a half, and a message can be replayed by hand from the dashboard
+ * afterwards: 30 days covers both with room to spare.
+ */
+export const RETENTION_MS = 30 * DAY;
+/** Sweeps run at most this often, started by a delivery (no cron to wire). */
+export const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+/** Rows deleted per sweep step; a step reschedules itself while more are expired. */
+export const SWEEP_BATCH = 500;
+
+/**
+ * Called by every applied delivery. Reads one row; writes it (and schedules a sweep)
+ * only once per interval, so concurrent deliveries rarely contend on it.
+ */
+export async function scheduleSweepIfDue(ctx: MutationCtx) {
+  const now = Date.now();
+  const state = await ctx.db.query("retention").first();
+  if (state && state.nextSweepAt > now) return;
+  if (state) await ctx.db.patch(state._id, { nextSweepAt: now + SWEEP_INTERVAL_MS });
+  else await ctx.db.insert("retention", { nextSweepAt: now + SWEEP_INTERVAL_MS });
+  await ctx.scheduler.runAfter(0, internal.retention.sweep, {});
+}
+
+/** Delete expired dedupe records and tombstones in bounded batches. */
+export const sweep = internalMutation({
+  args: {},
+  returns: v.object({ deliveries: v.number(), tombstones: v.number() }),
+  handler: async (ctx) => {
+    const cutoff = Date.now() - RETENTION_MS;
+    const deliveries = await ctx.db
+      .query("deliveries")
+      .withIndex("by_received_at", (q) => q.lt("receivedAt", cutoff))
+      .take(SWEEP_BATCH);
+    for (const row of deliveries) await ctx.db.delete(row._id);
+    const tombstones = await ctx.db
+      .query("tombstones")
+      .withIndex("by_deleted_at", (q) => q.lt("deletedAt", cutoff))
+      .take(SWEEP_BATCH);
+    for (const row of tombstones) await ctx.db.delete(row._id);
+    if (deliveries.length === SWEEP_BATCH || tombstones.length === SWEEP_BATCH) {
+      await ctx.scheduler.runAfter(0, internal.retention.sweep, {});
+    }
+    return { deliveries: deliveries.length, tombstones: tombstones.length };
+  },
+});

@@ -1,0 +1,40 @@
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+import { userRecordFields } from "./validators.js";
+
+export default defineSchema({
+  /** One row per live Clerk user. */
+  users: defineTable({
+    ...userRecordFields,
+    /** `email` lower-cased, for case-insensitive lookups. */
+    emailLower: v.union(v.string(), v.null()),
+  })
+    .index("by_clerk_id", ["clerkId"])
+    .index("by_email_lower", ["emailLower"]),
+
+  /**
+   * Deleted users. Clerk never reuses a user id, so a tombstone makes every later
+   * snapshot of that id stale, whatever its `updated_at`. No personal data is kept.
+   */
+  tombstones: defineTable({
+    clerkId: v.string(),
+    deletedAt: v.number(),
+  })
+    .index("by_clerk_id", ["clerkId"])
+    .index("by_deleted_at", ["deletedAt"]),
+
+  /** Svix message ids already applied, so a redelivery is a no-op. */
+  deliveries: defineTable({
+    svixId: v.string(),
+    eventType: v.string(),
+    outcome: v.string(),
+    receivedAt: v.number(),
+  })
+    .index("by_svix_id", ["svixId"])
+    .index("by_received_at", ["receivedAt"]),
+
+  /** A single row: when the next retention sweep may be scheduled. */
+  retention: defineTable({
+    nextSweepAt: v.number(),
+  }),
+});

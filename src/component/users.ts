@@ -1,0 +1,110 @@
+import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { v } from "convex/values";
+import { mutation, query, type MutationCtx } from "./_generated/server.js";
+import type { Doc } from "./_generated/dataModel.js";
+import {
+  changeOutcome,
+  userRecord,
+  type ChangeOutcome,
+  type UserRecord,
+} from "./validators.js";
+
+/** The stored row minus what only the component needs. */
+function toRecord(row: Doc<"users">): UserRecord {
+  const { _id, _creationTime, emailLower, ...record } = row;
+  return record;
+}
+
+export const get = query({
+  args: { clerkId: v.string() },
+  returns: v.union(userRecord, v.null()),
+  handler: async (ctx, { clerkId }) => {
+    const row = await ctx.db
+      .query("users")
+      .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
+      .unique();
+    return row && toRecord(row);
+  },
+});
+
+export const getByEmail = query({
+  args: { email: v.string() },
+  returns: v.union(userRecord, v.null()),
+  handler: async (ctx, { email }) => {
+    const row = await ctx.db
+      .query("users")
+      .withIndex("by_email_lower", (q) => q.eq("emailLower", email.trim().toLowerCase()))
+      .first();
+    return row && toRecord(row);
+  },
+});
+
+export const list = query({
+  args: { paginationOpts: paginationOptsValidator },
+  returns: paginationResultValidator(userRecord),
+  handler: async (ctx, { paginationOpts }) => {
+    const result = await ctx.db.query("users").paginate(paginationOpts);
+    return { ...result, page: result.page.map(toRecord) };
+  },
+});
+
+/**
+ * Store one snapshot of a user under the same rules as a webhook delivery.
+ * For seeding and for snapshots fetched from Clerk's API.
+ */
+export const upsert = mutation({
+  args: { user: userRecord },
+  returns: changeOutcome,
+  handler: async (ctx, { user }) => (await applyUserSnapshot(ctx, user)).outcome,
+});
+
+export type UserChange = {
+  outcome: ChangeOutcome;
+  /** The stored version before the change, when there was one. */
+  previous: UserRecord | null;
+};
+
+/**
+ * The only place that decides whether a snapshot is stored: a deleted user stays
+ * deleted, and a snapshot older than the stored one (by Clerk's `updated_at`) is stale.
+ */
+export async function applyUserSnapshot(ctx: MutationCtx, user: UserRecord): Promise<UserChange> {
+  const tombstone = await ctx.db
+    .query("tombstones")
+    .withIndex("by_clerk_id", (q) => q.eq("clerkId", user.clerkId))
+    .unique();
+  if (tombstone) return { outcome: "stale", previous: null };
+
+  const existing = await ctx.db
+    .query("users")
+    .withIndex("by_clerk_id", (q) => q.eq("clerkId", user.clerkId))
+    .unique();
+  const row = { ...user, emailLower: user.email?.toLowerCase() ?? null };
+  if (!existing) {
+    await ctx.db.insert("users", row);
+    return { outcome: "inserted", previous: null };
+  }
+  const previous = toRecord(existing);
+  if (existing.updatedAt > user.updatedAt) return { outcome: "stale", previous };
+  // Same version: Clerk sent this snapshot before (or a duplicate from another path).
+  if (existing.updatedAt === user.updatedAt) return { outcome: "unchanged", previous };
+  await ctx.db.replace(existing._id, row);
+  return { outcome: "updated", previous };
+}
+
+/** Remove a user and leave a tombstone, so no late snapshot can bring it back. */
+export async function applyUserDeletion(ctx: MutationCtx, clerkId: string): Promise<UserChange> {
+  const existing = await ctx.db
+    .query("users")
+    .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
+    .unique();
+  const tombstone = await ctx.db
+    .query("tombstones")
+    .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
+    .unique();
+  if (!existing && tombstone) return { outcome: "unchanged", previous: null };
+  if (!tombstone) await ctx.db.insert("tombstones", { clerkId, deletedAt: Date.now() });
+  if (!existing) return { outcome: "tombstoned", previous: null };
+  await ctx.db.delete(existing._id);
+  return { outcome: "deleted", previous: toRecord(existing) };
+}

@@ -1,0 +1,67 @@
+import { v, type Infer } from "convex/values";
+
+/**
+ * A Clerk user as the component stores and returns it.
+ *
+ * `publicMetadataJson` holds Clerk's `public_metadata` as JSON text: metadata is
+ * user-defined JSON whose keys may be anything (`$ref`, non-ASCII, ...), which Convex
+ * values cannot hold as object keys. The client parses it back into `publicMetadata`.
+ */
+export const userRecordFields = {
+  clerkId: v.string(),
+  email: v.union(v.string(), v.null()),
+  emailVerified: v.boolean(),
+  phone: v.union(v.string(), v.null()),
+  username: v.union(v.string(), v.null()),
+  firstName: v.union(v.string(), v.null()),
+  lastName: v.union(v.string(), v.null()),
+  name: v.string(),
+  imageUrl: v.union(v.string(), v.null()),
+  externalId: v.union(v.string(), v.null()),
+  publicMetadataJson: v.string(),
+  /** Clerk's `created_at`, milliseconds. */
+  createdAt: v.number(),
+  /** Clerk's `updated_at`, milliseconds: the version used to order snapshots. */
+  updatedAt: v.number(),
+  lastSignInAt: v.union(v.number(), v.null()),
+  banned: v.boolean(),
+};
+export const userRecord = v.object(userRecordFields);
+export type UserRecord = Infer<typeof userRecord>;
+
+/** Where a change to the users table came from. */
+export const changeSource = v.union(v.literal("webhook"), v.literal("backfill"), v.literal("seed"));
+export type ChangeSource = Infer<typeof changeSource>;
+
+/** One verified Clerk delivery, normalized by the HTTP handler. */
+export const userEvent = v.union(
+  v.object({
+    type: v.union(v.literal("user.created"), v.literal("user.updated")),
+    user: userRecord,
+  }),
+  v.object({
+    type: v.literal("user.deleted"),
+    clerkId: v.string(),
+  }),
+);
+export type UserEvent = Infer<typeof userEvent>;
+
+/** What became of one snapshot or deletion. */
+export const changeOutcome = v.union(
+  /** A user row was inserted. */
+  v.literal("inserted"),
+  /** An existing row was replaced by a newer snapshot. */
+  v.literal("updated"),
+  /** The snapshot is the version already stored. */
+  v.literal("unchanged"),
+  /** Older than the stored version, or for a deleted user. */
+  v.literal("stale"),
+  /** The user row was removed and a tombstone written. */
+  v.literal("deleted"),
+  /** A delete for a user that was never synced: only a tombstone is written. */
+  v.literal("tombstoned"),
+);
+export type ChangeOutcome = Infer<typeof changeOutcome>;
+
+export const deliveryOutcome = v.union(changeOutcome, v.literal("duplicate"));
+export type DeliveryOutcome = Infer<typeof deliveryOutcome>;

@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    environment: "edge-runtime",
+    include: ["tests/**/*.test.ts"],
+    server: { deps: { inline: ["convex-test"] } },
+  },
+});
