@@ -1,5 +1,6 @@
 import { v } from "convex/values";
-import { mutation, query } from "./_generated/server";
+import { internal } from "./_generated/api";
+import { internalMutation, mutation, query } from "./_generated/server";
 import { clerk } from "./clerk";
 
 /** Add a note as the signed-in user; fails until the user is signed in and synced. */
@@ -21,5 +22,22 @@ export const byAuthor = query({
       .withIndex("by_author", (q) => q.eq("authorId", authorId))
       .take(100);
     return notes.map((note) => ({ text: note.text, authorName: author?.name ?? "Deleted user" }));
+  },
+});
+
+const DELETE_BATCH = 200;
+
+/** Delete a deleted user's notes, a batch per run. */
+export const deleteByAuthor = internalMutation({
+  args: { authorId: v.string() },
+  handler: async (ctx, { authorId }) => {
+    const notes = await ctx.db
+      .query("notes")
+      .withIndex("by_author", (q) => q.eq("authorId", authorId))
+      .take(DELETE_BATCH);
+    for (const note of notes) await ctx.db.delete(note._id);
+    if (notes.length === DELETE_BATCH) {
+      await ctx.scheduler.runAfter(0, internal.notes.deleteByAuthor, { authorId });
+    }
   },
 });

@@ -2,7 +2,14 @@ import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
 
 export default defineSchema({
-  /** The host's own data refers to users by Clerk id; the users live in the component. */
+  /** The app's own per-user data, kept in step with Clerk by lifecycle hooks. */
+  profiles: defineTable({
+    clerkId: v.string(),
+    displayName: v.string(),
+    imageUrl: v.union(v.string(), v.null()),
+  }).index("by_clerk_id", ["clerkId"]),
+
+  /** Host data that refers to users by Clerk id; the users live in the component. */
   notes: defineTable({
     authorId: v.string(),
     text: v.string(),

@@ -5,20 +5,19 @@ import type {
   PaginationOptions,
   PaginationResult,
 } from "convex/server";
-import { ConvexError, type JSONValue } from "convex/values";
+import { ConvexError } from "convex/values";
 import type { ComponentApi } from "../component/_generated/component.js";
-import type { UserRecord } from "../component/validators.js";
+import { toSyncedUser, type SyncedUser } from "./user.js";
 
 export { registerClerkRoutes, type ClerkRoutesOptions } from "./webhook.js";
+export {
+  defineUserEventHandlers,
+  type UserEventHandlerReference,
+  type UserEventHandlers,
+} from "./hooks.js";
+export type { SyncedUser } from "./user.js";
 export type { ComponentApi } from "../component/_generated/component.js";
-
-/**
- * A synced Clerk user as the host sees it. `null` where Clerk has nothing.
- * `publicMetadata` is Clerk's `public_metadata`, parsed.
- */
-export type SyncedUser = Omit<UserRecord, "publicMetadataJson"> & {
-  publicMetadata: Record<string, JSONValue>;
-};
+export type { ChangeSource, UserHookEvent } from "../component/validators.js";
 
 /** Any ctx that can run component queries: a query's, a mutation's or an action's. */
 export type RunQueryCtx = Pick<GenericQueryCtx<GenericDataModel>, "runQuery">;
@@ -52,7 +51,7 @@ export class ClerkSync {
     const result = await ctx.runQuery(this.component.users.list, {
       paginationOpts: { numItems: args.paginationOpts.numItems, cursor: args.paginationOpts.cursor },
     });
-    return { ...result, page: result.page.map((record) => toSyncedUser(record)!) };
+    return { ...result, page: result.page.map((record) => toSyncedUser(record)) };
   }
 
   /** The signed-in user (the token's `subject`), or null when signed out or not synced yet. */
@@ -80,11 +79,4 @@ export class ClerkSync {
     }
     return user;
   }
-}
-
-/** The host-facing shape of a stored record. */
-export function toSyncedUser(record: UserRecord | null): SyncedUser | null {
-  if (!record) return null;
-  const { publicMetadataJson, ...rest } = record;
-  return { ...rest, publicMetadata: JSON.parse(publicMetadataJson) };
 }

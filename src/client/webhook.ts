@@ -1,6 +1,13 @@
-import { httpActionGeneric, type GenericActionCtx, type GenericDataModel, type HttpRouter } from "convex/server";
+import {
+  createFunctionHandle,
+  httpActionGeneric,
+  type GenericActionCtx,
+  type GenericDataModel,
+  type HttpRouter,
+} from "convex/server";
 import { Webhook, WebhookVerificationError } from "svix";
 import type { ComponentApi } from "../component/_generated/component.js";
+import type { UserEventHandlerReference } from "./hooks.js";
 import { normalizeDelivery } from "./normalize.js";
 
 export const DEFAULT_WEBHOOK_PATH = "/clerk-users-webhook";
@@ -14,6 +21,12 @@ export type ClerkRoutesOptions = {
    * Default: the `CLERK_WEBHOOK_SECRET` environment variable, read on each request.
    */
   webhookSecret?: string;
+  /**
+   * The host's lifecycle hooks, declared with `defineUserEventHandlers`
+   * (e.g. `internal.clerk.onUserEvent`). They run inside the mutation that applies
+   * the delivery, once per real change.
+   */
+  onUserEvent?: UserEventHandlerReference;
 };
 
 /**
@@ -97,7 +110,8 @@ export async function handleClerkWebhook(
 
   const { event } = delivery;
   try {
-    const outcome = await ctx.runMutation(component.deliveries.apply, { svixId, event });
+    const onUserEvent = options.onUserEvent && (await createFunctionHandle(options.onUserEvent));
+    const outcome = await ctx.runMutation(component.deliveries.apply, { svixId, event, onUserEvent });
     console.log(`[clerk-sync] ${outcome} ${svixId} ${event.type}`);
     return answer(200, { outcome });
   } catch (error) {

@@ -9,19 +9,25 @@ import { deliveryOutcome, userEvent } from "./validators.js";
  * the tombstone are written together or not at all.
  */
 export const apply = mutation({
-  args: { svixId: v.string(), event: userEvent },
+  args: {
+    svixId: v.string(),
+    event: userEvent,
+    /** A function handle to the host's hook mutation, run for real changes only. */
+    onUserEvent: v.optional(v.string()),
+  },
   returns: deliveryOutcome,
-  handler: async (ctx, { svixId, event }) => {
+  handler: async (ctx, { svixId, event, onUserEvent }) => {
     const seen = await ctx.db
       .query("deliveries")
       .withIndex("by_svix_id", (q) => q.eq("svixId", svixId))
       .unique();
     if (seen) return "duplicate";
 
+    const hooks = { onUserEvent, source: "webhook" as const };
     const change =
       event.type === "user.deleted"
-        ? await applyUserDeletion(ctx, event.clerkId)
-        : await applyUserSnapshot(ctx, event.user);
+        ? await applyUserDeletion(ctx, event.clerkId, hooks)
+        : await applyUserSnapshot(ctx, event.user, hooks);
 
     await ctx.db.insert("deliveries", {
       svixId,

@@ -1,11 +1,15 @@
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
+import type { FunctionHandle } from "convex/server";
 import { mutation, query, type MutationCtx } from "./_generated/server.js";
 import type { Doc } from "./_generated/dataModel.js";
 import {
   changeOutcome,
+  changeSource,
   userRecord,
   type ChangeOutcome,
+  type ChangeSource,
+  type UserHookEvent,
   type UserRecord,
 } from "./validators.js";
 
@@ -53,9 +57,16 @@ export const list = query({
  * For seeding and for snapshots fetched from Clerk's API.
  */
 export const upsert = mutation({
-  args: { user: userRecord },
+  args: {
+    user: userRecord,
+    /** A function handle to the host's hook mutation, run if the user changed. */
+    onUserEvent: v.optional(v.string()),
+    /** Default "api". */
+    source: v.optional(changeSource),
+  },
   returns: changeOutcome,
-  handler: async (ctx, { user }) => (await applyUserSnapshot(ctx, user)).outcome,
+  handler: async (ctx, { user, onUserEvent, source }) =>
+    (await applyUserSnapshot(ctx, user, { onUserEvent, source: source ?? "api" })).outcome,
 });
 
 export type UserChange = {
@@ -64,11 +75,13 @@ export type UserChange = {
   previous: UserRecord | null;
 };
 
+export type Hooks = { onUserEvent?: string; source: ChangeSource };
+
 /**
  * The only place that decides whether a snapshot is stored: a deleted user stays
  * deleted, and a snapshot older than the stored one (by Clerk's `updated_at`) is stale.
  */
-export async function applyUserSnapshot(ctx: MutationCtx, user: UserRecord): Promise<UserChange> {
+export async function applyUserSnapshot(ctx: MutationCtx, user: UserRecord, hooks: Hooks): Promise<UserChange> {
   const tombstone = await ctx.db
     .query("tombstones")
     .withIndex("by_clerk_id", (q) => q.eq("clerkId", user.clerkId))
@@ -82,6 +95,7 @@ export async function applyUserSnapshot(ctx: MutationCtx, user: UserRecord): Pro
   const row = { ...user, emailLower: user.email?.toLowerCase() ?? null };
   if (!existing) {
     await ctx.db.insert("users", row);
+    await runHook(ctx, hooks, { type: "user.created", clerkId: user.clerkId, user, previous: null, source: hooks.source });
     return { outcome: "inserted", previous: null };
   }
   const previous = toRecord(existing);
@@ -89,11 +103,12 @@ export async function applyUserSnapshot(ctx: MutationCtx, user: UserRecord): Pro
   // Same version: Clerk sent this snapshot before (or a duplicate from another path).
   if (existing.updatedAt === user.updatedAt) return { outcome: "unchanged", previous };
   await ctx.db.replace(existing._id, row);
+  await runHook(ctx, hooks, { type: "user.updated", clerkId: user.clerkId, user, previous, source: hooks.source });
   return { outcome: "updated", previous };
 }
 
 /** Remove a user and leave a tombstone, so no late snapshot can bring it back. */
-export async function applyUserDeletion(ctx: MutationCtx, clerkId: string): Promise<UserChange> {
+export async function applyUserDeletion(ctx: MutationCtx, clerkId: string, hooks: Hooks): Promise<UserChange> {
   const existing = await ctx.db
     .query("users")
     .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
@@ -106,5 +121,16 @@ export async function applyUserDeletion(ctx: MutationCtx, clerkId: string): Prom
   if (!tombstone) await ctx.db.insert("tombstones", { clerkId, deletedAt: Date.now() });
   if (!existing) return { outcome: "tombstoned", previous: null };
   await ctx.db.delete(existing._id);
-  return { outcome: "deleted", previous: toRecord(existing) };
+  const previous = toRecord(existing);
+  await runHook(ctx, hooks, { type: "user.deleted", clerkId, user: null, previous, source: hooks.source });
+  return { outcome: "deleted", previous };
+}
+
+/**
+ * Run the host's hook inside this mutation: if it throws, nothing of the change is
+ * written, and the caller (a webhook delivery) fails and is retried.
+ */
+async function runHook(ctx: MutationCtx, hooks: Hooks, event: UserHookEvent) {
+  if (!hooks.onUserEvent) return;
+  await ctx.runMutation(hooks.onUserEvent as FunctionHandle<"mutation", { event: UserHookEvent }>, { event });
 }

@@ -30,7 +30,14 @@ export const userRecord = v.object(userRecordFields);
 export type UserRecord = Infer<typeof userRecord>;
 
 /** Where a change to the users table came from. */
-export const changeSource = v.union(v.literal("webhook"), v.literal("backfill"), v.literal("seed"));
+export const changeSource = v.union(
+  /** A Clerk webhook delivery. */
+  v.literal("webhook"),
+  /** A backfill or reconciliation run over Clerk's Backend API. */
+  v.literal("backfill"),
+  /** A single snapshot stored directly (`users.upsert`: seeding, on-demand sync). */
+  v.literal("api"),
+);
 export type ChangeSource = Infer<typeof changeSource>;
 
 /** One verified Clerk delivery, normalized by the HTTP handler. */
@@ -65,3 +72,34 @@ export type ChangeOutcome = Infer<typeof changeOutcome>;
 
 export const deliveryOutcome = v.union(changeOutcome, v.literal("duplicate"));
 export type DeliveryOutcome = Infer<typeof deliveryOutcome>;
+
+/**
+ * What a host's lifecycle hook receives, once per real change to the users table:
+ * `user.created` when a user appears, `user.updated` when a newer snapshot replaces the
+ * stored one, `user.deleted` when a stored user is removed.
+ */
+export const userHookEvent = v.union(
+  v.object({
+    type: v.literal("user.created"),
+    clerkId: v.string(),
+    user: userRecord,
+    previous: v.null(),
+    source: changeSource,
+  }),
+  v.object({
+    type: v.literal("user.updated"),
+    clerkId: v.string(),
+    user: userRecord,
+    previous: userRecord,
+    source: changeSource,
+  }),
+  v.object({
+    type: v.literal("user.deleted"),
+    clerkId: v.string(),
+    user: v.null(),
+    previous: userRecord,
+    source: changeSource,
+  }),
+);
+export type UserHookEvent = Infer<typeof userHookEvent>;
+

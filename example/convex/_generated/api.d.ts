@@ -11,6 +11,7 @@
 import type * as clerk from "../clerk.js";
 import type * as http from "../http.js";
 import type * as notes from "../notes.js";
+import type * as profiles from "../profiles.js";
 import type * as users from "../users.js";
 
 import type {
@@ -23,6 +24,7 @@ declare const fullApi: ApiFromModules<{
   clerk: typeof clerk;
   http: typeof http;
   notes: typeof notes;
+  profiles: typeof profiles;
   users: typeof users;
 }>;
 

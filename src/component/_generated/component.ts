@@ -51,6 +51,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 };
               }
             | { type: "user.deleted"; clerkId: string };
+          onUserEvent?: string;
         },
         | "inserted"
         | "updated"
@@ -168,6 +169,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             lastSignInAt: number | null;
             banned: boolean;
           };
+          onUserEvent?: string;
+          source?: "webhook" | "backfill" | "api";
         },
         | "inserted"
         | "updated"
