@@ -3,10 +3,15 @@ import { v } from "convex/values";
 import { query } from "./_generated/server";
 import { clerk } from "./clerk";
 
-/** The signed-in user, or null when signed out or not synced yet. */
+/** The signed-in user's own view, or null when signed out or not synced yet. */
 export const me = query({
   args: {},
-  handler: async (ctx) => clerk.getCurrentUser(ctx),
+  handler: async (ctx) => {
+    const user = await clerk.getCurrentUser(ctx);
+    if (!user) return null;
+    const { clerkId, name, email, emailVerified, imageUrl, publicMetadata } = user;
+    return { clerkId, name, email, emailVerified, imageUrl, role: publicMetadata.role ?? null };
+  },
 });
 
 /** Another user's public profile: no email, phone or metadata. */
@@ -16,6 +21,15 @@ export const publicProfile = query({
     const user = await clerk.getUser(ctx, clerkId);
     if (!user) return null;
     return { clerkId: user.clerkId, name: user.name, username: user.username, imageUrl: user.imageUrl };
+  },
+});
+
+/** Look a user up by email (case-insensitive), for an invite form. */
+export const findByEmail = query({
+  args: { email: v.string() },
+  handler: async (ctx, { email }) => {
+    const user = await clerk.getUserByEmail(ctx, email);
+    return user && { clerkId: user.clerkId, name: user.name };
   },
 });
 

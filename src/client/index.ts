@@ -1,7 +1,8 @@
 import type {
   Auth,
-  GenericDataModel,
-  GenericQueryCtx,
+  FunctionArgs,
+  FunctionReference,
+  FunctionReturnType,
   PaginationOptions,
   PaginationResult,
 } from "convex/server";
@@ -19,8 +20,16 @@ export type { SyncedUser } from "./user.js";
 export type { ComponentApi } from "../component/_generated/component.js";
 export type { ChangeSource, UserHookEvent } from "../component/validators.js";
 
-/** Any ctx that can run component queries: a query's, a mutation's or an action's. */
-export type RunQueryCtx = Pick<GenericQueryCtx<GenericDataModel>, "runQuery">;
+/**
+ * Any ctx that can run component queries: a query's, a mutation's or an action's.
+ * (Spelled out: the query ctx's and the action ctx's `runQuery` types differ.)
+ */
+export type RunQueryCtx = {
+  runQuery: <Query extends FunctionReference<"query", "internal">>(
+    query: Query,
+    args: FunctionArgs<Query>,
+  ) => Promise<FunctionReturnType<Query>>;
+};
 type RunQueryAuthCtx = RunQueryCtx & { auth: Auth };
 
 /** Error codes of the `ConvexError`s thrown by `requireCurrentUser`. */
