@@ -1,7 +1,11 @@
 /// <reference types="vite/client" />
 import type { TestConvex } from "convex-test";
-import type { GenericSchema, SchemaDefinition } from "convex/server";
+import { componentsGeneric, type GenericSchema, type SchemaDefinition } from "convex/server";
+import type { ComponentApi } from "./component/_generated/component.js";
 import schema from "./component/schema.js";
+import { normalizeUser } from "./client/normalize.js";
+import { toSyncedUser, type SyncedUser } from "./client/user.js";
+import { clerkUser, type UserOverrides } from "./testing/payloads.js";
 
 export { signDelivery, type SignedDelivery } from "./testing/sign.js";
 export {
@@ -22,6 +26,22 @@ const modules = import.meta.glob("./component/**/*.ts");
  */
 export function register(t: TestConvex<SchemaDefinition<GenericSchema, boolean>>, name = "clerk") {
   t.registerComponent(name, schema, modules);
+}
+
+/**
+ * Store a synced user directly, for tests that do not care about webhooks. Takes the
+ * same overrides as the payload builders (Clerk's field names) and returns the user as
+ * `ClerkSync.getUser` would. Lifecycle hooks do not run.
+ */
+export async function seedUser(
+  t: TestConvex<SchemaDefinition<GenericSchema, boolean>>,
+  overrides: UserOverrides = {},
+  name = "clerk",
+): Promise<SyncedUser> {
+  const component = (componentsGeneric() as unknown as Record<string, ComponentApi>)[name];
+  const user = normalizeUser(clerkUser(overrides));
+  await t.run((ctx) => ctx.runMutation(component.users.upsert, { user }));
+  return toSyncedUser(user);
 }
 
 export default { register, schema, modules };

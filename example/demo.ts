@@ -1,0 +1,135 @@
+// `npm run demo`: the example app on an embedded in-memory Convex (convex-test) behind
+// a real HTTP server on 127.0.0.1, fed a stream of signed Clerk deliveries over HTTP.
+// `npm run demo -- --serve` keeps serving, for `npx convex-clerk-sync send …`.
+import http from "node:http";
+import { parseArgs } from "node:util";
+import { convexTest } from "convex-test";
+import { signDelivery } from "../src/testing/sign.js";
+import { clerkUser, userCreated, userDeleted, userUpdated } from "../src/testing/payloads.js";
+import { api } from "./convex/_generated/api.js";
+import { componentModules, componentSchema, exampleModules, exampleSchema } from "./embedded.js";
+
+const SECRET = "whsec_ZGVtby1zZWNyZXQtZm9yLWNvbnZleC1jbGVyay1zeW5j";
+const WEBHOOK_PATH = "/clerk-users-webhook";
+
+const { values: flags } = parseArgs({
+  options: { serve: { type: "boolean", default: false }, port: { type: "string", default: "3218" } },
+});
+
+process.env.CLERK_WEBHOOK_SECRET = SECRET;
+const t = convexTest(exampleSchema, await exampleModules());
+t.registerComponent("clerk", componentSchema, await componentModules());
+
+// What the component logs about each request, shown under that request's line.
+const logLines: string[] = [];
+for (const level of ["log", "warn", "error"] as const) {
+  const original = console[level].bind(console);
+  console[level] = (...args: unknown[]) => {
+    const line = args.join(" ");
+    if (line.startsWith("[clerk-sync]")) logLines.push(line);
+    else original(...args);
+  };
+}
+
+const server = http.createServer(async (req, res) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])),
+  );
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const response = await t.fetch(req.url ?? "/", {
+    method: req.method,
+    headers,
+    body: hasBody ? Buffer.concat(chunks).toString("utf8") : undefined,
+  });
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(await response.text());
+  if (flags.serve) for (const line of logLines.splice(0)) process.stdout.write(`  ${line}\n`);
+});
+const port = flags.serve ? Number(flags.port) : 0;
+await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+const address = server.address();
+const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : port}${WEBHOOK_PATH}`;
+
+if (flags.serve) {
+  console.log(`Serving the example app's Clerk webhook at ${url}`);
+  console.log(`Signing secret: ${SECRET}\n`);
+  console.log(`Try: npx convex-clerk-sync send user.created --url ${url} --secret ${SECRET} --first-name Ada`);
+  console.log("Ctrl-C to stop.\n");
+} else {
+  await runStream();
+  server.close();
+}
+
+async function runStream() {
+  console.log(`Example app serving ${url} (embedded convex-test backend)\n`);
+  const ada = "user_2ada0000000000000000000000";
+  const bob = "user_2bob0000000000000000000000";
+  const cyd = "user_2cyd0000000000000000000000";
+  const adaCreated = userCreated({ id: ada, first_name: "Ada", last_name: "Lovelace", email: "ada@example.org", updated_at: 1_000 });
+  const adaRenamed = userUpdated({ id: ada, first_name: "Ada", last_name: "King", email: "ada@example.org", updated_at: 2_000 });
+  const adaOld = userUpdated({ id: ada, first_name: "Ada", last_name: "Byron", email: "ada@example.org", updated_at: 1_500 });
+
+  type Step = { what: string; payload: unknown; id?: string; secret?: string; tamper?: boolean };
+  const steps: Step[] = [
+    { what: "Ada signs up", payload: adaCreated },
+    { what: "Ada changes her name", payload: adaRenamed, id: "msg_ada_renamed" },
+    { what: "…and Svix delivers that again", payload: adaRenamed, id: "msg_ada_renamed" },
+    { what: "an older update arrives late", payload: adaOld },
+    { what: "Bob's update arrives before his sign-up", payload: userUpdated({ id: bob, first_name: "Bob", last_name: null, username: "bob", updated_at: 5_000 }) },
+    { what: "…then Bob's sign-up", payload: userCreated({ id: bob, first_name: "Robert", last_name: null, username: "bob", updated_at: 4_000 }) },
+    {
+      what: "a phone-only user with no name",
+      payload: {
+        type: "user.created",
+        object: "event",
+        data: clerkUser({
+          id: cyd, email: null, first_name: null, last_name: null,
+          primary_phone_number_id: "idn_phone", phone_numbers: [{ id: "idn_phone", phone_number: "+15550100" }] as never,
+        }),
+      },
+    },
+    { what: "a session event (not synced)", payload: { type: "session.created", object: "event", data: { id: "sess_1" } } },
+    { what: "a forged delivery (wrong secret)", payload: userCreated({ first_name: "Mallory" }), secret: "whsec_" + btoa("not the endpoint's secret, 32 b!") },
+    { what: "a tampered body", payload: userUpdated({ id: ada, first_name: "Mallory", updated_at: 9_000 }), tamper: true },
+    { what: "Ada deletes her account", payload: userDeleted(ada) },
+    { what: "a late update for deleted Ada", payload: userUpdated({ id: ada, first_name: "Ada", updated_at: 3_000 }) },
+  ];
+
+  const rows: string[][] = [["#", "delivery", "event", "status", "outcome", "ms"]];
+  for (const [i, step] of steps.entries()) {
+    const signed = signDelivery(step.payload, step.secret ?? SECRET, { id: step.id });
+    const body = step.tamper ? signed.body.replace("Mallory", "Admin") : signed.body;
+    const started = performance.now();
+    const response = await fetch(url, { method: "POST", body, headers: signed.headers });
+    const answer = (await response.json()) as { outcome?: string; error?: string };
+    const ms = (performance.now() - started).toFixed(1);
+    const type = (step.payload as { type: string }).type;
+    rows.push([String(i + 1), step.what, type, String(response.status), answer.outcome ?? answer.error ?? "", ms]);
+  }
+  printTable(rows);
+  console.log("\nWhat the component logged (no personal data):");
+  for (const line of logLines.splice(0)) console.log(`  ${line}`);
+
+  const users = await t.query(api.users.directory, { paginationOpts: { numItems: 100, cursor: null } });
+  const table: string[][] = [["clerkId", "name", "email", "phone", "updatedAt", "profile"]];
+  for (const { clerkId } of users.page) {
+    const user = await t.query(async (ctx) => {
+      const { clerk } = await import("./convex/clerk.js");
+      return clerk.getUser(ctx, clerkId);
+    });
+    const profile = await t.query(api.profiles.get, { clerkId });
+    table.push([clerkId, user!.name, user!.email ?? "—", user!.phone ?? "—", String(user!.updatedAt), profile?.displayName ?? "—"]);
+  }
+  console.log("\nThe component's users table (and the app's profiles, kept by hooks):");
+  printTable(table);
+}
+
+function printTable(rows: string[][]) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const [i, row] of rows.entries()) {
+    console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd());
+    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+}
