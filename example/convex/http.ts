@@ -1,10 +1,11 @@
 import { httpRouter } from "convex/server";
 import { registerClerkRoutes } from "convex-clerk-sync";
-import { components, internal } from "./_generated/api";
+import { clerk } from "./clerk";
 
 const http = httpRouter();
 
-// POST /clerk-users-webhook, verified with CLERK_WEBHOOK_SECRET; profiles follow users.
-registerClerkRoutes(http, components.clerk, { onUserEvent: internal.profiles.onUserEvent });
+// POST /clerk-users-webhook, verified with CLERK_WEBHOOK_SECRET. Passing the ClerkSync
+// (rather than components.clerk) runs its hooks: profiles follow users.
+registerClerkRoutes(http, clerk);
 
 export default http;

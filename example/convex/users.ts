@@ -1,6 +1,6 @@
 import { paginationOptsValidator } from "convex/server";
 import { v } from "convex/values";
-import { query } from "./_generated/server";
+import { action, query } from "./_generated/server";
 import { clerk } from "./clerk";
 
 /** The signed-in user's own view, or null when signed out or not synced yet. */
@@ -39,5 +39,17 @@ export const directory = query({
   handler: async (ctx, { paginationOpts }) => {
     const result = await clerk.listUsers(ctx, { paginationOpts });
     return { ...result, page: result.page.map(({ clerkId, name }) => ({ clerkId, name })) };
+  },
+});
+
+/**
+ * Right after sign-up the token is valid before Clerk's webhook lands: the client calls
+ * this once, and the user is fetched from Clerk and stored if it is not synced yet.
+ */
+export const ensureMe = action({
+  args: {},
+  handler: async (ctx): Promise<{ clerkId: string; name: string } | null> => {
+    const user = await clerk.syncCurrentUser(ctx);
+    return user && { clerkId: user.clerkId, name: user.name };
   },
 });

@@ -8,6 +8,7 @@ import {
 import { Webhook, WebhookVerificationError } from "svix";
 import type { ComponentApi } from "../component/_generated/component.js";
 import type { UserEventHandlerReference } from "./hooks.js";
+import { ClerkSync } from "./clerkSync.js";
 import { normalizeDelivery } from "./normalize.js";
 
 export const DEFAULT_WEBHOOK_PATH = "/clerk-users-webhook";
@@ -31,13 +32,15 @@ export type ClerkRoutesOptions = {
 
 /**
  * Mount Clerk's webhook endpoint on the host's router:
- * `registerClerkRoutes(http, components.clerk)`.
+ * `registerClerkRoutes(http, components.clerk)`, or pass a `ClerkSync` to use its hooks.
  */
 export function registerClerkRoutes(
   http: HttpRouter,
-  component: ComponentApi,
+  clerk: ComponentApi | ClerkSync,
   options: ClerkRoutesOptions = {},
 ) {
+  const component = clerk instanceof ClerkSync ? clerk.component : clerk;
+  if (clerk instanceof ClerkSync) options = { onUserEvent: clerk.options.onUserEvent, ...options };
   http.route({
     path: options.path ?? DEFAULT_WEBHOOK_PATH,
     method: "POST",

@@ -1,6 +1,6 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { userRecordFields } from "./validators.js";
+import { backfillRunFields, userRecordFields } from "./validators.js";
 
 export default defineSchema({
   /** One row per live Clerk user. */
@@ -32,6 +32,15 @@ export default defineSchema({
   })
     .index("by_svix_id", ["svixId"])
     .index("by_received_at", ["receivedAt"]),
+
+  /** Backfill and reconciliation runs over Clerk's Backend API; at most one is running. */
+  backfillRuns: defineTable(backfillRunFields).index("by_status", ["status"]),
+
+  /** Users a run saw in Clerk, for its reconciliation; deleted when the run ends. */
+  backfillSeen: defineTable({
+    runId: v.id("backfillRuns"),
+    clerkId: v.string(),
+  }).index("by_run_clerk_id", ["runId", "clerkId"]),
 
   /** A single row: when the next retention sweep may be scheduled. */
   retention: defineTable({

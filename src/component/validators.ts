@@ -103,3 +103,67 @@ export const userHookEvent = v.union(
 );
 export type UserHookEvent = Infer<typeof userHookEvent>;
 
+
+/** The counters and position of a backfill run. */
+export const backfillRunFields = {
+  status: v.union(v.literal("running"), v.literal("done"), v.literal("canceled")),
+  /** `users`: paging through Clerk's user list; `reconcile`: deleting users Clerk no longer has. */
+  phase: v.union(v.literal("users"), v.literal("reconcile")),
+  startedAt: v.number(),
+  finishedAt: v.union(v.number(), v.null()),
+  pageSize: v.number(),
+  reconcile: v.boolean(),
+  /** Minimum delay per Clerk request, from the configured rate. */
+  msPerRequest: v.number(),
+  /** The next offset in Clerk's user list (ordered by created_at). */
+  offset: v.number(),
+  /** Where reconciliation continues in the users table. */
+  reconcileCursor: v.union(v.string(), v.null()),
+  pages: v.number(),
+  requests: v.number(),
+  seen: v.number(),
+  inserted: v.number(),
+  updated: v.number(),
+  unchanged: v.number(),
+  stale: v.number(),
+  deleted: v.number(),
+  /** Clerk's user count, as of the latest page. */
+  clerkTotal: v.union(v.number(), v.null()),
+  lastError: v.union(v.string(), v.null()),
+  /** Function handle of the host's step action, and of its hooks. */
+  step: v.string(),
+  onUserEvent: v.optional(v.string()),
+  /** Bumped each time a step is scheduled: only the step holding it may write. */
+  token: v.number(),
+  scheduledStep: v.union(v.id("_scheduled_functions"), v.null()),
+  watchdog: v.union(v.id("_scheduled_functions"), v.null()),
+};
+
+/** A run as the host sees it. */
+export const backfillRunStatus = v.object({
+  runId: v.string(),
+  status: backfillRunFields.status,
+  phase: backfillRunFields.phase,
+  startedAt: v.number(),
+  finishedAt: v.union(v.number(), v.null()),
+  pages: v.number(),
+  requests: v.number(),
+  seen: v.number(),
+  inserted: v.number(),
+  updated: v.number(),
+  unchanged: v.number(),
+  stale: v.number(),
+  deleted: v.number(),
+  clerkTotal: v.union(v.number(), v.null()),
+  /** Users of Clerk's count not seen yet by this run (an estimate: users come and go). */
+  estimatedRemaining: v.union(v.number(), v.null()),
+  lastError: v.union(v.string(), v.null()),
+});
+export type BackfillRunStatus = Infer<typeof backfillRunStatus>;
+
+/** What the host's step action is asked to do next. */
+export const backfillStepPlan = v.union(
+  v.object({ phase: v.literal("users"), offset: v.number(), pageSize: v.number() }),
+  v.object({ phase: v.literal("reconcile"), candidates: v.array(v.string()), nextCursor: v.string(), isDone: v.boolean() }),
+);
+export type BackfillStepPlan = Infer<typeof backfillStepPlan>;

@@ -8,7 +8,9 @@
  * @module
  */
 
+import type * as backfill from "../backfill.js";
 import type * as clerk from "../clerk.js";
+import type * as crons from "../crons.js";
 import type * as http from "../http.js";
 import type * as notes from "../notes.js";
 import type * as profiles from "../profiles.js";
@@ -21,7 +23,9 @@ import type {
 } from "convex/server";
 
 declare const fullApi: ApiFromModules<{
+  backfill: typeof backfill;
   clerk: typeof clerk;
+  crons: typeof crons;
   http: typeof http;
   notes: typeof notes;
   profiles: typeof profiles;

@@ -8,6 +8,7 @@
  * @module
  */
 
+import type * as backfill from "../backfill.js";
 import type * as deliveries from "../deliveries.js";
 import type * as retention from "../retention.js";
 import type * as users from "../users.js";
@@ -21,6 +22,7 @@ import type {
 import { anyApi, componentsGeneric } from "convex/server";
 
 const fullApi: ApiFromModules<{
+  backfill: typeof backfill;
   deliveries: typeof deliveries;
   retention: typeof retention;
   users: typeof users;

@@ -23,6 +23,160 @@ import type { FunctionReference } from "convex/server";
  */
 export type ComponentApi<Name extends string | undefined = string | undefined> =
   {
+    backfill: {
+      applyPage: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          runId: string;
+          token: number;
+          users: Array<{
+            clerkId: string;
+            email: string | null;
+            emailVerified: boolean;
+            phone: string | null;
+            username: string | null;
+            firstName: string | null;
+            lastName: string | null;
+            name: string;
+            imageUrl: string | null;
+            externalId: string | null;
+            publicMetadataJson: string;
+            createdAt: number;
+            updatedAt: number;
+            lastSignInAt: number | null;
+            banned: boolean;
+          }>;
+          lastPage: boolean;
+          requests: number;
+          clerkTotal?: number;
+        },
+        boolean,
+        Name
+      >;
+      applyReconcile: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          runId: string;
+          token: number;
+          gone: Array<string>;
+          nextCursor: string;
+          isDone: boolean;
+          requests: number;
+        },
+        boolean,
+        Name
+      >;
+      cancel: FunctionReference<
+        "mutation",
+        "internal",
+        {},
+        {
+          runId: string;
+          status: "running" | "done" | "canceled";
+          phase: "users" | "reconcile";
+          startedAt: number;
+          finishedAt: number | null;
+          pages: number;
+          requests: number;
+          seen: number;
+          inserted: number;
+          updated: number;
+          unchanged: number;
+          stale: number;
+          deleted: number;
+          clerkTotal: number | null;
+          estimatedRemaining: number | null;
+          lastError: string | null;
+        } | null,
+        Name
+      >;
+      plan: FunctionReference<
+        "query",
+        "internal",
+        { runId: string; token: number },
+        | { phase: "users"; offset: number; pageSize: number }
+        | {
+            phase: "reconcile";
+            candidates: Array<string>;
+            nextCursor: string;
+            isDone: boolean;
+          }
+        | null,
+        Name
+      >;
+      retryLater: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          runId: string;
+          token: number;
+          delayMs: number;
+          error: string;
+          requests: number;
+        },
+        boolean,
+        Name
+      >;
+      start: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          step: string;
+          onUserEvent?: string;
+          pageSize: number;
+          reconcile: boolean;
+          requestsPer10Seconds: number;
+        },
+        {
+          started: boolean;
+          run: {
+            runId: string;
+            status: "running" | "done" | "canceled";
+            phase: "users" | "reconcile";
+            startedAt: number;
+            finishedAt: number | null;
+            pages: number;
+            requests: number;
+            seen: number;
+            inserted: number;
+            updated: number;
+            unchanged: number;
+            stale: number;
+            deleted: number;
+            clerkTotal: number | null;
+            estimatedRemaining: number | null;
+            lastError: string | null;
+          };
+        },
+        Name
+      >;
+      status: FunctionReference<
+        "query",
+        "internal",
+        { runId?: string },
+        {
+          runId: string;
+          status: "running" | "done" | "canceled";
+          phase: "users" | "reconcile";
+          startedAt: number;
+          finishedAt: number | null;
+          pages: number;
+          requests: number;
+          seen: number;
+          inserted: number;
+          updated: number;
+          unchanged: number;
+          stale: number;
+          deleted: number;
+          clerkTotal: number | null;
+          estimatedRemaining: number | null;
+          lastError: string | null;
+        } | null,
+        Name
+      >;
+    };
     deliveries: {
       apply: FunctionReference<
         "mutation",

@@ -1,0 +1,12 @@
+import { httpRouter } from "convex/server";
+import { registerClerkRoutes } from "convex-clerk-sync";
+import { components } from "./_generated/api";
+
+/**
+ * The host as the README sets it up, with no lifecycle hooks: what a delivery costs
+ * is then the component's own cost. (A host's hooks add their own reads and writes.)
+ */
+const http = httpRouter();
+registerClerkRoutes(http, components.clerk);
+
+export default http;

@@ -1,0 +1,19 @@
+/** A plain-text table: the first row is the header, columns padded to fit. */
+export function table(rows: string[][], rightAligned: number[] = []): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (rightAligned.includes(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+      .join("  ")
+      .trimEnd();
+  return [line(rows[0]), widths.map((width) => "-".repeat(width)).join("  "), ...rows.slice(1).map(line)];
+}
+
+/** 1234567 → "1,234,567"; fractions keep `digits` decimals. */
+export function num(value: number, digits = 0): string {
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function kb(bytes: number): string {
+  return bytes < 10_240 ? num(bytes / 1024, 1) : num(bytes / 1024);
+}

@@ -1,0 +1,82 @@
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { recordCall } from "./meter.js";
+
+/** What `convexTest` and `registerComponent` take: module path → loader. */
+export type ModuleMap = Record<string, () => Promise<any>>;
+
+/**
+ * `import.meta.glob` for plain Node: every .ts/.js module under `dir`, keyed by its
+ * path, so convex-test can find the app's root by the `_generated` folder.
+ */
+export function globModules(dir: string): ModuleMap {
+  const map: ModuleMap = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/\.(ts|js)$/.test(entry.name) || entry.name.endsWith(".d.ts")) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    map[file] = () => import(pathToFileURL(file).href);
+  }
+  return map;
+}
+
+/**
+ * The same modules, with every Convex function wrapped so that each run of it is
+ * counted (see meter.ts). This is how "function calls per delivery" is observed
+ * rather than assumed: an HTTP action, a mutation called from it, and anything the
+ * scheduler starts all go through these wrappers.
+ */
+export function countCalls(modules: ModuleMap, app: string): ModuleMap {
+  return Object.fromEntries(
+    Object.entries(modules).map(([file, load]) => {
+      const name = path.basename(file).replace(/\.[^.]+$/, "");
+      return [file, async () => wrapModule(await load(), `${app}:${name}`)];
+    }),
+  );
+}
+
+function wrapModule(module: Record<string, any>, prefix: string) {
+  const wrapped: Record<string, any> = {};
+  for (const [exportName, value] of Object.entries(module)) {
+    const name = `${prefix}:${exportName}`;
+    if (value?.isRouter) wrapped[exportName] = wrapRouter(value, prefix);
+    else if (isConvexFunction(value)) wrapped[exportName] = wrapFunction(value, name);
+    else wrapped[exportName] = value;
+  }
+  return wrapped;
+}
+
+function isConvexFunction(value: any): boolean {
+  const flagged = value?.isQuery || value?.isMutation || value?.isAction || value?.isHttp;
+  return Boolean(flagged) && typeof value._handler === "function";
+}
+
+/**
+ * convex-test reads a registered function's flags, validators and `_handler` (all own
+ * properties), so a copy with a counting `_handler` stands in for it.
+ */
+function wrapFunction(fn: any, name: string) {
+  const kind = fn.isHttp ? "http" : fn.isMutation ? "mutation" : fn.isQuery ? "query" : "action";
+  return {
+    ...fn,
+    _handler: (ctx: unknown, arg: unknown) => {
+      recordCall(kind, name);
+      return fn._handler(ctx, arg);
+    },
+  };
+}
+
+/** `t.fetch` looks a route up on the router and runs its handler: wrap what it finds. */
+function wrapRouter(router: any, prefix: string) {
+  return new Proxy(router, {
+    get(target, property, receiver) {
+      if (property !== "lookup") return Reflect.get(target, property, receiver);
+      return (pathname: string, method: string) => {
+        const found = target.lookup(pathname, method);
+        if (!found) return found;
+        const [handler, ...rest] = found;
+        return [wrapFunction(handler, `${prefix} ${method} ${rest[1] ?? pathname}`), ...rest];
+      };
+    },
+  });
+}

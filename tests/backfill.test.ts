@@ -1,0 +1,290 @@
+// @vitest-environment node
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { convexTest } from "convex-test";
+import { makeFunctionReference } from "convex/server";
+import clerkTest, { userCreated, userUpdated } from "convex-clerk-sync/test";
+import schema from "../example/convex/schema";
+import { api, internal } from "../example/convex/_generated/api";
+import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
+import { deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
+
+const SECRET_KEY = "sk_test_standin_0123456789abcdef";
+let clerkApi: ClerkApiStandIn;
+let logs: string[];
+
+beforeEach(async () => {
+  clerkApi = await startClerkApiStandIn();
+  process.env.CLERK_API_URL = clerkApi.url;
+  process.env.CLERK_SECRET_KEY = SECRET_KEY;
+  logs = [];
+  for (const level of ["log", "warn", "error", "info", "debug"] as const) {
+    vi.spyOn(console, level).mockImplementation((...args) => void logs.push(args.map(String).join(" ")));
+  }
+  vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+  await clerkApi.close();
+});
+
+type Status = Awaited<ReturnType<typeof status>>;
+const status = (t: TestApp) => t.query(internal.backfill.status, {});
+
+/**
+ * Run scheduled functions one timer at a time until the run stops, calling `between`
+ * after each step. (Jumping all timers at once would fire the 15-minute watchdog while
+ * a step still awaits Clerk.)
+ */
+async function drain(t: TestApp, between?: (s: NonNullable<Status>) => Promise<void>, maxSteps = 2_000) {
+  for (let i = 0; i < maxSteps; i++) {
+    await t.finishInProgressScheduledFunctions();
+    const current = await status(t);
+    if (current?.status !== "running") {
+      await t.finishAllScheduledFunctions(() => vi.runAllTimers()); // the cleanup of `backfillSeen`
+      return current;
+    }
+    await between?.(current);
+    vi.advanceTimersToNextTimer();
+  }
+  throw new Error("backfill did not finish");
+}
+const users = (t: TestApp) => inComponent(t, (ctx) => ctx.db.query("users").collect());
+const getUser = (t: TestApp, clerkId: string) =>
+  inComponent(t, (ctx) => ctx.db.query("users").withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId)).unique());
+/** The next scheduled step's delay, in ms from now. */
+const nextStepDelay = (t: TestApp) =>
+  inComponent(t, async (ctx) => {
+    const jobs = await ctx.db.system.query("_scheduled_functions").collect();
+    const step = jobs.find((job) => job.name.endsWith("step") && job.state.kind === "pending");
+    return step && Math.round(step.scheduledTime - Date.now());
+  });
+
+describe("backfill from Clerk's Backend API", () => {
+  test("10,000 users: every one stored once, with exact counts", async () => {
+    process.env.CLERK_WEBHOOK_SECRET = SECRET;
+    const t = convexTest(schema, { ...modules, "../example/convex/leanBackfill.ts": () => import("./support/leanBackfill") });
+    clerkTest.register(t);
+    clerkApi.addUsers(10_000);
+    const start = makeFunctionReference<"mutation">("leanBackfill:start");
+    expect(await t.mutation(start, {})).toMatchObject({ started: true });
+    const done = await drain(t as unknown as TestApp);
+    expect(done).toMatchObject({
+      status: "done",
+      seen: 10_000,
+      inserted: 10_000,
+      updated: 0,
+      unchanged: 0,
+      pages: 21, // 20 full pages and the empty one that ends the list
+      requests: 42, // getUserList fetches the count alongside each page
+      clerkTotal: 10_000,
+      estimatedRemaining: 0,
+      lastError: null,
+    });
+    const rows = await users(t as unknown as TestApp);
+    expect(new Set(rows.map((u) => u.clerkId))).toEqual(new Set(clerkApi.users.keys()));
+  }, 300_000);
+
+  test("only one run at a time; a second pass changes nothing; hooks fire for real changes, marked backfill", async () => {
+    const t = initConvexTest();
+    clerkApi.addUsers(30);
+    const first = await t.mutation(internal.backfill.start, {});
+    const again = await t.mutation(internal.backfill.start, {});
+    expect(again).toEqual({ started: false, run: first.run });
+    expect(await drain(t)).toMatchObject({ status: "done", inserted: 30, phase: "reconcile", deleted: 0 });
+    const [someone] = clerkApi.users.values();
+    expect(await t.query(api.profiles.get, { clerkId: someone.id })).toMatchObject({ displayName: someone.first_name + " Example" });
+
+    const second = await t.mutation(internal.backfill.start, {});
+    expect(second.started).toBe(true);
+    expect(second.run.runId).not.toBe(first.run.runId);
+    expect(await drain(t)).toMatchObject({ status: "done", seen: 30, inserted: 0, updated: 0, unchanged: 30 });
+    expect(await t.run(async (ctx) => (await ctx.db.query("profiles").collect()).length)).toBe(30);
+    expect(await inComponent(t, async (ctx) => (await ctx.db.query("backfillSeen").collect()).length)).toBe(0);
+  });
+
+  test("a webhook with newer data that lands mid-run is not overwritten", async () => {
+    const t = initConvexTest();
+    const [, , late] = clerkApi.addUsers(3, (i) => ({ updated_at: 1_000 + i }));
+    await startWithPageSize(t, 1);
+    let delivered = false;
+    const done = await drain(t, async (s) => {
+      if (s.pages === 1 && !delivered) {
+        delivered = true; // after the first page, before the third user's page
+        await deliver(t, userUpdated({ id: late.id, first_name: "Newer", updated_at: 5_000 }));
+      }
+    });
+    expect(delivered).toBe(true);
+    expect(done).toMatchObject({ status: "done", inserted: 2, stale: 1 });
+    expect(await getUser(t, late.id)).toMatchObject({ firstName: "Newer", updatedAt: 5_000 });
+  });
+
+  test("a tombstoned user is not brought back", async () => {
+    const t = initConvexTest();
+    const [gone] = clerkApi.addUsers(2);
+    await deliver(t, { type: "user.deleted", object: "event", data: { id: gone.id, deleted: true } });
+    await t.mutation(internal.backfill.start, {});
+    expect(await drain(t)).toMatchObject({ inserted: 1, stale: 1 });
+    expect(await getUser(t, gone.id)).toBeNull();
+  });
+
+  test("a failed request mid-run resumes at the same page: nothing duplicated or skipped", async () => {
+    const t = initConvexTest();
+    clerkApi.addUsers(7);
+    await startWithPageSize(t, 2);
+    let dropped = false;
+    const done = await drain(t, async (s) => {
+      if (s.pages === 2 && !dropped) {
+        dropped = true;
+        clerkApi.dropNext(1); // the connection dies during the third page's request
+      }
+    });
+    expect(done).toMatchObject({ status: "done", seen: 7, inserted: 7, pages: 4 }); // 2 + 2 + 2 + 1
+    expect(done?.lastError).toBeNull(); // cleared by the next good page
+    expect(logs.some((line) => /backfill .*Clerk request failed/.test(line))).toBe(true);
+    const rows = await users(t);
+    expect(rows).toHaveLength(7);
+    expect(new Set(rows.map((u) => u.clerkId)).size).toBe(7);
+  });
+
+  test("a step that dies without reporting is restarted by the watchdog", async () => {
+    const t = initConvexTest();
+    clerkApi.addUsers(5);
+    await startWithPageSize(t, 2);
+    await runNextStep(t);
+    // Lose the pending step, as if its action crashed: nothing reports back.
+    await inComponent(t, async (ctx) => {
+      for (const job of await ctx.db.system.query("_scheduled_functions").collect()) {
+        if (job.name.endsWith("step") && job.state.kind === "pending") await ctx.scheduler.cancel(job._id);
+      }
+    });
+    vi.advanceTimersByTime(16 * 60 * 1000);
+    const done = await drain(t);
+    expect(done).toMatchObject({ status: "done", seen: 5, inserted: 5 });
+    expect(await users(t)).toHaveLength(5);
+  });
+
+  test("a 429 waits for Retry-After, then carries on", async () => {
+    const t = initConvexTest();
+    clerkApi.addUsers(3);
+    await t.mutation(internal.backfill.start, {});
+    clerkApi.rateLimitNext(2, 7); // both requests of the first page
+    await runNextStep(t);
+    expect(await status(t)).toMatchObject({ pages: 0, lastError: "Clerk rate limit (429): waiting as told" });
+    expect(await nextStepDelay(t)).toBe(7_000);
+    expect(await drain(t)).toMatchObject({ status: "done", inserted: 3 });
+  });
+
+  test("steps are paced to the configured rate (50 requests per 10 s)", async () => {
+    const t = initConvexTest();
+    clerkApi.addUsers(3);
+    await startWithPageSize(t, 1);
+    await runNextStep(t);
+    expect(await nextStepDelay(t)).toBe(2 * 200); // a page is two requests, 200 ms each
+  });
+
+  test("reconciliation deletes exactly the users Clerk no longer has", async () => {
+    const t = initConvexTest();
+    const kept = clerkApi.addUsers(3);
+    for (const id of ["user_gone_1", "user_gone_2"]) await deliver(t, userCreated({ id }));
+    await deliver(t, userCreated({ id: kept[0].id, updated_at: kept[0].created_at }));
+    vi.advanceTimersByTime(1_000);
+    await t.mutation(internal.backfill.start, {});
+    expect(await drain(t)).toMatchObject({ status: "done", deleted: 2, inserted: 2, unchanged: 1 });
+    expect((await users(t)).map((u) => u.clerkId).sort()).toEqual(kept.map((u) => u.id).sort());
+    expect(await t.query(api.profiles.get, { clerkId: "user_gone_1" })).toBeNull();
+    const tombstones = await inComponent(t, (ctx) => ctx.db.query("tombstones").collect());
+    expect(tombstones.map((row) => row.clerkId).sort()).toEqual(["user_gone_1", "user_gone_2"]);
+    // Each candidate was confirmed with Clerk before it was deleted.
+    expect(clerkApi.requests.filter((r) => /\/v1\/users\/user_gone_/.test(r.path))).toHaveLength(2);
+  });
+
+  test("a user created while the run is under way is not reconciled away", async () => {
+    const t = initConvexTest();
+    clerkApi.addUsers(2);
+    await startWithPageSize(t, 1);
+    let added = false;
+    await drain(t, async (s) => {
+      if (s.pages === 1 && !added) {
+        added = true;
+        await deliver(t, userCreated({ id: "user_newcomer" })); // in Clerk only after the list was read
+      }
+    });
+    expect(await getUser(t, "user_newcomer")).not.toBeNull();
+  });
+
+  test("cancel stops the run: no further requests", async () => {
+    const t = initConvexTest();
+    clerkApi.addUsers(10);
+    await startWithPageSize(t, 2);
+    await runNextStep(t);
+    expect(await t.mutation(internal.backfill.cancel, {})).toMatchObject({ status: "canceled", pages: 1 });
+    const requestsAtCancel = clerkApi.requests.length;
+    await t.finishAllScheduledFunctions(() => vi.runAllTimers());
+    expect(clerkApi.requests.length).toBe(requestsAtCancel);
+    expect(await users(t)).toHaveLength(2);
+  });
+
+  test("without CLERK_SECRET_KEY the run waits and says why; the key is never stored or logged", async () => {
+    const t = initConvexTest();
+    clerkApi.addUsers(4);
+    delete process.env.CLERK_SECRET_KEY;
+    await t.mutation(internal.backfill.start, {});
+    await runNextStep(t);
+    expect((await status(t))?.lastError).toMatch(/CLERK_SECRET_KEY is not set/);
+    process.env.CLERK_SECRET_KEY = SECRET_KEY;
+    expect(await drain(t)).toMatchObject({ status: "done", inserted: 4 });
+
+    expect(clerkApi.requests.every((r) => r.authorization === `Bearer ${SECRET_KEY}`)).toBe(true);
+    const stored = await inComponent(t, async (ctx) => {
+      const tables = ["users", "tombstones", "deliveries", "backfillRuns", "backfillSeen", "retention"] as const;
+      const rows = await Promise.all(tables.map((table) => ctx.db.query(table).collect()));
+      return JSON.stringify([rows, await ctx.db.system.query("_scheduled_functions").collect()]);
+    });
+    const hostRows = await t.run(async (ctx) => JSON.stringify(await ctx.db.system.query("_scheduled_functions").collect()));
+    for (const text of [stored, hostRows, logs.join("\n")]) expect(text).not.toContain(SECRET_KEY);
+  });
+});
+
+/** Start the example's backfill with a smaller page than Clerk's 500, to cross pages with few users. */
+async function startWithPageSize(t: TestApp, pageSize: number) {
+  const started = await t.mutation(internal.backfill.start, {});
+  // The first step is only scheduled (timers are fake): set the page size before it runs.
+  await inComponent(t, async (ctx) => {
+    const run = await ctx.db.query("backfillRuns").order("desc").first();
+    await ctx.db.patch(run!._id, { pageSize });
+  });
+  return started;
+}
+
+/** Fire the next timer (the next step) and wait for what it started. */
+async function runNextStep(t: TestApp) {
+  vi.advanceTimersToNextTimer();
+  await t.finishInProgressScheduledFunctions();
+}
+
+describe("syncCurrentUser: the sign-up race", () => {
+  test("fetches the signed-in user from Clerk when the webhook has not landed, stores it once", async () => {
+    const t = initConvexTest();
+    const [ada] = clerkApi.addUsers(1, () => ({ first_name: "Ada", last_name: null }));
+    const asAda = t.withIdentity({ subject: ada.id });
+    expect(await asAda.query(api.users.me, {})).toBeNull();
+    expect(await asAda.action(api.users.ensureMe, {})).toEqual({ clerkId: ada.id, name: "Ada" });
+    expect(await asAda.query(api.users.me, {})).toMatchObject({ clerkId: ada.id, name: "Ada" });
+    // The hooks ran, as for a webhook.
+    expect(await t.query(api.profiles.get, { clerkId: ada.id })).toMatchObject({ displayName: "Ada" });
+    // Synced now: a second call does not ask Clerk again.
+    const requests = clerkApi.requests.length;
+    await asAda.action(api.users.ensureMe, {});
+    expect(clerkApi.requests.length).toBe(requests);
+    // The webhook that lands later is the same version: unchanged.
+    expect((await deliver(t, userCreated({ ...ada, id: ada.id }))).body.outcome).toBe("unchanged");
+  });
+
+  test("null when signed out, or when Clerk has no such user", async () => {
+    const t = initConvexTest();
+    expect(await t.action(api.users.ensureMe, {})).toBeNull();
+    expect(await t.withIdentity({ subject: "user_unknown" }).action(api.users.ensureMe, {})).toBeNull();
+    expect(clerkApi.requests.map((r) => r.path)).toEqual(["/v1/users/user_unknown"]);
+  });
+});

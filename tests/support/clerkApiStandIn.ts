@@ -1,0 +1,104 @@
+// A stand-in for Clerk's Backend API on 127.0.0.1, serving what the backfill uses:
+// GET /v1/users (limit, offset, order_by), /v1/users/count, /v1/users/{id}, with 429 +
+// Retry-After on demand. It records every request, including the Authorization header.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { clerkUser, type UserOverrides } from "../../src/testing/payloads.js";
+
+type StoredUser = Record<string, unknown> & { id: string; created_at: number };
+
+export type ClerkApiStandIn = {
+  url: string;
+  users: Map<string, StoredUser>;
+  requests: { method: string; path: string; authorization: string | undefined }[];
+  /** Answer the next `n` requests with 429 and `Retry-After: seconds`. */
+  rateLimitNext(n: number, seconds: number): void;
+  /** Fail the next `n` requests by closing the connection (a crash mid-request). */
+  dropNext(n: number): void;
+  addUsers(count: number, overrides?: (i: number) => UserOverrides): StoredUser[];
+  close(): Promise<void>;
+};
+
+export async function startClerkApiStandIn(): Promise<ClerkApiStandIn> {
+  const users = new Map<string, StoredUser>();
+  const requests: ClerkApiStandIn["requests"] = [];
+  let rateLimited = { remaining: 0, seconds: 0 };
+  let drops = 0;
+  let nextCreatedAt = 1_700_000_000_000;
+
+  const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    // @clerk/backend parses JSON only for exactly this content type.
+    res.writeHead(status, { "Content-Type": "application/json", ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    requests.push({ method: req.method ?? "", path: url.pathname + url.search, authorization: req.headers.authorization });
+    if (drops > 0) {
+      drops--;
+      req.socket.destroy();
+      return;
+    }
+    if (rateLimited.remaining > 0) {
+      rateLimited.remaining--;
+      return json(res, 429, { errors: [{ code: "too_many_requests", message: "Too many requests" }] }, {
+        "Retry-After": String(rateLimited.seconds),
+      });
+    }
+    if (req.method !== "GET") return json(res, 405, { errors: [{ code: "method_not_allowed", message: "GET only" }] });
+
+    if (url.pathname === "/v1/users/count") {
+      return json(res, 200, { object: "total_count", total_count: users.size });
+    }
+    if (url.pathname === "/v1/users") {
+      const limit = Math.min(Number(url.searchParams.get("limit") ?? 10), 500);
+      const offset = Number(url.searchParams.get("offset") ?? 0);
+      const orderBy = url.searchParams.get("order_by") ?? "-created_at";
+      const sorted = [...users.values()].sort((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id));
+      if (orderBy.startsWith("-")) sorted.reverse();
+      return json(res, 200, sorted.slice(offset, offset + limit));
+    }
+    const match = /^\/v1\/users\/([^/]+)$/.exec(url.pathname);
+    if (match) {
+      const user = users.get(decodeURIComponent(match[1]));
+      if (!user) return json(res, 404, { errors: [{ code: "resource_not_found", message: "not found" }] });
+      return json(res, 200, user);
+    }
+    json(res, 404, { errors: [{ code: "resource_not_found", message: "no such route" }] });
+  });
+  // Steps can be seconds apart under convex-test; an idle keep-alive connection closed by
+  // the default 5 s timeout would fail the next request and add a retry to the counts.
+  server.keepAliveTimeout = 120_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    users,
+    requests,
+    rateLimitNext: (n, seconds) => void (rateLimited = { remaining: n, seconds }),
+    dropNext: (n) => void (drops = n),
+    addUsers(count, overrides) {
+      const added: StoredUser[] = [];
+      for (let i = 0; i < count; i++) {
+        const createdAt = nextCreatedAt++;
+        const user = clerkUser({
+          id: `user_${String(users.size).padStart(6, "0")}${Math.random().toString(36).slice(2, 8)}`,
+          first_name: `User${users.size}`,
+          created_at: createdAt,
+          updated_at: createdAt,
+          ...overrides?.(i),
+        }) as StoredUser;
+        users.set(user.id, user);
+        added.push(user);
+      }
+      return added;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
