@@ -6,7 +6,8 @@ import { parseArgs } from "node:util";
 import { convexTest } from "convex-test";
 import { signDelivery } from "../src/testing/sign.js";
 import { clerkUser, userCreated, userDeleted, userUpdated } from "../src/testing/payloads.js";
-import { api } from "./convex/_generated/api.js";
+import { startClerkApiStandIn } from "../src/testing/clerkApiStandIn.js";
+import { api, internal } from "./convex/_generated/api.js";
 import { componentModules, componentSchema, exampleModules, exampleSchema } from "./embedded.js";
 
 const SECRET = "whsec_ZGVtby1zZWNyZXQtZm9yLWNvbnZleC1jbGVyay1zeW5j";
@@ -59,7 +60,10 @@ if (flags.serve) {
   console.log("Ctrl-C to stop.\n");
 } else {
   await runStream();
+  await runBackfill();
   server.close();
+  // convex-test keeps timers of canceled scheduled functions (the backfill's watchdogs).
+  process.exit(0);
 }
 
 async function runStream() {
@@ -112,7 +116,51 @@ async function runStream() {
   console.log("\nWhat the component logged (no personal data):");
   for (const line of logLines.splice(0)) console.log(`  ${line}`);
 
-  const users = await t.query(api.users.directory, { paginationOpts: { numItems: 100, cursor: null } });
+  console.log("\nThe component's users table (and the app's profiles, kept by hooks):");
+  await printUsers(100);
+}
+
+/** A backfill from a local stand-in for Clerk's Backend API, as `npx convex run backfill:start` does. */
+async function runBackfill() {
+  const clerkApi = await startClerkApiStandIn();
+  process.env.CLERK_API_URL = clerkApi.url;
+  process.env.CLERK_SECRET_KEY = "sk_test_demo_standin";
+  // Clerk has 1,200 users: Bob (as already synced), and 1,199 the webhooks never brought.
+  // Cyd is not among them: Clerk no longer has her, so reconciliation deletes her.
+  clerkApi.addUsers(1, () => ({ id: "user_2bob0000000000000000000000", first_name: "Bob", last_name: null, username: "bob", updated_at: 5_000 }));
+  clerkApi.addUsers(1_199);
+  console.log(`\nBackfill from a stand-in for Clerk's Backend API at ${clerkApi.url} (1,200 users, paced at 50 requests / 10 s):`);
+
+  const { run } = await t.mutation(internal.backfill.start, {});
+  console.log(`  started ${run.runId}`);
+  let previous = "";
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const status = await t.query(internal.backfill.status, {});
+    if (!status) break;
+    const { phase, pages, seen, inserted, unchanged, stale, deleted, estimatedRemaining } = status;
+    const line = `  ${status.status.padEnd(7)} ${phase.padEnd(9)} pages ${pages}  seen ${seen}  inserted ${inserted}  unchanged ${unchanged}  stale ${stale}  deleted ${deleted}  remaining ~${estimatedRemaining ?? "?"}`;
+    if (line !== previous) console.log(line);
+    previous = line;
+    if (status.status !== "running") break;
+  }
+  await clerkApi.close();
+  const count = await t.query(async (ctx) => {
+    let total = 0;
+    let cursor: string | null = null;
+    for (;;) {
+      const page: { page: unknown[]; isDone: boolean; continueCursor: string } = await ctx.runQuery(api.users.directory, { paginationOpts: { numItems: 500, cursor } });
+      total += page.page.length;
+      if (page.isDone) return total;
+      cursor = page.continueCursor;
+    }
+  });
+  console.log(`\nUsers now synced: ${count} (Clerk has 1,200). The first few:`);
+  await printUsers(4);
+}
+
+async function printUsers(limit: number) {
+  const users = await t.query(api.users.directory, { paginationOpts: { numItems: limit, cursor: null } });
   const table: string[][] = [["clerkId", "name", "email", "phone", "updatedAt", "profile"]];
   for (const { clerkId } of users.page) {
     const user = await t.query(async (ctx) => {
@@ -122,7 +170,6 @@ async function runStream() {
     const profile = await t.query(api.profiles.get, { clerkId });
     table.push([clerkId, user!.name, user!.email ?? "—", user!.phone ?? "—", String(user!.updatedAt), profile?.displayName ?? "—"]);
   }
-  console.log("\nThe component's users table (and the app's profiles, kept by hooks):");
   printTable(table);
 }
 

@@ -5,7 +5,7 @@ import { makeFunctionReference } from "convex/server";
 import clerkTest, { userCreated, userUpdated } from "convex-clerk-sync/test";
 import schema from "../example/convex/schema";
 import { api, internal } from "../example/convex/_generated/api";
-import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
+import { startClerkApiStandIn, type ClerkApiStandIn } from "../src/testing/clerkApiStandIn";
 import { deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
 
 const SECRET_KEY = "sk_test_standin_0123456789abcdef";

@@ -3,7 +3,7 @@
 // Retry-After on demand. It records every request, including the Authorization header.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { clerkUser, type UserOverrides } from "../../src/testing/payloads.js";
+import { clerkUser, type UserOverrides } from "./payloads.js";
 
 type StoredUser = Record<string, unknown> & { id: string; created_at: number };
 
