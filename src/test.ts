@@ -9,8 +9,17 @@ import { clerkUser, type UserOverrides } from "./testing/payloads.js";
 
 export { signDelivery, type SignedDelivery } from "./testing/sign.js";
 export {
+  clerkMembership,
+  clerkOrganization,
   clerkUser,
+  membershipCreated,
+  membershipDeleted,
+  membershipUpdated,
+  newOrganizationId,
   newUserId,
+  organizationCreated,
+  organizationDeleted,
+  organizationUpdated,
   userCreated,
   userDeleted,
   userUpdated,

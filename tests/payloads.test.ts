@@ -139,7 +139,7 @@ describe("odd but valid payloads never cause a 5xx", () => {
 
   test("unknown event types are acknowledged and ignored", async () => {
     const t = initConvexTest();
-    for (const type of ["session.created", "email.created", "organization.created", "user.exploded"]) {
+    for (const type of ["session.created", "email.created", "organizationInvitation.created", "user.exploded"]) {
       const res = await deliver(t, { type, object: "event", data: { id: "x" } });
       expect(res).toMatchObject({ status: 200, body: { outcome: "ignored" } });
     }

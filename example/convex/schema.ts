@@ -9,6 +9,13 @@ export default defineSchema({
     imageUrl: v.union(v.string(), v.null()),
   }).index("by_clerk_id", ["clerkId"]),
 
+  /** Organization-scoped data: readable by the organization's members only. */
+  projects: defineTable({
+    orgId: v.string(),
+    name: v.string(),
+    createdBy: v.string(),
+  }).index("by_org", ["orgId"]),
+
   /** Host data that refers to users by Clerk id; the users live in the component. */
   notes: defineTable({
     authorId: v.string(),

@@ -65,10 +65,11 @@ export class ClerkBackfill {
 
   /** Start a run, or get the one already running (`started: false`). */
   async start(ctx: RunMutationCtx, step: BackfillStepReference): Promise<BackfillStart> {
-    const onUserEvent = this.clerk.options.onUserEvent;
+    const { onUserEvent, onOrganizationEvent } = this.clerk.options;
     return ctx.runMutation(this.clerk.component.backfill.start, {
       step: await createFunctionHandle(step),
       onUserEvent: onUserEvent && (await createFunctionHandle(onUserEvent)),
+      onOrganizationEvent: onOrganizationEvent && (await createFunctionHandle(onOrganizationEvent)),
       pageSize: this.options.pageSize ?? 500,
       reconcile: this.options.reconcile ?? true,
       requestsPer10Seconds: this.options.requestsPer10Seconds ?? 50,

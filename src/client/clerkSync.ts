@@ -10,8 +10,15 @@ import type {
 import { ConvexError } from "convex/values";
 import type { ComponentApi } from "../component/_generated/component.js";
 import type { ClerkApiOptions } from "./clerkApi.js";
-import type { UserEventHandlerReference } from "./hooks.js";
-import { toSyncedUser, type SyncedUser } from "./user.js";
+import type { OrganizationEventHandlerReference, UserEventHandlerReference } from "./hooks.js";
+import {
+  toSyncedMembership,
+  toSyncedOrganization,
+  toSyncedUser,
+  type SyncedMembership,
+  type SyncedOrganization,
+  type SyncedUser,
+} from "./user.js";
 
 /**
  * Any ctx that can run component queries: a query's, a mutation's or an action's.
@@ -40,12 +47,25 @@ export type ClerkSyncOptions = {
    * backfill and `syncCurrentUser` alike.
    */
   onUserEvent?: UserEventHandlerReference;
+  /** Organization and membership hooks, declared with `defineOrganizationEventHandlers`. */
+  onOrganizationEvent?: OrganizationEventHandlerReference;
   /** For `syncCurrentUser`: Clerk's Backend API (secret key default `CLERK_SECRET_KEY`). */
   clerkApi?: ClerkApiOptions;
 };
 
-/** Error codes of the `ConvexError`s thrown by `requireCurrentUser`. */
-export type ClerkSyncErrorCode = "UNAUTHENTICATED" | "USER_NOT_SYNCED";
+/** Error codes of the `ConvexError`s thrown by `requireCurrentUser` and `requireOrgRole`. */
+export type ClerkSyncErrorCode = "UNAUTHENTICATED" | "USER_NOT_SYNCED" | "FORBIDDEN";
+
+/** What `requireOrgRole` asks for: a role key, or a permission. */
+export type OrgRequirement = string | { permission: string };
+
+/** Current role keys and the legacy keys of instances created before custom roles. */
+const EQUIVALENT_ROLES: Record<string, string> = {
+  "org:admin": "admin",
+  admin: "org:admin",
+  "org:member": "basic_member",
+  basic_member: "org:member",
+};
 
 /**
  * Reads synced users from host queries, mutations and actions:
@@ -102,6 +122,80 @@ export class ClerkSync {
       });
     }
     return user;
+  }
+
+  /** The organization with this Clerk id (`org_…`), or null. */
+  async getOrganization(ctx: RunQueryCtx, orgId: string): Promise<SyncedOrganization | null> {
+    return toSyncedOrganization(await ctx.runQuery(this.component.organizations.get, { orgId }));
+  }
+
+  /** The organization with this slug, or null. */
+  async getOrganizationBySlug(ctx: RunQueryCtx, slug: string): Promise<SyncedOrganization | null> {
+    return toSyncedOrganization(await ctx.runQuery(this.component.organizations.getBySlug, { slug }));
+  }
+
+  /** A user's memberships, each with its organization (null if not synced yet); at most 500. */
+  async listOrganizationsForUser(
+    ctx: RunQueryCtx,
+    clerkId: string,
+  ): Promise<{ membership: SyncedMembership; organization: SyncedOrganization | null }[]> {
+    const rows = await ctx.runQuery(this.component.organizations.listForUser, { clerkId });
+    return rows.map(({ membership, organization }) => ({
+      membership: toSyncedMembership(membership),
+      organization: toSyncedOrganization(organization),
+    }));
+  }
+
+  /** A page of an organization's memberships. */
+  async listMembers(
+    ctx: RunQueryCtx,
+    orgId: string,
+    args: { paginationOpts: PaginationOptions },
+  ): Promise<PaginationResult<SyncedMembership>> {
+    const { numItems, cursor } = args.paginationOpts;
+    const result = await ctx.runQuery(this.component.organizations.listMembers, {
+      orgId,
+      paginationOpts: { numItems, cursor },
+    });
+    return { ...result, page: result.page.map((record) => toSyncedMembership(record)) };
+  }
+
+  /** A user's membership in an organization, or null. */
+  async getMembership(ctx: RunQueryCtx, args: { orgId: string; clerkId: string }): Promise<SyncedMembership | null> {
+    return toSyncedMembership(await ctx.runQuery(this.component.organizations.getMembership, args));
+  }
+
+  /**
+   * The signed-in user's membership in `orgId`, if it has the role (`"org:admin"`; legacy
+   * `admin`/`basic_member` keys count as `org:admin`/`org:member`) or the permission
+   * (`{ permission: "org:posts:write" }`); with no requirement, any membership. Otherwise
+   * throws a `ConvexError` with `code` `UNAUTHENTICATED`, or `FORBIDDEN` when the user is
+   * not a member or lacks the role or permission.
+   */
+  async requireOrgRole(
+    ctx: RunQueryAuthCtx,
+    orgId: string,
+    requirement?: OrgRequirement,
+  ): Promise<SyncedMembership> {
+    const identity = await ctx.auth.getUserIdentity();
+    if (!identity) {
+      throw new ConvexError({ code: "UNAUTHENTICATED" satisfies ClerkSyncErrorCode, message: "Not signed in" });
+    }
+    const membership = await this.getMembership(ctx, { orgId, clerkId: identity.subject });
+    const allowed =
+      membership !== null &&
+      (requirement === undefined ||
+        (typeof requirement === "string"
+          ? membership.role === requirement || EQUIVALENT_ROLES[membership.role] === requirement
+          : membership.permissions.includes(requirement.permission)));
+    if (!allowed) {
+      const wanted = typeof requirement === "string" ? `role ${requirement}` : `permission ${requirement?.permission}`;
+      throw new ConvexError({
+        code: "FORBIDDEN" satisfies ClerkSyncErrorCode,
+        message: membership ? `Requires ${wanted} in this organization` : "Not a member of this organization",
+      });
+    }
+    return membership;
   }
 
   /**

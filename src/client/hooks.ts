@@ -6,8 +6,21 @@ import type {
   RegisteredMutation,
 } from "convex/server";
 import { v } from "convex/values";
-import { userHookEvent, type ChangeSource, type UserHookEvent } from "../component/validators.js";
-import { toSyncedUser, type SyncedUser } from "./user.js";
+import {
+  organizationHookEvent,
+  userHookEvent,
+  type ChangeSource,
+  type OrganizationHookEvent,
+  type UserHookEvent,
+} from "../component/validators.js";
+import {
+  toSyncedMembership,
+  toSyncedOrganization,
+  toSyncedUser,
+  type SyncedMembership,
+  type SyncedOrganization,
+  type SyncedUser,
+} from "./user.js";
 
 /** The host mutation that `registerClerkRoutes({ onUserEvent })` runs for each change. */
 export type UserEventHandlerReference = FunctionReference<"mutation", "internal", { event: UserHookEvent }, null>;
@@ -64,4 +77,85 @@ export function defineUserEventHandlers<DataModel extends GenericDataModel>(
       return null;
     },
   }) as RegisteredMutation<"internal", { event: UserHookEvent }, Promise<null>>;
+}
+
+/** The host mutation that `ClerkSync({ onOrganizationEvent })` runs for each change. */
+export type OrganizationEventHandlerReference = FunctionReference<
+  "mutation",
+  "internal",
+  { event: OrganizationHookEvent },
+  null
+>;
+
+/** Organization and membership hooks; each is optional. They run inside the sync's mutation. */
+export type OrganizationEventHandlers<Ctx> = {
+  "organization.created"?: (ctx: Ctx, event: { organization: SyncedOrganization; source: ChangeSource }) => Promise<void> | void;
+  "organization.updated"?: (
+    ctx: Ctx,
+    event: { organization: SyncedOrganization; previous: SyncedOrganization; source: ChangeSource },
+  ) => Promise<void> | void;
+  "organization.deleted"?: (
+    ctx: Ctx,
+    event: { orgId: string; previous: SyncedOrganization; source: ChangeSource },
+  ) => Promise<void> | void;
+  "organizationMembership.created"?: (
+    ctx: Ctx,
+    event: { membership: SyncedMembership; source: ChangeSource },
+  ) => Promise<void> | void;
+  "organizationMembership.updated"?: (
+    ctx: Ctx,
+    event: { membership: SyncedMembership; previous: SyncedMembership; source: ChangeSource },
+  ) => Promise<void> | void;
+  /** Also run for each membership removed because its organization or user was deleted. */
+  "organizationMembership.deleted"?: (
+    ctx: Ctx,
+    event: { membershipId: string; previous: SyncedMembership; source: ChangeSource },
+  ) => Promise<void> | void;
+};
+
+/** Declare the host's organization hooks as one internal mutation, like `defineUserEventHandlers`. */
+export function defineOrganizationEventHandlers<DataModel extends GenericDataModel>(
+  internalMutation: MutationBuilder<DataModel, "internal">,
+  handlers: OrganizationEventHandlers<GenericMutationCtx<DataModel>>,
+): RegisteredMutation<"internal", { event: OrganizationHookEvent }, Promise<null>> {
+  return internalMutation({
+    args: { event: organizationHookEvent },
+    returns: v.null(),
+    handler: async (ctx, { event }: { event: OrganizationHookEvent }) => {
+      const { source } = event;
+      switch (event.type) {
+        case "organization.created":
+          await handlers[event.type]?.(ctx, { organization: toSyncedOrganization(event.organization), source });
+          break;
+        case "organization.updated":
+          await handlers[event.type]?.(ctx, {
+            organization: toSyncedOrganization(event.organization),
+            previous: toSyncedOrganization(event.previous),
+            source,
+          });
+          break;
+        case "organization.deleted":
+          await handlers[event.type]?.(ctx, { orgId: event.orgId, previous: toSyncedOrganization(event.previous), source });
+          break;
+        case "organizationMembership.created":
+          await handlers[event.type]?.(ctx, { membership: toSyncedMembership(event.membership), source });
+          break;
+        case "organizationMembership.updated":
+          await handlers[event.type]?.(ctx, {
+            membership: toSyncedMembership(event.membership),
+            previous: toSyncedMembership(event.previous),
+            source,
+          });
+          break;
+        case "organizationMembership.deleted":
+          await handlers[event.type]?.(ctx, {
+            membershipId: event.membershipId,
+            previous: toSyncedMembership(event.previous),
+            source,
+          });
+          break;
+      }
+      return null;
+    },
+  }) as RegisteredMutation<"internal", { event: OrganizationHookEvent }, Promise<null>>;
 }

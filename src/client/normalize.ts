@@ -1,16 +1,25 @@
-import type { EmailAddressJSON, PhoneNumberJSON, UserJSON } from "@clerk/backend";
-import type { UserEvent, UserRecord } from "../component/validators.js";
+import type {
+  EmailAddressJSON,
+  OrganizationJSON,
+  OrganizationMembershipJSON,
+  PhoneNumberJSON,
+  UserJSON,
+} from "@clerk/backend";
+import type {
+  ClerkEvent,
+  MembershipRecord,
+  OrganizationRecord,
+  UserRecord,
+} from "../component/validators.js";
 
 /**
  * What a verified webhook body turns into: an event for the component, something
  * to acknowledge and ignore, or a body that is not a Clerk event at all.
  */
 export type NormalizedDelivery =
-  | { kind: "event"; event: UserEvent }
+  | { kind: "event"; event: ClerkEvent }
   | { kind: "ignored"; eventType: string; reason: string }
   | { kind: "invalid"; reason: string };
-
-const USER_EVENTS = new Set(["user.created", "user.updated", "user.deleted"]);
 
 /**
  * Turn a parsed webhook body into a component event. Never throws: Clerk's payloads
@@ -22,28 +31,49 @@ export function normalizeDelivery(body: unknown): NormalizedDelivery {
     return { kind: "invalid", reason: "body is not a Clerk event (no `type` and `data` object)" };
   }
   const { type, data } = body;
-  if (!USER_EVENTS.has(type)) {
-    return { kind: "ignored", eventType: type, reason: "event type not synced" };
-  }
-  const clerkId = data.id;
-  if (typeof clerkId !== "string" || clerkId === "") {
+  const normalize = NORMALIZERS[type];
+  if (!normalize) return { kind: "ignored", eventType: type, reason: "event type not synced" };
+  const id = text(data.id);
+  if (id === null) {
     // Clerk's deleted-object type marks `id` optional: nothing to delete without it.
-    return type === "user.deleted"
+    return type.endsWith(".deleted")
       ? { kind: "ignored", eventType: type, reason: "deleted object without id" }
-      : { kind: "invalid", reason: `${type} without a user id` };
+      : { kind: "invalid", reason: `${type} without an id` };
   }
-  if (type === "user.deleted") return { kind: "event", event: { type, clerkId } };
-  return {
-    kind: "event",
-    event: {
-      type: type as "user.created" | "user.updated",
-      user: normalizeUser(data as Partial<UserJSON> & { id: string }),
-    },
-  };
+  return normalize(id, data);
+}
+
+type Normalizer = (id: string, data: Record<string, unknown>) => NormalizedDelivery;
+const event = (value: ClerkEvent): NormalizedDelivery => ({ kind: "event", event: value });
+
+const NORMALIZERS: Record<string, Normalizer> = {
+  "user.created": (id, data) => event({ type: "user.created", user: normalizeUser({ ...data, id }) }),
+  "user.updated": (id, data) => event({ type: "user.updated", user: normalizeUser({ ...data, id }) }),
+  "user.deleted": (clerkId) => event({ type: "user.deleted", clerkId }),
+  "organization.created": (id, data) =>
+    event({ type: "organization.created", organization: normalizeOrganization({ ...data, id }) }),
+  "organization.updated": (id, data) =>
+    event({ type: "organization.updated", organization: normalizeOrganization({ ...data, id }) }),
+  "organization.deleted": (orgId) => event({ type: "organization.deleted", orgId }),
+  "organizationMembership.created": (id, data) => membershipEvent("organizationMembership.created", id, data),
+  "organizationMembership.updated": (id, data) => membershipEvent("organizationMembership.updated", id, data),
+  "organizationMembership.deleted": (membershipId) => event({ type: "organizationMembership.deleted", membershipId }),
+};
+
+function membershipEvent(
+  type: "organizationMembership.created" | "organizationMembership.updated",
+  id: string,
+  data: Record<string, unknown>,
+): NormalizedDelivery {
+  const organization = isObject(data.organization) && text(data.organization.id) !== null
+    ? normalizeOrganization(data.organization as Partial<OrganizationJSON> & { id: string })
+    : null;
+  if (!organization) return { kind: "invalid", reason: `${type} without an organization id` };
+  return event({ type, membership: normalizeMembership({ ...data, id }, organization.orgId), organization });
 }
 
 /** Map Clerk's user JSON (webhook or Backend API) to the stored record. */
-export function normalizeUser(data: Partial<UserJSON> & { id: string }): UserRecord {
+export function normalizeUser(data: Partial<UserJSON> & { id: string } | Record<string, unknown> & { id: string }): UserRecord {
   const primaryEmail = findById<EmailAddressJSON>(data.email_addresses, data.primary_email_address_id);
   const primaryPhone = findById<PhoneNumberJSON>(data.phone_numbers, data.primary_phone_number_id);
   const email = text(primaryEmail?.email_address);
@@ -67,6 +97,45 @@ export function normalizeUser(data: Partial<UserJSON> & { id: string }): UserRec
     updatedAt: timestamp(data.updated_at) ?? createdAt,
     lastSignInAt: timestamp(data.last_sign_in_at),
     banned: data.banned === true,
+  };
+}
+
+/** Map Clerk's organization JSON to the stored record. */
+export function normalizeOrganization(
+  data: (Partial<OrganizationJSON> | Record<string, unknown>) & { id: string },
+): OrganizationRecord {
+  const createdAt = timestamp(data.created_at) ?? 0;
+  return {
+    orgId: data.id,
+    name: text(data.name) ?? text(data.slug) ?? data.id,
+    slug: text(data.slug),
+    imageUrl: text(data.image_url),
+    createdBy: text(data.created_by),
+    publicMetadataJson: metadataJson(data.public_metadata),
+    createdAt,
+    updatedAt: timestamp(data.updated_at) ?? createdAt,
+  };
+}
+
+/** Map Clerk's membership JSON to the stored record; `public_user_data` may be missing. */
+export function normalizeMembership(
+  data: (Partial<OrganizationMembershipJSON> | Record<string, unknown>) & { id: string },
+  orgId: string,
+): MembershipRecord {
+  const userData = isObject(data.public_user_data) ? data.public_user_data : {};
+  const createdAt = timestamp(data.created_at) ?? 0;
+  return {
+    membershipId: data.id,
+    orgId,
+    clerkId: text(userData.user_id),
+    role: text(data.role) ?? "",
+    permissions: Array.isArray(data.permissions)
+      ? data.permissions.filter((p): p is string => typeof p === "string")
+      : [],
+    identifier: text(userData.identifier),
+    publicMetadataJson: metadataJson(data.public_metadata),
+    createdAt,
+    updatedAt: timestamp(data.updated_at) ?? createdAt,
   };
 }
 

@@ -7,7 +7,7 @@ import {
 } from "convex/server";
 import { Webhook, WebhookVerificationError } from "svix";
 import type { ComponentApi } from "../component/_generated/component.js";
-import type { UserEventHandlerReference } from "./hooks.js";
+import type { OrganizationEventHandlerReference, UserEventHandlerReference } from "./hooks.js";
 import { ClerkSync } from "./clerkSync.js";
 import { normalizeDelivery } from "./normalize.js";
 
@@ -28,6 +28,8 @@ export type ClerkRoutesOptions = {
    * the delivery, once per real change.
    */
   onUserEvent?: UserEventHandlerReference;
+  /** Organization and membership hooks, declared with `defineOrganizationEventHandlers`. */
+  onOrganizationEvent?: OrganizationEventHandlerReference;
 };
 
 /**
@@ -40,7 +42,10 @@ export function registerClerkRoutes(
   options: ClerkRoutesOptions = {},
 ) {
   const component = clerk instanceof ClerkSync ? clerk.component : clerk;
-  if (clerk instanceof ClerkSync) options = { onUserEvent: clerk.options.onUserEvent, ...options };
+  if (clerk instanceof ClerkSync) {
+    const { onUserEvent, onOrganizationEvent } = clerk.options;
+    options = { onUserEvent, onOrganizationEvent, ...options };
+  }
   http.route({
     path: options.path ?? DEFAULT_WEBHOOK_PATH,
     method: "POST",
@@ -114,7 +119,8 @@ export async function handleClerkWebhook(
   const { event } = delivery;
   try {
     const onUserEvent = options.onUserEvent && (await createFunctionHandle(options.onUserEvent));
-    const outcome = await ctx.runMutation(component.deliveries.apply, { svixId, event, onUserEvent });
+    const onOrganizationEvent = options.onOrganizationEvent && (await createFunctionHandle(options.onOrganizationEvent));
+    const outcome = await ctx.runMutation(component.deliveries.apply, { svixId, event, onUserEvent, onOrganizationEvent });
     console.log(`[clerk-sync] ${outcome} ${svixId} ${event.type}`);
     return answer(200, { outcome });
   } catch (error) {

@@ -3,6 +3,7 @@ import { v } from "convex/values";
 import { internal } from "./_generated/api.js";
 import type { Doc, Id } from "./_generated/dataModel.js";
 import { internalMutation, mutation, query, type MutationCtx, type QueryCtx } from "./_generated/server.js";
+import type { Hooks } from "./hooks.js";
 import { applyUserDeletion, applyUserSnapshot } from "./users.js";
 import { backfillRunStatus, backfillStepPlan, userRecord, type BackfillRunStatus } from "./validators.js";
 
@@ -22,6 +23,7 @@ export const start = mutation({
     /** Function handle of the host's step action. */
     step: v.string(),
     onUserEvent: v.optional(v.string()),
+    onOrganizationEvent: v.optional(v.string()),
     pageSize: v.number(),
     reconcile: v.boolean(),
     requestsPer10Seconds: v.number(),
@@ -57,6 +59,7 @@ export const start = mutation({
       lastError: null,
       step: args.step,
       onUserEvent: args.onUserEvent,
+      onOrganizationEvent: args.onOrganizationEvent,
       token: 0,
       scheduledStep: null,
       watchdog: null,
@@ -137,7 +140,7 @@ export const applyPage = mutation({
     const run = await currentRun(ctx, runId, token);
     if (!run || run.phase !== "users") return false;
     const counts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
-    const hooks = { onUserEvent: run.onUserEvent, source: "backfill" as const };
+    const hooks = runHooks(run);
     for (const user of users) {
       const { outcome } = await applyUserSnapshot(ctx, user, hooks);
       if (outcome === "inserted" || outcome === "updated" || outcome === "unchanged" || outcome === "stale") {
@@ -180,7 +183,7 @@ export const applyReconcile = mutation({
     if (!run || run.phase !== "reconcile") return false;
     let deleted = 0;
     for (const clerkId of gone) {
-      const { outcome } = await applyUserDeletion(ctx, clerkId, { onUserEvent: run.onUserEvent, source: "backfill" });
+      const { outcome } = await applyUserDeletion(ctx, clerkId, runHooks(run));
       if (outcome === "deleted") deleted++;
     }
     await ctx.db.patch(run._id, {
@@ -219,6 +222,10 @@ export const watchdog = internalMutation({
     return null;
   },
 });
+
+function runHooks(run: Run): Hooks {
+  return { source: "backfill", onUserEvent: run.onUserEvent, onOrganizationEvent: run.onOrganizationEvent };
+}
 
 async function currentRun(ctx: QueryCtx, runId: string, token: number): Promise<Run | null> {
   const id = ctx.db.normalizeId("backfillRuns", runId);

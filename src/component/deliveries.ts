@@ -1,33 +1,38 @@
 import { v } from "convex/values";
 import { mutation } from "./_generated/server.js";
 import { scheduleSweepIfDue } from "./retention.js";
+import type { MutationCtx } from "./_generated/server.js";
+import type { Hooks } from "./hooks.js";
+import {
+  applyMembershipDeletion,
+  applyMembershipSnapshot,
+  applyOrganizationDeletion,
+  applyOrganizationSnapshot,
+} from "./organizations.js";
 import { applyUserDeletion, applyUserSnapshot } from "./users.js";
-import { deliveryOutcome, userEvent } from "./validators.js";
+import { clerkEvent, deliveryOutcome, type ChangeOutcome, type ClerkEvent } from "./validators.js";
 
 /**
- * Apply one verified Clerk delivery, atomically: the dedupe record, the user row and
- * the tombstone are written together or not at all.
+ * Apply one verified Clerk delivery, atomically: the dedupe record, the row, the
+ * tombstone and the host's hooks are written together or not at all.
  */
 export const apply = mutation({
   args: {
     svixId: v.string(),
-    event: userEvent,
-    /** A function handle to the host's hook mutation, run for real changes only. */
+    event: clerkEvent,
+    /** Function handles to the host's hook mutations, run for real changes only. */
     onUserEvent: v.optional(v.string()),
+    onOrganizationEvent: v.optional(v.string()),
   },
   returns: deliveryOutcome,
-  handler: async (ctx, { svixId, event, onUserEvent }) => {
+  handler: async (ctx, { svixId, event, onUserEvent, onOrganizationEvent }) => {
     const seen = await ctx.db
       .query("deliveries")
       .withIndex("by_svix_id", (q) => q.eq("svixId", svixId))
       .unique();
     if (seen) return "duplicate";
 
-    const hooks = { onUserEvent, source: "webhook" as const };
-    const change =
-      event.type === "user.deleted"
-        ? await applyUserDeletion(ctx, event.clerkId, hooks)
-        : await applyUserSnapshot(ctx, event.user, hooks);
+    const change = await applyEvent(ctx, event, { source: "webhook", onUserEvent, onOrganizationEvent });
 
     await ctx.db.insert("deliveries", {
       svixId,
@@ -39,3 +44,23 @@ export const apply = mutation({
     return change.outcome;
   },
 });
+
+function applyEvent(ctx: MutationCtx, event: ClerkEvent, hooks: Hooks): Promise<{ outcome: ChangeOutcome }> {
+  switch (event.type) {
+    case "user.created":
+    case "user.updated":
+      return applyUserSnapshot(ctx, event.user, hooks);
+    case "user.deleted":
+      return applyUserDeletion(ctx, event.clerkId, hooks);
+    case "organization.created":
+    case "organization.updated":
+      return applyOrganizationSnapshot(ctx, event.organization, hooks);
+    case "organization.deleted":
+      return applyOrganizationDeletion(ctx, event.orgId, hooks);
+    case "organizationMembership.created":
+    case "organizationMembership.updated":
+      return applyMembershipSnapshot(ctx, event.membership, event.organization, hooks);
+    case "organizationMembership.deleted":
+      return applyMembershipDeletion(ctx, event.membershipId, hooks);
+  }
+}

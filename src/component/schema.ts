@@ -1,6 +1,11 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { backfillRunFields, userRecordFields } from "./validators.js";
+import {
+  backfillRunFields,
+  membershipRecordFields,
+  organizationRecordFields,
+  userRecordFields,
+} from "./validators.js";
 
 export default defineSchema({
   /** One row per live Clerk user. */
@@ -12,9 +17,21 @@ export default defineSchema({
     .index("by_clerk_id", ["clerkId"])
     .index("by_email_lower", ["emailLower"]),
 
+  /** One row per live Clerk organization. */
+  organizations: defineTable(organizationRecordFields)
+    .index("by_org_id", ["orgId"])
+    .index("by_slug", ["slug"]),
+
+  /** Who belongs to which organization, with what role. */
+  memberships: defineTable(membershipRecordFields)
+    .index("by_membership_id", ["membershipId"])
+    .index("by_org_user", ["orgId", "clerkId"])
+    .index("by_user", ["clerkId"]),
+
   /**
-   * Deleted users. Clerk never reuses a user id, so a tombstone makes every later
-   * snapshot of that id stale, whatever its `updated_at`. No personal data is kept.
+   * Deleted users, organizations and memberships, by Clerk id. Clerk never reuses an id,
+   * so a tombstone makes every later snapshot of that id stale, whatever its `updated_at`.
+   * No personal data is kept.
    */
   tombstones: defineTable({
     clerkId: v.string(),

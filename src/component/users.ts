@@ -1,15 +1,14 @@
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
-import type { FunctionHandle } from "convex/server";
 import { mutation, query, type MutationCtx } from "./_generated/server.js";
+import { runUserHook, type Hooks } from "./hooks.js";
+import { scheduleMembershipCleanup } from "./organizations.js";
 import type { Doc } from "./_generated/dataModel.js";
 import {
   changeOutcome,
   changeSource,
   userRecord,
   type ChangeOutcome,
-  type ChangeSource,
-  type UserHookEvent,
   type UserRecord,
 } from "./validators.js";
 
@@ -75,7 +74,6 @@ export type UserChange = {
   previous: UserRecord | null;
 };
 
-export type Hooks = { onUserEvent?: string; source: ChangeSource };
 
 /**
  * The only place that decides whether a snapshot is stored: a deleted user stays
@@ -95,7 +93,7 @@ export async function applyUserSnapshot(ctx: MutationCtx, user: UserRecord, hook
   const row = { ...user, emailLower: user.email?.toLowerCase() ?? null };
   if (!existing) {
     await ctx.db.insert("users", row);
-    await runHook(ctx, hooks, { type: "user.created", clerkId: user.clerkId, user, previous: null, source: hooks.source });
+    await runUserHook(ctx, hooks, { type: "user.created", clerkId: user.clerkId, user, previous: null, source: hooks.source });
     return { outcome: "inserted", previous: null };
   }
   const previous = toRecord(existing);
@@ -103,7 +101,7 @@ export async function applyUserSnapshot(ctx: MutationCtx, user: UserRecord, hook
   // Same version: Clerk sent this snapshot before (or a duplicate from another path).
   if (existing.updatedAt === user.updatedAt) return { outcome: "unchanged", previous };
   await ctx.db.replace(existing._id, row);
-  await runHook(ctx, hooks, { type: "user.updated", clerkId: user.clerkId, user, previous, source: hooks.source });
+  await runUserHook(ctx, hooks, { type: "user.updated", clerkId: user.clerkId, user, previous, source: hooks.source });
   return { outcome: "updated", previous };
 }
 
@@ -119,18 +117,12 @@ export async function applyUserDeletion(ctx: MutationCtx, clerkId: string, hooks
     .unique();
   if (!existing && tombstone) return { outcome: "unchanged", previous: null };
   if (!tombstone) await ctx.db.insert("tombstones", { clerkId, deletedAt: Date.now() });
+  // Memberships may have arrived before (or without) the user itself.
+  await scheduleMembershipCleanup(ctx, { clerkId }, hooks);
   if (!existing) return { outcome: "tombstoned", previous: null };
   await ctx.db.delete(existing._id);
   const previous = toRecord(existing);
-  await runHook(ctx, hooks, { type: "user.deleted", clerkId, user: null, previous, source: hooks.source });
+  await runUserHook(ctx, hooks, { type: "user.deleted", clerkId, user: null, previous, source: hooks.source });
   return { outcome: "deleted", previous };
 }
 
-/**
- * Run the host's hook inside this mutation: if it throws, nothing of the change is
- * written, and the caller (a webhook delivery) fails and is retried.
- */
-async function runHook(ctx: MutationCtx, hooks: Hooks, event: UserHookEvent) {
-  if (!hooks.onUserEvent) return;
-  await ctx.runMutation(hooks.onUserEvent as FunctionHandle<"mutation", { event: UserHookEvent }>, { event });
-}

@@ -40,8 +40,41 @@ export const changeSource = v.union(
 );
 export type ChangeSource = Infer<typeof changeSource>;
 
+/** A Clerk organization as the component stores and returns it. */
+export const organizationRecordFields = {
+  orgId: v.string(),
+  name: v.string(),
+  slug: v.union(v.string(), v.null()),
+  imageUrl: v.union(v.string(), v.null()),
+  /** The Clerk id of the user who created it. */
+  createdBy: v.union(v.string(), v.null()),
+  publicMetadataJson: v.string(),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+};
+export const organizationRecord = v.object(organizationRecordFields);
+export type OrganizationRecord = Infer<typeof organizationRecord>;
+
+/** A user's membership in an organization. */
+export const membershipRecordFields = {
+  membershipId: v.string(),
+  orgId: v.string(),
+  /** The member's Clerk user id; null until a delivery carries `public_user_data`. */
+  clerkId: v.union(v.string(), v.null()),
+  /** Clerk's role key as sent: `org:admin`, `org:member`, or legacy `admin`/`basic_member`. */
+  role: v.string(),
+  permissions: v.array(v.string()),
+  /** The member's email, phone or username, as Clerk shows it. */
+  identifier: v.union(v.string(), v.null()),
+  publicMetadataJson: v.string(),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+};
+export const membershipRecord = v.object(membershipRecordFields);
+export type MembershipRecord = Infer<typeof membershipRecord>;
+
 /** One verified Clerk delivery, normalized by the HTTP handler. */
-export const userEvent = v.union(
+export const clerkEvent = v.union(
   v.object({
     type: v.union(v.literal("user.created"), v.literal("user.updated")),
     user: userRecord,
@@ -50,8 +83,26 @@ export const userEvent = v.union(
     type: v.literal("user.deleted"),
     clerkId: v.string(),
   }),
+  v.object({
+    type: v.union(v.literal("organization.created"), v.literal("organization.updated")),
+    organization: organizationRecord,
+  }),
+  v.object({
+    type: v.literal("organization.deleted"),
+    orgId: v.string(),
+  }),
+  v.object({
+    type: v.union(v.literal("organizationMembership.created"), v.literal("organizationMembership.updated")),
+    membership: membershipRecord,
+    /** The organization snapshot the membership payload carries. */
+    organization: v.union(organizationRecord, v.null()),
+  }),
+  v.object({
+    type: v.literal("organizationMembership.deleted"),
+    membershipId: v.string(),
+  }),
 );
-export type UserEvent = Infer<typeof userEvent>;
+export type ClerkEvent = Infer<typeof clerkEvent>;
 
 /** What became of one snapshot or deletion. */
 export const changeOutcome = v.union(
@@ -72,6 +123,14 @@ export type ChangeOutcome = Infer<typeof changeOutcome>;
 
 export const deliveryOutcome = v.union(changeOutcome, v.literal("duplicate"));
 export type DeliveryOutcome = Infer<typeof deliveryOutcome>;
+
+/** Where a change came from, and the host's hook mutations (function handles) to run. */
+export const hooksValidator = v.object({
+  source: changeSource,
+  onUserEvent: v.optional(v.string()),
+  onOrganizationEvent: v.optional(v.string()),
+});
+export type Hooks = Infer<typeof hooksValidator>;
 
 /**
  * What a host's lifecycle hook receives, once per real change to the users table:
@@ -133,6 +192,7 @@ export const backfillRunFields = {
   /** Function handle of the host's step action, and of its hooks. */
   step: v.string(),
   onUserEvent: v.optional(v.string()),
+  onOrganizationEvent: v.optional(v.string()),
   /** Bumped each time a step is scheduled: only the step holding it may write. */
   token: v.number(),
   scheduledStep: v.union(v.id("_scheduled_functions"), v.null()),
@@ -167,3 +227,50 @@ export const backfillStepPlan = v.union(
   v.object({ phase: v.literal("reconcile"), candidates: v.array(v.string()), nextCursor: v.string(), isDone: v.boolean() }),
 );
 export type BackfillStepPlan = Infer<typeof backfillStepPlan>;
+
+/** What a host's organization hook receives, once per real change. */
+export const organizationHookEvent = v.union(
+  v.object({
+    type: v.literal("organization.created"),
+    orgId: v.string(),
+    organization: organizationRecord,
+    previous: v.null(),
+    source: changeSource,
+  }),
+  v.object({
+    type: v.literal("organization.updated"),
+    orgId: v.string(),
+    organization: organizationRecord,
+    previous: organizationRecord,
+    source: changeSource,
+  }),
+  v.object({
+    type: v.literal("organization.deleted"),
+    orgId: v.string(),
+    organization: v.null(),
+    previous: organizationRecord,
+    source: changeSource,
+  }),
+  v.object({
+    type: v.literal("organizationMembership.created"),
+    membershipId: v.string(),
+    membership: membershipRecord,
+    previous: v.null(),
+    source: changeSource,
+  }),
+  v.object({
+    type: v.literal("organizationMembership.updated"),
+    membershipId: v.string(),
+    membership: membershipRecord,
+    previous: membershipRecord,
+    source: changeSource,
+  }),
+  v.object({
+    type: v.literal("organizationMembership.deleted"),
+    membershipId: v.string(),
+    membership: v.null(),
+    previous: membershipRecord,
+    source: changeSource,
+  }),
+);
+export type OrganizationHookEvent = Infer<typeof organizationHookEvent>;

@@ -91,3 +91,83 @@ export function userUpdated(overrides: UserOverrides = {}) {
 export function userDeleted(id: string) {
   return envelope("user.deleted", { id, object: "user", deleted: true });
 }
+
+/** A Clerk organization id of the real shape. */
+export function newOrganizationId(): string {
+  return `org_${randomToken()}`;
+}
+
+/** An organization object as Clerk sends it (from Clerk's documented example). */
+export function clerkOrganization(overrides: Record<string, unknown> & { id?: string } = {}) {
+  const id = overrides.id ?? newOrganizationId();
+  const now = Date.now();
+  return {
+    object: "organization",
+    name: "Acme Corp",
+    slug: `acme-${id.slice(-8).toLowerCase()}`,
+    image_url: "https://img.clerk.com/xxxxxx",
+    has_image: true,
+    members_count: 1,
+    max_allowed_memberships: 5,
+    admin_delete_enabled: true,
+    public_metadata: {},
+    private_metadata: {},
+    created_by: null,
+    created_at: now,
+    updated_at: now,
+    ...overrides,
+    id,
+  };
+}
+
+/**
+ * A membership object as Clerk sends it: `userId`, `orgId` and `role` are shorthands for
+ * `public_user_data.user_id`, the embedded organization's id and the role key.
+ */
+export function clerkMembership(
+  overrides: Record<string, unknown> & { id?: string; userId?: string; orgId?: string; role?: string } = {},
+) {
+  const { userId, orgId, ...fields } = overrides;
+  const now = Date.now();
+  return {
+    object: "organization_membership",
+    role: "org:member",
+    role_name: "Member",
+    permissions: ["org:posts:read"],
+    public_metadata: {},
+    private_metadata: {},
+    organization: clerkOrganization({ id: orgId ?? newOrganizationId(), updated_at: 0, created_at: 0 }),
+    public_user_data: {
+      user_id: userId ?? newUserId(),
+      first_name: "Jane",
+      last_name: "Doe",
+      image_url: "https://img.clerk.com/yyyyy",
+      has_image: true,
+      identifier: "jane.doe@acme.com",
+    },
+    created_at: now,
+    updated_at: now,
+    ...fields,
+    id: fields.id ?? `orgmem_${randomToken()}`,
+  };
+}
+
+export function organizationCreated(overrides: Parameters<typeof clerkOrganization>[0] = {}) {
+  return envelope("organization.created", clerkOrganization(overrides));
+}
+export function organizationUpdated(overrides: Parameters<typeof clerkOrganization>[0] = {}) {
+  return envelope("organization.updated", clerkOrganization(overrides));
+}
+/** Clerk sends only the id, the slug and `deleted: true`. */
+export function organizationDeleted(id: string, slug?: string) {
+  return envelope("organization.deleted", { object: "organization", id, ...(slug ? { slug } : {}), deleted: true });
+}
+export function membershipCreated(overrides: Parameters<typeof clerkMembership>[0] = {}) {
+  return envelope("organizationMembership.created", clerkMembership(overrides));
+}
+export function membershipUpdated(overrides: Parameters<typeof clerkMembership>[0] = {}) {
+  return envelope("organizationMembership.updated", clerkMembership(overrides));
+}
+export function membershipDeleted(overrides: Parameters<typeof clerkMembership>[0] = {}) {
+  return envelope("organizationMembership.deleted", clerkMembership(overrides));
+}

@@ -14,6 +14,7 @@ import type * as crons from "../crons.js";
 import type * as http from "../http.js";
 import type * as notes from "../notes.js";
 import type * as profiles from "../profiles.js";
+import type * as projects from "../projects.js";
 import type * as users from "../users.js";
 
 import type {
@@ -29,6 +30,7 @@ declare const fullApi: ApiFromModules<{
   http: typeof http;
   notes: typeof notes;
   profiles: typeof profiles;
+  projects: typeof projects;
   users: typeof users;
 }>;
 

@@ -10,6 +10,8 @@
 
 import type * as backfill from "../backfill.js";
 import type * as deliveries from "../deliveries.js";
+import type * as hooks from "../hooks.js";
+import type * as organizations from "../organizations.js";
 import type * as retention from "../retention.js";
 import type * as users from "../users.js";
 import type * as validators from "../validators.js";
@@ -24,6 +26,8 @@ import { anyApi, componentsGeneric } from "convex/server";
 const fullApi: ApiFromModules<{
   backfill: typeof backfill;
   deliveries: typeof deliveries;
+  hooks: typeof hooks;
+  organizations: typeof organizations;
   retention: typeof retention;
   users: typeof users;
   validators: typeof validators;

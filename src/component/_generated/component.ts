@@ -125,6 +125,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           step: string;
           onUserEvent?: string;
+          onOrganizationEvent?: string;
           pageSize: number;
           reconcile: boolean;
           requestsPer10Seconds: number;
@@ -204,8 +205,50 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   banned: boolean;
                 };
               }
-            | { type: "user.deleted"; clerkId: string };
+            | { type: "user.deleted"; clerkId: string }
+            | {
+                type: "organization.created" | "organization.updated";
+                organization: {
+                  orgId: string;
+                  name: string;
+                  slug: string | null;
+                  imageUrl: string | null;
+                  createdBy: string | null;
+                  publicMetadataJson: string;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+              }
+            | { type: "organization.deleted"; orgId: string }
+            | {
+                type:
+                  | "organizationMembership.created"
+                  | "organizationMembership.updated";
+                membership: {
+                  membershipId: string;
+                  orgId: string;
+                  clerkId: string | null;
+                  role: string;
+                  permissions: Array<string>;
+                  identifier: string | null;
+                  publicMetadataJson: string;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+                organization: {
+                  orgId: string;
+                  name: string;
+                  slug: string | null;
+                  imageUrl: string | null;
+                  createdBy: string | null;
+                  publicMetadataJson: string;
+                  createdAt: number;
+                  updatedAt: number;
+                } | null;
+              }
+            | { type: "organizationMembership.deleted"; membershipId: string };
           onUserEvent?: string;
+          onOrganizationEvent?: string;
         },
         | "inserted"
         | "updated"
@@ -214,6 +257,119 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         | "deleted"
         | "tombstoned"
         | "duplicate",
+        Name
+      >;
+    };
+    organizations: {
+      get: FunctionReference<
+        "query",
+        "internal",
+        { orgId: string },
+        {
+          orgId: string;
+          name: string;
+          slug: string | null;
+          imageUrl: string | null;
+          createdBy: string | null;
+          publicMetadataJson: string;
+          createdAt: number;
+          updatedAt: number;
+        } | null,
+        Name
+      >;
+      getBySlug: FunctionReference<
+        "query",
+        "internal",
+        { slug: string },
+        {
+          orgId: string;
+          name: string;
+          slug: string | null;
+          imageUrl: string | null;
+          createdBy: string | null;
+          publicMetadataJson: string;
+          createdAt: number;
+          updatedAt: number;
+        } | null,
+        Name
+      >;
+      getMembership: FunctionReference<
+        "query",
+        "internal",
+        { orgId: string; clerkId: string },
+        {
+          membershipId: string;
+          orgId: string;
+          clerkId: string | null;
+          role: string;
+          permissions: Array<string>;
+          identifier: string | null;
+          publicMetadataJson: string;
+          createdAt: number;
+          updatedAt: number;
+        } | null,
+        Name
+      >;
+      listForUser: FunctionReference<
+        "query",
+        "internal",
+        { clerkId: string },
+        Array<{
+          membership: {
+            membershipId: string;
+            orgId: string;
+            clerkId: string | null;
+            role: string;
+            permissions: Array<string>;
+            identifier: string | null;
+            publicMetadataJson: string;
+            createdAt: number;
+            updatedAt: number;
+          };
+          organization: {
+            orgId: string;
+            name: string;
+            slug: string | null;
+            imageUrl: string | null;
+            createdBy: string | null;
+            publicMetadataJson: string;
+            createdAt: number;
+            updatedAt: number;
+          } | null;
+        }>,
+        Name
+      >;
+      listMembers: FunctionReference<
+        "query",
+        "internal",
+        {
+          orgId: string;
+          paginationOpts: {
+            numItems: number;
+            cursor: string | null;
+            endCursor?: string | null;
+            id?: number;
+            maximumRowsRead?: number;
+            maximumBytesRead?: number;
+          };
+        },
+        {
+          page: Array<{
+            membershipId: string;
+            orgId: string;
+            clerkId: string | null;
+            role: string;
+            permissions: Array<string>;
+            identifier: string | null;
+            publicMetadataJson: string;
+            createdAt: number;
+            updatedAt: number;
+          }>;
+          continueCursor: string;
+          isDone: boolean;
+          splitCursor?: string | null;
+          pageStatus?: "SplitRecommended" | "SplitRequired" | null;
+        },
         Name
       >;
     };

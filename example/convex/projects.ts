@@ -1,0 +1,49 @@
+import { defineOrganizationEventHandlers } from "convex-clerk-sync";
+import { v } from "convex/values";
+import { internal } from "./_generated/api";
+import { internalMutation, mutation, query } from "./_generated/server";
+import { clerk } from "./clerk";
+
+/** An organization's projects: members read them, admins create them. */
+export const list = query({
+  args: { orgId: v.string() },
+  handler: async (ctx, { orgId }) => {
+    await clerk.requireOrgRole(ctx, orgId); // any member
+    const projects = await ctx.db
+      .query("projects")
+      .withIndex("by_org", (q) => q.eq("orgId", orgId))
+      .take(100);
+    return projects.map(({ name, createdBy }) => ({ name, createdBy }));
+  },
+});
+
+export const create = mutation({
+  args: { orgId: v.string(), name: v.string() },
+  handler: async (ctx, { orgId, name }) => {
+    const membership = await clerk.requireOrgRole(ctx, orgId, "org:admin");
+    return ctx.db.insert("projects", { orgId, name, createdBy: membership.clerkId! });
+  },
+});
+
+/** Organization hooks, wired in clerk.ts: a deleted organization's projects go too. */
+export const onOrganizationEvent = defineOrganizationEventHandlers(internalMutation, {
+  "organization.deleted": async (ctx, { orgId }) => {
+    await ctx.scheduler.runAfter(0, internal.projects.deleteForOrganization, { orgId });
+  },
+});
+
+const DELETE_BATCH = 200;
+
+export const deleteForOrganization = internalMutation({
+  args: { orgId: v.string() },
+  handler: async (ctx, { orgId }) => {
+    const projects = await ctx.db
+      .query("projects")
+      .withIndex("by_org", (q) => q.eq("orgId", orgId))
+      .take(DELETE_BATCH);
+    for (const project of projects) await ctx.db.delete(project._id);
+    if (projects.length === DELETE_BATCH) {
+      await ctx.scheduler.runAfter(0, internal.projects.deleteForOrganization, { orgId });
+    }
+  },
+});
