@@ -5,7 +5,14 @@ import http from "node:http";
 import { parseArgs } from "node:util";
 import { convexTest } from "convex-test";
 import { signDelivery } from "../src/testing/sign.js";
-import { clerkUser, userCreated, userDeleted, userUpdated } from "../src/testing/payloads.js";
+import {
+  clerkUser,
+  membershipCreated,
+  organizationCreated,
+  userCreated,
+  userDeleted,
+  userUpdated,
+} from "../src/testing/payloads.js";
 import { startClerkApiStandIn } from "../src/testing/clerkApiStandIn.js";
 import { api, internal } from "./convex/_generated/api.js";
 import { componentModules, componentSchema, exampleModules, exampleSchema } from "./embedded.js";
@@ -94,6 +101,8 @@ async function runStream() {
         }),
       },
     },
+    { what: "Bob joins Acme, before Acme's own event", payload: membershipCreated({ orgId: "org_2acme000000000000000000000", userId: bob, role: "org:admin" }) },
+    { what: "…Acme's own event completes it", payload: organizationCreated({ id: "org_2acme000000000000000000000", name: "Acme", slug: "acme" }) },
     { what: "a session event (not synced)", payload: { type: "session.created", object: "event", data: { id: "sess_1" } } },
     { what: "a forged delivery (wrong secret)", payload: userCreated({ first_name: "Mallory" }), secret: "whsec_" + btoa("not the endpoint's secret, 32 b!") },
     { what: "a tampered body", payload: userUpdated({ id: ada, first_name: "Mallory", updated_at: 9_000 }), tamper: true },
@@ -118,6 +127,13 @@ async function runStream() {
 
   console.log("\nThe component's users table (and the app's profiles, kept by hooks):");
   await printUsers(100);
+  const acme = await t.query(async (ctx) => {
+    const { clerk } = await import("./convex/clerk.js");
+    const org = await clerk.getOrganizationBySlug(ctx, "acme");
+    const members = await clerk.listMembers(ctx, org!.orgId, { paginationOpts: { numItems: 10, cursor: null } });
+    return { name: org!.name, members: members.page.map((m) => `${m.clerkId} (${m.role})`) };
+  });
+  console.log(`\nOrganization ${acme.name}: members ${acme.members.join(", ")}`);
 }
 
 /** A backfill from a local stand-in for Clerk's Backend API, as `npx convex run backfill:start` does. */
@@ -129,6 +145,8 @@ async function runBackfill() {
   // Cyd is not among them: Clerk no longer has her, so reconciliation deletes her.
   clerkApi.addUsers(1, () => ({ id: "user_2bob0000000000000000000000", first_name: "Bob", last_name: null, username: "bob", updated_at: 5_000 }));
   clerkApi.addUsers(1_199);
+  const globex = clerkApi.addOrganization({ name: "Globex", slug: "globex" });
+  clerkApi.addMembership(globex.id, "user_2bob0000000000000000000000", "org:member");
   console.log(`\nBackfill from a stand-in for Clerk's Backend API at ${clerkApi.url} (1,200 users, paced at 50 requests / 10 s):`);
 
   const { run } = await t.mutation(internal.backfill.start, {});
@@ -138,8 +156,8 @@ async function runBackfill() {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const status = await t.query(internal.backfill.status, {});
     if (!status) break;
-    const { phase, pages, seen, inserted, unchanged, stale, deleted, estimatedRemaining } = status;
-    const line = `  ${status.status.padEnd(7)} ${phase.padEnd(9)} pages ${pages}  seen ${seen}  inserted ${inserted}  unchanged ${unchanged}  stale ${stale}  deleted ${deleted}  remaining ~${estimatedRemaining ?? "?"}`;
+    const { phase, pages, seen, inserted, unchanged, stale, deleted, estimatedRemaining, organizationsSeen, membershipsSeen } = status;
+    const line = `  ${status.status.padEnd(7)} ${phase.padEnd(11)} pages ${pages}  users seen ${seen}  inserted ${inserted}  unchanged ${unchanged}  stale ${stale}  deleted ${deleted}  remaining ~${estimatedRemaining ?? "?"}  organizations ${organizationsSeen}  memberships ${membershipsSeen}`;
     if (line !== previous) console.log(line);
     previous = line;
     if (status.status !== "running") break;

@@ -2,13 +2,15 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { convexTest } from "convex-test";
 import { makeFunctionReference } from "convex/server";
-import clerkTest, { userCreated, userUpdated } from "convex-clerk-sync/test";
+import { ClerkSync } from "convex-clerk-sync";
+import clerkTest, { organizationUpdated, userCreated, userUpdated } from "convex-clerk-sync/test";
 import schema from "../example/convex/schema";
-import { api, internal } from "../example/convex/_generated/api";
+import { api, components, internal } from "../example/convex/_generated/api";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "../src/testing/clerkApiStandIn";
 import { deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
 
 const SECRET_KEY = "sk_test_standin_0123456789abcdef";
+const clerk = new ClerkSync(components.clerk);
 let clerkApi: ClerkApiStandIn;
 let logs: string[];
 
@@ -139,7 +141,8 @@ describe("backfill from Clerk's Backend API", () => {
         clerkApi.dropNext(1); // the connection dies during the third page's request
       }
     });
-    expect(done).toMatchObject({ status: "done", seen: 7, inserted: 7, pages: 4 }); // 2 + 2 + 2 + 1
+    // Users 2 + 2 + 2 + 1, then one empty page each of organizations and memberships.
+    expect(done).toMatchObject({ status: "done", seen: 7, inserted: 7, pages: 6 });
     expect(done?.lastError).toBeNull(); // cleared by the next good page
     expect(logs.some((line) => /backfill .*Clerk request failed/.test(line))).toBe(true);
     const rows = await users(t);
@@ -262,6 +265,32 @@ async function runNextStep(t: TestApp) {
   vi.advanceTimersToNextTimer();
   await t.finishInProgressScheduledFunctions();
 }
+
+describe("backfill of organizations and memberships", () => {
+  test("after the users: organizations, then memberships, under the webhook rules", async () => {
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+    const t = initConvexTest();
+    const [ada, bob] = clerkApi.addUsers(2);
+    const acme = clerkApi.addOrganization({ name: "Acme", slug: "acme" });
+    const globex = clerkApi.addOrganization({ name: "Globex", slug: "globex" });
+    clerkApi.addMembership(acme.id, ada.id, "org:admin");
+    clerkApi.addMembership(acme.id, bob.id);
+    clerkApi.addMembership(globex.id, bob.id, "admin");
+    // A webhook already brought a newer Acme.
+    await deliver(t, organizationUpdated({ id: acme.id, name: "Acme (renamed)", slug: "acme", updated_at: acme.created_at + 1 }));
+
+    await t.mutation(internal.backfill.start, {});
+    expect(await drain(t)).toMatchObject({ status: "done", seen: 2, organizationsSeen: 2, membershipsSeen: 3 });
+    const orgs = await inComponent(t, (ctx) => ctx.db.query("organizations").collect());
+    expect(orgs.map((o) => o.name).sort()).toEqual(["Acme (renamed)", "Globex"]);
+    const bobs = await t.query(async (ctx) => clerk.listOrganizationsForUser(ctx, bob.id));
+    expect(bobs.map(({ organization, membership }) => [organization?.slug, membership.role]).sort()).toEqual([
+      ["acme", "org:member"],
+      ["globex", "admin"],
+    ]);
+    expect(clerkApi.requests.some((r) => r.path.startsWith("/v1/organization_memberships"))).toBe(true);
+  });
+});
 
 describe("syncCurrentUser: the sign-up race", () => {
   test("fetches the signed-in user from Clerk when the webhook has not landed, stores it once", async () => {

@@ -8,7 +8,14 @@ import {
 } from "convex/server";
 import { v } from "convex/values";
 import type { BackfillRunStatus } from "../component/validators.js";
-import { clerkClient, fetchUser, fetchUserPage, REQUESTS_PER_PAGE, retryDelay, type ClerkApiOptions } from "./clerkApi.js";
+import {
+  clerkClient,
+  fetchBackfillPage,
+  fetchUser,
+  REQUESTS_PER_PAGE,
+  retryDelay,
+  type ClerkApiOptions,
+} from "./clerkApi.js";
 import type { ClerkSync, RunMutationCtx, RunQueryCtx } from "./clerkSync.js";
 
 export type { BackfillRunStatus } from "../component/validators.js";
@@ -18,6 +25,11 @@ export type BackfillOptions = ClerkApiOptions & {
   pageSize?: number;
   /** After a complete pass, delete users Clerk no longer has. Default true. */
   reconcile?: boolean;
+  /**
+   * Also sync organizations and memberships (after the users). Default false: turn it on
+   * when the Clerk instance has Organizations enabled.
+   */
+  organizations?: boolean;
   /**
    * The pace of Clerk requests. Clerk allows 100 per 10 s on development instances and
    * 1000 on production; the default, 50, leaves room for the app's other calls on either.
@@ -72,6 +84,7 @@ export class ClerkBackfill {
       onOrganizationEvent: onOrganizationEvent && (await createFunctionHandle(onOrganizationEvent)),
       pageSize: this.options.pageSize ?? 500,
       reconcile: this.options.reconcile ?? true,
+      organizations: this.options.organizations ?? false,
       requestsPer10Seconds: this.options.requestsPer10Seconds ?? 50,
     });
   }
@@ -97,11 +110,11 @@ export class ClerkBackfill {
     const client = clerkClient(this.options);
     if (typeof client === "string") return void (await retryLater(60_000, client));
     try {
-      if (plan.phase === "users") {
-        requests += REQUESTS_PER_PAGE;
-        const { users, totalCount } = await fetchUserPage(client, plan.offset, plan.pageSize);
-        const lastPage = users.length < plan.pageSize;
-        await ctx.runMutation(component.applyPage, { runId, token, users, lastPage, requests, clerkTotal: totalCount });
+      if (plan.phase !== "reconcile") {
+        requests += plan.phase === "users" ? REQUESTS_PER_PAGE : 1;
+        const { page, size, clerkTotal } = await fetchBackfillPage(client, plan.phase, plan.offset, plan.pageSize);
+        const lastPage = size < plan.pageSize;
+        await ctx.runMutation(component.applyPage, { runId, token, page, lastPage, requests, clerkTotal });
       } else {
         const gone: string[] = [];
         for (const clerkId of plan.candidates) {

@@ -3,8 +3,8 @@
 // backfill entry point imports this module statically, and `ClerkSync` loads it on demand.
 import { createClerkClient, type ClerkClient } from "@clerk/backend";
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
-import type { UserRecord } from "../component/validators.js";
-import { normalizeUser } from "./normalize.js";
+import type { BackfillPage, UserRecord } from "../component/validators.js";
+import { normalizeMembership, normalizeOrganization, normalizeUser } from "./normalize.js";
 
 export const SECRET_KEY_ENV = "CLERK_SECRET_KEY";
 
@@ -30,6 +30,31 @@ export const REQUESTS_PER_PAGE = 2;
 export async function fetchUserPage(client: ClerkClient, offset: number, limit: number) {
   const page = await client.users.getUserList({ limit, offset, orderBy: "+created_at" });
   return { users: page.data.map((user) => normalizeUser(user.raw!)), totalCount: page.totalCount };
+}
+
+/** One page of any list the backfill walks, normalized, and the requests it took. */
+export async function fetchBackfillPage(
+  client: ClerkClient,
+  kind: BackfillPage["kind"],
+  offset: number,
+  limit: number,
+): Promise<{ page: BackfillPage; size: number; requests: number; clerkTotal?: number }> {
+  const params = { limit, offset, orderBy: "+created_at" } as const;
+  if (kind === "users") {
+    const { users, totalCount } = await fetchUserPage(client, offset, limit);
+    return { page: { kind, users }, size: users.length, requests: REQUESTS_PER_PAGE, clerkTotal: totalCount };
+  }
+  if (kind === "organizations") {
+    const { data } = await client.organizations.getOrganizationList(params);
+    const organizations = data.map((org) => normalizeOrganization(org.raw!));
+    return { page: { kind, organizations }, size: organizations.length, requests: 1 };
+  }
+  const { data } = await client.organizations.getInstanceOrganizationMembershipList(params);
+  const memberships = data.map(({ raw }) => {
+    const organization = raw!.organization ? normalizeOrganization(raw!.organization) : null;
+    return { membership: normalizeMembership(raw!, raw!.organization?.id ?? ""), organization };
+  });
+  return { page: { kind, memberships }, size: memberships.length, requests: 1 };
 }
 
 /** One user, or null when Clerk answers 404 (deleted, or never existed). */

@@ -4,8 +4,9 @@ import { internal } from "./_generated/api.js";
 import type { Doc, Id } from "./_generated/dataModel.js";
 import { internalMutation, mutation, query, type MutationCtx, type QueryCtx } from "./_generated/server.js";
 import type { Hooks } from "./hooks.js";
+import { applyMembershipSnapshot, applyOrganizationSnapshot } from "./organizations.js";
 import { applyUserDeletion, applyUserSnapshot } from "./users.js";
-import { backfillRunStatus, backfillStepPlan, userRecord, type BackfillRunStatus } from "./validators.js";
+import { backfillPage, backfillRunStatus, backfillStepPlan, type BackfillRunStatus } from "./validators.js";
 
 /** A step that has not reported by then (an action runs 10 minutes at most) is restarted. */
 const WATCHDOG_MS = 15 * 60 * 1000;
@@ -26,6 +27,8 @@ export const start = mutation({
     onOrganizationEvent: v.optional(v.string()),
     pageSize: v.number(),
     reconcile: v.boolean(),
+    /** Also sync organizations and memberships. */
+    organizations: v.boolean(),
     requestsPer10Seconds: v.number(),
   },
   returns: v.object({ started: v.boolean(), run: backfillRunStatus }),
@@ -40,6 +43,7 @@ export const start = mutation({
     const runId = await ctx.db.insert("backfillRuns", {
       status: "running",
       phase: "users",
+      organizations: args.organizations,
       startedAt: Date.now(),
       finishedAt: null,
       pageSize: Math.floor(args.pageSize),
@@ -55,6 +59,8 @@ export const start = mutation({
       unchanged: 0,
       stale: 0,
       deleted: 0,
+      organizationsSeen: 0,
+      membershipsSeen: 0,
       clerkTotal: null,
       lastError: null,
       step: args.step,
@@ -103,9 +109,7 @@ export const plan = query({
   handler: async (ctx, { runId, token }) => {
     const run = await currentRun(ctx, runId, token);
     if (!run) return null;
-    if (run.phase === "users") {
-      return { phase: "users" as const, offset: run.offset, pageSize: run.pageSize };
-    }
+    if (run.phase !== "reconcile") return { phase: run.phase, offset: run.offset, pageSize: run.pageSize };
     // Users stored before the run began that the run did not see in Clerk: Clerk may
     // no longer have them. The host's step confirms each with Clerk before deleting.
     const page = await ctx.db
@@ -124,47 +128,74 @@ export const plan = query({
   },
 });
 
-/** Store one page of Clerk's user list, under the same rules as webhooks, and go on. */
+/** Store one page of a Clerk list, under the same rules as webhooks, and go on. */
 export const applyPage = mutation({
   args: {
     runId: v.string(),
     token: v.number(),
-    users: v.array(userRecord),
+    page: backfillPage,
     /** Whether this was the last page of Clerk's list. */
     lastPage: v.boolean(),
     requests: v.number(),
+    /** Clerk's user count, with a page of users. */
     clerkTotal: v.optional(v.number()),
   },
   returns: v.boolean(),
-  handler: async (ctx, { runId, token, users, lastPage, requests, clerkTotal }) => {
+  handler: async (ctx, { runId, token, page, lastPage, requests, clerkTotal }) => {
     const run = await currentRun(ctx, runId, token);
-    if (!run || run.phase !== "users") return false;
-    const counts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
+    if (!run || run.phase !== page.kind) return false;
     const hooks = runHooks(run);
-    for (const user of users) {
-      const { outcome } = await applyUserSnapshot(ctx, user, hooks);
-      if (outcome === "inserted" || outcome === "updated" || outcome === "unchanged" || outcome === "stale") {
-        counts[outcome]++;
+    let progress: Partial<Run>;
+    if (page.kind === "users") {
+      const counts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
+      for (const user of page.users) {
+        const { outcome } = await applyUserSnapshot(ctx, user, hooks);
+        if (outcome === "inserted" || outcome === "updated" || outcome === "unchanged" || outcome === "stale") {
+          counts[outcome]++;
+        }
+        if (run.reconcile) await ctx.db.insert("backfillSeen", { runId: run._id, clerkId: user.clerkId });
       }
-      if (run.reconcile) await ctx.db.insert("backfillSeen", { runId: run._id, clerkId: user.clerkId });
+      progress = {
+        seen: run.seen + page.users.length,
+        inserted: run.inserted + counts.inserted,
+        updated: run.updated + counts.updated,
+        unchanged: run.unchanged + counts.unchanged,
+        stale: run.stale + counts.stale,
+        clerkTotal: clerkTotal ?? run.clerkTotal,
+      };
+    } else if (page.kind === "organizations") {
+      for (const organization of page.organizations) await applyOrganizationSnapshot(ctx, organization, hooks);
+      progress = { organizationsSeen: run.organizationsSeen + page.organizations.length };
+    } else {
+      for (const { membership, organization } of page.memberships) {
+        await applyMembershipSnapshot(ctx, membership, organization, hooks);
+      }
+      progress = { membershipsSeen: run.membershipsSeen + page.memberships.length };
     }
+    const size = page.kind === "users" ? page.users.length : page.kind === "organizations" ? page.organizations.length : page.memberships.length;
+    const next = lastPage ? nextPhase(run) : run.phase;
     await ctx.db.patch(run._id, {
-      offset: run.offset + users.length,
+      ...progress,
+      offset: next === run.phase ? run.offset + size : 0,
       pages: run.pages + 1,
       requests: run.requests + requests,
-      seen: run.seen + users.length,
-      inserted: run.inserted + counts.inserted,
-      updated: run.updated + counts.updated,
-      unchanged: run.unchanged + counts.unchanged,
-      stale: run.stale + counts.stale,
-      clerkTotal: clerkTotal ?? run.clerkTotal,
       lastError: null,
-      ...(lastPage && run.reconcile ? { phase: "reconcile" as const } : {}),
+      ...(next !== "done" ? { phase: next } : {}),
     });
-    await continueOrFinish(ctx, run._id, lastPage && !run.reconcile, requests);
+    await continueOrFinish(ctx, run._id, next === "done", requests);
     return true;
   },
 });
+
+/** Users, then organizations and memberships if asked, then reconciliation if asked. */
+function nextPhase(run: Run): Run["phase"] | "done" {
+  const order: Run["phase"][] = [
+    "users",
+    ...(run.organizations ? (["organizations", "memberships"] as const) : []),
+    ...(run.reconcile ? (["reconcile"] as const) : []),
+  ];
+  return order[order.indexOf(run.phase) + 1] ?? "done";
+}
 
 /** Delete (tombstone) the users Clerk confirmed gone, and go on. */
 export const applyReconcile = mutation({
@@ -288,6 +319,7 @@ function toStatus(run: Run): BackfillRunStatus {
     runId: run._id,
     status: run.status,
     phase: run.phase,
+    organizations: run.organizations,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     pages: run.pages,
@@ -298,6 +330,8 @@ function toStatus(run: Run): BackfillRunStatus {
     unchanged: run.unchanged,
     stale: run.stale,
     deleted: run.deleted,
+    organizationsSeen: run.organizationsSeen,
+    membershipsSeen: run.membershipsSeen,
     clerkTotal: run.clerkTotal,
     estimatedRemaining: run.clerkTotal === null ? null : Math.max(0, run.clerkTotal - run.seen),
     lastError: run.lastError,

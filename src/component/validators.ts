@@ -166,15 +166,20 @@ export type UserHookEvent = Infer<typeof userHookEvent>;
 /** The counters and position of a backfill run. */
 export const backfillRunFields = {
   status: v.union(v.literal("running"), v.literal("done"), v.literal("canceled")),
-  /** `users`: paging through Clerk's user list; `reconcile`: deleting users Clerk no longer has. */
-  phase: v.union(v.literal("users"), v.literal("reconcile")),
+  /**
+   * `users`, `organizations`, `memberships`: paging through Clerk's lists, in that order;
+   * `reconcile`: deleting users Clerk no longer has.
+   */
+  phase: v.union(v.literal("users"), v.literal("organizations"), v.literal("memberships"), v.literal("reconcile")),
+  /** Whether the run also syncs organizations and memberships. */
+  organizations: v.boolean(),
   startedAt: v.number(),
   finishedAt: v.union(v.number(), v.null()),
   pageSize: v.number(),
   reconcile: v.boolean(),
   /** Minimum delay per Clerk request, from the configured rate. */
   msPerRequest: v.number(),
-  /** The next offset in Clerk's user list (ordered by created_at). */
+  /** The next offset in the current phase's Clerk list (ordered by created_at). */
   offset: v.number(),
   /** Where reconciliation continues in the users table. */
   reconcileCursor: v.union(v.string(), v.null()),
@@ -186,6 +191,8 @@ export const backfillRunFields = {
   unchanged: v.number(),
   stale: v.number(),
   deleted: v.number(),
+  organizationsSeen: v.number(),
+  membershipsSeen: v.number(),
   /** Clerk's user count, as of the latest page. */
   clerkTotal: v.union(v.number(), v.null()),
   lastError: v.union(v.string(), v.null()),
@@ -204,6 +211,7 @@ export const backfillRunStatus = v.object({
   runId: v.string(),
   status: backfillRunFields.status,
   phase: backfillRunFields.phase,
+  organizations: v.boolean(),
   startedAt: v.number(),
   finishedAt: v.union(v.number(), v.null()),
   pages: v.number(),
@@ -214,6 +222,8 @@ export const backfillRunStatus = v.object({
   unchanged: v.number(),
   stale: v.number(),
   deleted: v.number(),
+  organizationsSeen: v.number(),
+  membershipsSeen: v.number(),
   clerkTotal: v.union(v.number(), v.null()),
   /** Users of Clerk's count not seen yet by this run (an estimate: users come and go). */
   estimatedRemaining: v.union(v.number(), v.null()),
@@ -223,7 +233,11 @@ export type BackfillRunStatus = Infer<typeof backfillRunStatus>;
 
 /** What the host's step action is asked to do next. */
 export const backfillStepPlan = v.union(
-  v.object({ phase: v.literal("users"), offset: v.number(), pageSize: v.number() }),
+  v.object({
+    phase: v.union(v.literal("users"), v.literal("organizations"), v.literal("memberships")),
+    offset: v.number(),
+    pageSize: v.number(),
+  }),
   v.object({ phase: v.literal("reconcile"), candidates: v.array(v.string()), nextCursor: v.string(), isDone: v.boolean() }),
 );
 export type BackfillStepPlan = Infer<typeof backfillStepPlan>;
@@ -274,3 +288,14 @@ export const organizationHookEvent = v.union(
   }),
 );
 export type OrganizationHookEvent = Infer<typeof organizationHookEvent>;
+
+/** One page of a Clerk list, normalized by the host's step. */
+export const backfillPage = v.union(
+  v.object({ kind: v.literal("users"), users: v.array(userRecord) }),
+  v.object({ kind: v.literal("organizations"), organizations: v.array(organizationRecord) }),
+  v.object({
+    kind: v.literal("memberships"),
+    memberships: v.array(v.object({ membership: membershipRecord, organization: v.union(organizationRecord, v.null()) })),
+  }),
+);
+export type BackfillPage = Infer<typeof backfillPage>;

@@ -1,11 +1,13 @@
 // A stand-in for Clerk's Backend API on 127.0.0.1, serving what the backfill uses:
-// GET /v1/users (limit, offset, order_by), /v1/users/count, /v1/users/{id}, with 429 +
-// Retry-After on demand. It records every request, including the Authorization header.
+// GET /v1/users (limit, offset, order_by), /v1/users/count, /v1/users/{id},
+// /v1/organizations and /v1/organization_memberships (paginated, with total_count), with
+// 429 + Retry-After on demand. It records every request, including the Authorization header.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { clerkUser, type UserOverrides } from "./payloads.js";
+import { clerkMembership, clerkOrganization, clerkUser, type UserOverrides } from "./payloads.js";
 
 type StoredUser = Record<string, unknown> & { id: string; created_at: number };
+type StoredObject = Record<string, unknown> & { id: string; created_at: number };
 
 export type ClerkApiStandIn = {
   url: string;
@@ -16,11 +18,18 @@ export type ClerkApiStandIn = {
   /** Fail the next `n` requests by closing the connection (a crash mid-request). */
   dropNext(n: number): void;
   addUsers(count: number, overrides?: (i: number) => UserOverrides): StoredUser[];
+  organizations: Map<string, StoredObject>;
+  memberships: Map<string, StoredObject>;
+  addOrganization(overrides?: Record<string, unknown> & { id?: string }): StoredObject;
+  /** A membership of `userId` in `orgId` (which must have been added), with its role. */
+  addMembership(orgId: string, userId: string, role?: string): StoredObject;
   close(): Promise<void>;
 };
 
 export async function startClerkApiStandIn(): Promise<ClerkApiStandIn> {
   const users = new Map<string, StoredUser>();
+  const organizations = new Map<string, StoredObject>();
+  const memberships = new Map<string, StoredObject>();
   const requests: ClerkApiStandIn["requests"] = [];
   let rateLimited = { remaining: 0, seconds: 0 };
   let drops = 0;
@@ -51,13 +60,21 @@ export async function startClerkApiStandIn(): Promise<ClerkApiStandIn> {
     if (url.pathname === "/v1/users/count") {
       return json(res, 200, { object: "total_count", total_count: users.size });
     }
-    if (url.pathname === "/v1/users") {
+    const page = (all: Iterable<StoredObject>) => {
       const limit = Math.min(Number(url.searchParams.get("limit") ?? 10), 500);
       const offset = Number(url.searchParams.get("offset") ?? 0);
       const orderBy = url.searchParams.get("order_by") ?? "-created_at";
-      const sorted = [...users.values()].sort((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id));
+      const sorted = [...all].sort((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id));
       if (orderBy.startsWith("-")) sorted.reverse();
-      return json(res, 200, sorted.slice(offset, offset + limit));
+      return sorted.slice(offset, offset + limit);
+    };
+    // The user list is a bare array; the organization lists are { data, total_count }.
+    if (url.pathname === "/v1/users") return json(res, 200, page(users.values()));
+    if (url.pathname === "/v1/organizations") {
+      return json(res, 200, { data: page(organizations.values()), total_count: organizations.size });
+    }
+    if (url.pathname === "/v1/organization_memberships") {
+      return json(res, 200, { data: page(memberships.values()), total_count: memberships.size });
     }
     const match = /^\/v1\/users\/([^/]+)$/.exec(url.pathname);
     if (match) {
@@ -76,6 +93,8 @@ export async function startClerkApiStandIn(): Promise<ClerkApiStandIn> {
   return {
     url: `http://127.0.0.1:${port}`,
     users,
+    organizations,
+    memberships,
     requests,
     rateLimitNext: (n, seconds) => void (rateLimited = { remaining: n, seconds }),
     dropNext: (n) => void (drops = n),
@@ -94,6 +113,19 @@ export async function startClerkApiStandIn(): Promise<ClerkApiStandIn> {
         added.push(user);
       }
       return added;
+    },
+    addOrganization(overrides = {}) {
+      const createdAt = nextCreatedAt++;
+      const org = clerkOrganization({ created_at: createdAt, updated_at: createdAt, ...overrides }) as StoredObject;
+      organizations.set(org.id, org);
+      return org;
+    },
+    addMembership(orgId, userId, role = "org:member") {
+      const createdAt = nextCreatedAt++;
+      const membership = clerkMembership({ orgId, userId, role, created_at: createdAt, updated_at: createdAt }) as StoredObject;
+      membership.organization = organizations.get(orgId);
+      memberships.set(membership.id, membership);
+      return membership;
     },
     close: () =>
       new Promise<void>((resolve) => {

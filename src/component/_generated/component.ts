@@ -30,23 +30,66 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           runId: string;
           token: number;
-          users: Array<{
-            clerkId: string;
-            email: string | null;
-            emailVerified: boolean;
-            phone: string | null;
-            username: string | null;
-            firstName: string | null;
-            lastName: string | null;
-            name: string;
-            imageUrl: string | null;
-            externalId: string | null;
-            publicMetadataJson: string;
-            createdAt: number;
-            updatedAt: number;
-            lastSignInAt: number | null;
-            banned: boolean;
-          }>;
+          page:
+            | {
+                kind: "users";
+                users: Array<{
+                  clerkId: string;
+                  email: string | null;
+                  emailVerified: boolean;
+                  phone: string | null;
+                  username: string | null;
+                  firstName: string | null;
+                  lastName: string | null;
+                  name: string;
+                  imageUrl: string | null;
+                  externalId: string | null;
+                  publicMetadataJson: string;
+                  createdAt: number;
+                  updatedAt: number;
+                  lastSignInAt: number | null;
+                  banned: boolean;
+                }>;
+              }
+            | {
+                kind: "organizations";
+                organizations: Array<{
+                  orgId: string;
+                  name: string;
+                  slug: string | null;
+                  imageUrl: string | null;
+                  createdBy: string | null;
+                  publicMetadataJson: string;
+                  createdAt: number;
+                  updatedAt: number;
+                }>;
+              }
+            | {
+                kind: "memberships";
+                memberships: Array<{
+                  membership: {
+                    membershipId: string;
+                    orgId: string;
+                    clerkId: string | null;
+                    role: string;
+                    permissions: Array<string>;
+                    identifier: string | null;
+                    publicMetadataJson: string;
+                    createdAt: number;
+                    updatedAt: number;
+                  };
+                  organization: {
+                    orgId: string;
+                    name: string;
+                    slug: string | null;
+                    imageUrl: string | null;
+                    createdBy: string | null;
+                    publicMetadataJson: string;
+                    createdAt: number;
+                    updatedAt: number;
+                  } | null;
+                }>;
+              };
           lastPage: boolean;
           requests: number;
           clerkTotal?: number;
@@ -75,7 +118,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           runId: string;
           status: "running" | "done" | "canceled";
-          phase: "users" | "reconcile";
+          phase: "users" | "organizations" | "memberships" | "reconcile";
+          organizations: boolean;
           startedAt: number;
           finishedAt: number | null;
           pages: number;
@@ -86,6 +130,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           unchanged: number;
           stale: number;
           deleted: number;
+          organizationsSeen: number;
+          membershipsSeen: number;
           clerkTotal: number | null;
           estimatedRemaining: number | null;
           lastError: string | null;
@@ -96,7 +142,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "query",
         "internal",
         { runId: string; token: number },
-        | { phase: "users"; offset: number; pageSize: number }
+        | {
+            phase: "users" | "organizations" | "memberships";
+            offset: number;
+            pageSize: number;
+          }
         | {
             phase: "reconcile";
             candidates: Array<string>;
@@ -128,6 +178,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           onOrganizationEvent?: string;
           pageSize: number;
           reconcile: boolean;
+          organizations: boolean;
           requestsPer10Seconds: number;
         },
         {
@@ -135,7 +186,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           run: {
             runId: string;
             status: "running" | "done" | "canceled";
-            phase: "users" | "reconcile";
+            phase: "users" | "organizations" | "memberships" | "reconcile";
+            organizations: boolean;
             startedAt: number;
             finishedAt: number | null;
             pages: number;
@@ -146,6 +198,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             unchanged: number;
             stale: number;
             deleted: number;
+            organizationsSeen: number;
+            membershipsSeen: number;
             clerkTotal: number | null;
             estimatedRemaining: number | null;
             lastError: string | null;
@@ -160,7 +214,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           runId: string;
           status: "running" | "done" | "canceled";
-          phase: "users" | "reconcile";
+          phase: "users" | "organizations" | "memberships" | "reconcile";
+          organizations: boolean;
           startedAt: number;
           finishedAt: number | null;
           pages: number;
@@ -171,6 +226,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           unchanged: number;
           stale: number;
           deleted: number;
+          organizationsSeen: number;
+          membershipsSeen: number;
           clerkTotal: number | null;
           estimatedRemaining: number | null;
           lastError: string | null;
