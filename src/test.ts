@@ -4,7 +4,7 @@ import { componentsGeneric, type GenericSchema, type SchemaDefinition } from "co
 import type { ComponentApi } from "./component/_generated/component.js";
 import schema from "./component/schema.js";
 import { normalizeUser } from "./client/normalize.js";
-import { toSyncedUser, type SyncedUser } from "./client/user.js";
+import { toSynced, type SyncedUser } from "./client/user.js";
 import { clerkUser, type UserOverrides } from "./testing/payloads.js";
 
 export { signDelivery, type SignedDelivery } from "./testing/sign.js";
@@ -50,7 +50,7 @@ export async function seedUser(
   const component = (componentsGeneric() as unknown as Record<string, ComponentApi>)[name];
   const user = normalizeUser(clerkUser(overrides));
   await t.run((ctx) => ctx.runMutation(component.users.upsert, { user }));
-  return toSyncedUser(user);
+  return toSynced(user);
 }
 
 export default { register, schema, modules };

@@ -7,7 +7,7 @@ import clerkTest, { organizationUpdated, userCreated, userUpdated } from "convex
 import schema from "../example/convex/schema";
 import { api, components, internal } from "../example/convex/_generated/api";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "../src/testing/clerkApiStandIn";
-import { deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
+import { captureLogs, deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
 
 const SECRET_KEY = "sk_test_standin_0123456789abcdef";
 const clerk = new ClerkSync(components.clerk);
@@ -18,10 +18,7 @@ beforeEach(async () => {
   clerkApi = await startClerkApiStandIn();
   process.env.CLERK_API_URL = clerkApi.url;
   process.env.CLERK_SECRET_KEY = SECRET_KEY;
-  logs = [];
-  for (const level of ["log", "warn", "error", "info", "debug"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args) => void logs.push(args.map(String).join(" ")));
-  }
+  logs = captureLogs();
   vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
 });
 afterEach(async () => {

@@ -4,7 +4,7 @@ import clerkTest, { userCreated, userDeleted, userUpdated } from "convex-clerk-s
 import schema from "../example/convex/schema";
 import { api } from "../example/convex/_generated/api";
 import { failing } from "./support/recordingHooks";
-import { deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
+import { captureLogs, deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
 
 /** The example app with its router swapped for one whose hooks record each call. */
 function initRecordingApp() {
@@ -25,7 +25,7 @@ const count = (t: TestApp, table: "users" | "deliveries" | "tombstones") =>
 
 beforeEach(() => {
   failing.enabled = false;
-  for (const level of ["log", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation(() => {});
+  captureLogs();
 });
 afterEach(() => vi.restoreAllMocks());
 

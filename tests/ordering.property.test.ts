@@ -3,12 +3,12 @@ import fc from "fast-check";
 import { ClerkSync } from "convex-clerk-sync";
 import { userCreated, userDeleted, userUpdated } from "convex-clerk-sync/test";
 import { api, components } from "../example/convex/_generated/api";
-import { deliver, initConvexTest } from "./setup";
+import { captureLogs, deliver, initConvexTest } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
 beforeEach(() => {
-  for (const level of ["log", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation(() => {});
+  captureLogs();
 });
 afterEach(() => vi.restoreAllMocks());
 

@@ -17,7 +17,7 @@ import orgCreated from "./fixtures/openapi-organization.created.json";
 import orgDeleted from "./fixtures/openapi-organization.deleted.json";
 import memCreated from "./fixtures/openapi-organizationMembership.created.json";
 import memDeleted from "./fixtures/openapi-organizationMembership.deleted.json";
-import { deliver, inComponent, initConvexTest, type TestApp } from "./setup";
+import { captureLogs, deliver, inComponent, initConvexTest, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 const ORG = "org_2g7np7Hrk0SN6kj5EDMLDaKNL0S";
@@ -30,7 +30,7 @@ const count = (t: TestApp, table: "memberships" | "organizations") =>
   inComponent(t, async (ctx) => (await ctx.db.query(table).collect()).length);
 
 beforeEach(() => {
-  for (const level of ["log", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation(() => {});
+  captureLogs();
 });
 afterEach(() => {
   vi.restoreAllMocks();

@@ -2,17 +2,14 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { ClerkSync } from "convex-clerk-sync";
 import { clerkUser, userCreated, userDeleted } from "convex-clerk-sync/test";
 import { components } from "../example/convex/_generated/api";
-import { deliver, inComponent, initConvexTest, type TestApp } from "./setup";
+import { captureLogs, deliver, inComponent, initConvexTest, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 const getUser = (t: TestApp, id: string) => t.run((ctx) => clerk.getUser(ctx, id));
 
 let logs: string[];
 beforeEach(() => {
-  logs = [];
-  for (const level of ["log", "warn", "error"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args) => void logs.push(args.join(" ")));
-  }
+  logs = captureLogs();
 });
 afterEach(() => vi.restoreAllMocks());
 

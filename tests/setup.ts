@@ -1,4 +1,5 @@
 /// <reference types="vite/client" />
+import { vi } from "vitest";
 import { convexTest } from "convex-test";
 import clerkTest, { signDelivery } from "convex-clerk-sync/test";
 import type { GenericMutationCtx } from "convex/server";
@@ -40,4 +41,13 @@ type ComponentCtx = GenericMutationCtx<ComponentDataModel>;
 export function inComponent<T>(t: TestApp, fn: (ctx: ComponentCtx) => Promise<T>): Promise<T> {
   const runner = t as unknown as { runInComponent(path: string, fn: (ctx: ComponentCtx) => Promise<T>): Promise<T> };
   return runner.runInComponent("clerk", fn);
+}
+
+/** Capture what the component logs during a test (restored by `vi.restoreAllMocks`). */
+export function captureLogs(): string[] {
+  const lines: string[] = [];
+  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+    vi.spyOn(console, level).mockImplementation((...args) => void lines.push(args.map(String).join(" ")));
+  }
+  return lines;
 }

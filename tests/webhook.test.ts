@@ -6,7 +6,7 @@ import docsUserCreated from "./fixtures/docs-user.created.json";
 import openapiUserCreated from "./fixtures/openapi-user.created.json";
 import openapiUserUpdated from "./fixtures/openapi-user.updated.json";
 import openapiUserDeleted from "./fixtures/openapi-user.deleted.json";
-import { deliver, inComponent, initConvexTest, SECRET, WEBHOOK_PATH, type TestApp } from "./setup";
+import { captureLogs, deliver, inComponent, initConvexTest, SECRET, WEBHOOK_PATH, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
@@ -19,10 +19,7 @@ function countRows(t: TestApp, table: "users" | "tombstones" | "deliveries") {
 
 let logs: string[];
 beforeEach(() => {
-  logs = [];
-  for (const level of ["log", "warn", "error"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args) => void logs.push(args.join(" ")));
-  }
+  logs = captureLogs();
 });
 afterEach(() => vi.restoreAllMocks());
 

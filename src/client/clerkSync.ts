@@ -12,9 +12,7 @@ import type { ComponentApi } from "../component/_generated/component.js";
 import type { ClerkApiOptions } from "./clerkApi.js";
 import type { OrganizationEventHandlerReference, UserEventHandlerReference } from "./hooks.js";
 import {
-  toSyncedMembership,
-  toSyncedOrganization,
-  toSyncedUser,
+  toSynced,
   type SyncedMembership,
   type SyncedOrganization,
   type SyncedUser,
@@ -79,12 +77,12 @@ export class ClerkSync {
 
   /** The user with this Clerk id (`user_…`), or null. */
   async getUser(ctx: RunQueryCtx, clerkId: string): Promise<SyncedUser | null> {
-    return toSyncedUser(await ctx.runQuery(this.component.users.get, { clerkId }));
+    return toSynced(await ctx.runQuery(this.component.users.get, { clerkId }));
   }
 
   /** The user whose primary email is this one, compared case-insensitively, or null. */
   async getUserByEmail(ctx: RunQueryCtx, email: string): Promise<SyncedUser | null> {
-    return toSyncedUser(await ctx.runQuery(this.component.users.getByEmail, { email }));
+    return toSynced(await ctx.runQuery(this.component.users.getByEmail, { email }));
   }
 
   /** A page of users, for `usePaginatedQuery` or a loop over `continueCursor`. */
@@ -95,7 +93,7 @@ export class ClerkSync {
     const result = await ctx.runQuery(this.component.users.list, {
       paginationOpts: { numItems: args.paginationOpts.numItems, cursor: args.paginationOpts.cursor },
     });
-    return { ...result, page: result.page.map((record) => toSyncedUser(record)) };
+    return { ...result, page: result.page.map((record) => toSynced(record)) };
   }
 
   /** The signed-in user (the token's `subject`), or null when signed out or not synced yet. */
@@ -126,12 +124,12 @@ export class ClerkSync {
 
   /** The organization with this Clerk id (`org_…`), or null. */
   async getOrganization(ctx: RunQueryCtx, orgId: string): Promise<SyncedOrganization | null> {
-    return toSyncedOrganization(await ctx.runQuery(this.component.organizations.get, { orgId }));
+    return toSynced(await ctx.runQuery(this.component.organizations.get, { orgId }));
   }
 
   /** The organization with this slug, or null. */
   async getOrganizationBySlug(ctx: RunQueryCtx, slug: string): Promise<SyncedOrganization | null> {
-    return toSyncedOrganization(await ctx.runQuery(this.component.organizations.getBySlug, { slug }));
+    return toSynced(await ctx.runQuery(this.component.organizations.getBySlug, { slug }));
   }
 
   /** A user's memberships, each with its organization (null if not synced yet); at most 500. */
@@ -141,8 +139,8 @@ export class ClerkSync {
   ): Promise<{ membership: SyncedMembership; organization: SyncedOrganization | null }[]> {
     const rows = await ctx.runQuery(this.component.organizations.listForUser, { clerkId });
     return rows.map(({ membership, organization }) => ({
-      membership: toSyncedMembership(membership),
-      organization: toSyncedOrganization(organization),
+      membership: toSynced(membership),
+      organization: toSynced(organization),
     }));
   }
 
@@ -157,12 +155,12 @@ export class ClerkSync {
       orgId,
       paginationOpts: { numItems, cursor },
     });
-    return { ...result, page: result.page.map((record) => toSyncedMembership(record)) };
+    return { ...result, page: result.page.map((record) => toSynced(record)) };
   }
 
   /** A user's membership in an organization, or null. */
   async getMembership(ctx: RunQueryCtx, args: { orgId: string; clerkId: string }): Promise<SyncedMembership | null> {
-    return toSyncedMembership(await ctx.runQuery(this.component.organizations.getMembership, args));
+    return toSynced(await ctx.runQuery(this.component.organizations.getMembership, args));
   }
 
   /**

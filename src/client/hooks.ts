@@ -14,9 +14,7 @@ import {
   type UserHookEvent,
 } from "../component/validators.js";
 import {
-  toSyncedMembership,
-  toSyncedOrganization,
-  toSyncedUser,
+  toSynced,
   type SyncedMembership,
   type SyncedOrganization,
   type SyncedUser,
@@ -62,13 +60,13 @@ export function defineUserEventHandlers<DataModel extends GenericDataModel>(
     returns: v.null(),
     handler: async (ctx, { event }: { event: UserHookEvent }) => {
       const { source } = event;
-      const previous = toSyncedUser(event.previous);
+      const previous = toSynced(event.previous);
       switch (event.type) {
         case "user.created":
-          await handlers["user.created"]?.(ctx, { user: toSyncedUser(event.user), source });
+          await handlers["user.created"]?.(ctx, { user: toSynced(event.user), source });
           break;
         case "user.updated":
-          await handlers["user.updated"]?.(ctx, { user: toSyncedUser(event.user), previous: previous!, source });
+          await handlers["user.updated"]?.(ctx, { user: toSynced(event.user), previous: previous!, source });
           break;
         case "user.deleted":
           await handlers["user.deleted"]?.(ctx, { clerkId: event.clerkId, previous: previous!, source });
@@ -125,32 +123,32 @@ export function defineOrganizationEventHandlers<DataModel extends GenericDataMod
       const { source } = event;
       switch (event.type) {
         case "organization.created":
-          await handlers[event.type]?.(ctx, { organization: toSyncedOrganization(event.organization), source });
+          await handlers[event.type]?.(ctx, { organization: toSynced(event.organization), source });
           break;
         case "organization.updated":
           await handlers[event.type]?.(ctx, {
-            organization: toSyncedOrganization(event.organization),
-            previous: toSyncedOrganization(event.previous),
+            organization: toSynced(event.organization),
+            previous: toSynced(event.previous),
             source,
           });
           break;
         case "organization.deleted":
-          await handlers[event.type]?.(ctx, { orgId: event.orgId, previous: toSyncedOrganization(event.previous), source });
+          await handlers[event.type]?.(ctx, { orgId: event.orgId, previous: toSynced(event.previous), source });
           break;
         case "organizationMembership.created":
-          await handlers[event.type]?.(ctx, { membership: toSyncedMembership(event.membership), source });
+          await handlers[event.type]?.(ctx, { membership: toSynced(event.membership), source });
           break;
         case "organizationMembership.updated":
           await handlers[event.type]?.(ctx, {
-            membership: toSyncedMembership(event.membership),
-            previous: toSyncedMembership(event.previous),
+            membership: toSynced(event.membership),
+            previous: toSynced(event.previous),
             source,
           });
           break;
         case "organizationMembership.deleted":
           await handlers[event.type]?.(ctx, {
             membershipId: event.membershipId,
-            previous: toSyncedMembership(event.previous),
+            previous: toSynced(event.previous),
             source,
           });
           break;
