@@ -109,12 +109,20 @@ export class ClerkBackfill {
 
     const client = clerkClient(this.options);
     if (typeof client === "string") return void (await retryLater(60_000, client));
+    const retryDelayMs = this.options.retryDelayMs ?? 30_000;
+    const fail = async (delayMs: number, message: string) => {
+      console.warn(`[clerk-sync] backfill ${runId}: ${message}`);
+      await retryLater(delayMs, message);
+    };
+
+    // 1. Ask Clerk. A failure here is Clerk's (or the network's): wait as told, then retry.
+    let apply: () => Promise<unknown>;
     try {
       if (plan.phase !== "reconcile") {
         requests += plan.phase === "users" ? REQUESTS_PER_PAGE : 1;
         const { page, size, clerkTotal } = await fetchBackfillPage(client, plan.phase, plan.offset, plan.pageSize);
         const lastPage = size < plan.pageSize;
-        await ctx.runMutation(component.applyPage, { runId, token, page, lastPage, requests, clerkTotal });
+        apply = () => ctx.runMutation(component.applyPage, { runId, token, page, lastPage, requests, clerkTotal });
       } else {
         const gone: string[] = [];
         for (const clerkId of plan.candidates) {
@@ -122,12 +130,17 @@ export class ClerkBackfill {
           if ((await fetchUser(client, clerkId)) === null) gone.push(clerkId);
         }
         const { nextCursor, isDone } = plan;
-        await ctx.runMutation(component.applyReconcile, { runId, token, gone, nextCursor, isDone, requests });
+        apply = () => ctx.runMutation(component.applyReconcile, { runId, token, gone, nextCursor, isDone, requests });
       }
     } catch (error) {
-      const { delayMs, message } = retryDelay(error, this.options.retryDelayMs ?? 30_000);
-      console.warn(`[clerk-sync] backfill ${runId}: ${message}`);
-      await retryLater(delayMs, message);
+      const { delayMs, message } = retryDelay(error, retryDelayMs);
+      return fail(delayMs, message);
+    }
+    // 2. Store what Clerk said. A failure here is ours (a hook threw, a limit was hit).
+    try {
+      await apply();
+    } catch (error) {
+      await fail(retryDelayMs, `storing the page failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }

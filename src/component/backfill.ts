@@ -6,7 +6,13 @@ import { internalMutation, mutation, query, type MutationCtx, type QueryCtx } fr
 import type { Hooks } from "./hooks.js";
 import { applyMembershipSnapshot, applyOrganizationSnapshot } from "./organizations.js";
 import { applyUserDeletion, applyUserSnapshot } from "./users.js";
-import { backfillPage, backfillRunStatus, backfillStepPlan, type BackfillRunStatus } from "./validators.js";
+import {
+  backfillPage,
+  backfillRunStatus,
+  backfillStepPlan,
+  type BackfillRunStatus,
+  type OrganizationRecord,
+} from "./validators.js";
 
 /** A step that has not reported by then (an action runs 10 minutes at most) is restarted. */
 const WATCHDOG_MS = 15 * 60 * 1000;
@@ -167,9 +173,17 @@ export const applyPage = mutation({
       for (const organization of page.organizations) await applyOrganizationSnapshot(ctx, organization, hooks);
       progress = { organizationsSeen: run.organizationsSeen + page.organizations.length };
     } else {
-      for (const { membership, organization } of page.memberships) {
-        await applyMembershipSnapshot(ctx, membership, organization, hooks);
+      // Memberships of one organization carry the same snapshot: store each one once, so a
+      // page stays well under a mutation's limit on database queries.
+      const organizations = new Map<string, OrganizationRecord>();
+      for (const { organization } of page.memberships) {
+        const known = organization && organizations.get(organization.orgId);
+        if (organization && (!known || known.updatedAt < organization.updatedAt)) {
+          organizations.set(organization.orgId, organization);
+        }
       }
+      for (const organization of organizations.values()) await applyOrganizationSnapshot(ctx, organization, hooks);
+      for (const { membership } of page.memberships) await applyMembershipSnapshot(ctx, membership, null, hooks);
       progress = { membershipsSeen: run.membershipsSeen + page.memberships.length };
     }
     const size = page.kind === "users" ? page.users.length : page.kind === "organizations" ? page.organizations.length : page.memberships.length;

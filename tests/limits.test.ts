@@ -1,0 +1,64 @@
+// @vitest-environment node
+// The heaviest transactions, run with convex-test's enforcement of Convex's per-transaction
+// limits (documents and bytes read and written, database queries, scheduled functions).
+import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { convexTest } from "convex-test";
+import clerkTest, { organizationDeleted, userCreated } from "convex-clerk-sync/test";
+import schema from "../example/convex/schema";
+import { internal } from "../example/convex/_generated/api";
+import { startClerkApiStandIn, type ClerkApiStandIn } from "../src/testing/clerkApiStandIn";
+import { captureLogs, deliver, inComponent, modules, SECRET, type TestApp } from "./setup";
+
+let clerkApi: ClerkApiStandIn;
+beforeEach(async () => {
+  clerkApi = await startClerkApiStandIn();
+  process.env.CLERK_API_URL = clerkApi.url;
+  process.env.CLERK_SECRET_KEY = "sk_test_limits";
+  process.env.CLERK_WEBHOOK_SECRET = SECRET;
+  captureLogs();
+  vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+  await clerkApi.close();
+});
+
+function initWithLimits() {
+  const t = convexTest({ schema, modules, transactionLimits: true });
+  clerkTest.register(t);
+  return t as unknown as TestApp;
+}
+
+test("full pages of 500 users, organizations and memberships, with hooks, fit in one mutation each", async () => {
+  const t = initWithLimits();
+  const users = clerkApi.addUsers(500);
+  const orgs = Array.from({ length: 5 }, (_, i) => clerkApi.addOrganization({ name: `Org ${i}` }));
+  for (const [i, user] of users.entries()) clerkApi.addMembership(orgs[i % 5].id, user.id);
+  // Half the users already synced with older data: the page mixes inserts and updates (and hooks of both).
+  for (const user of users.slice(0, 250)) {
+    await deliver(t, userCreated({ id: user.id, first_name: "Old", updated_at: 1 }));
+  }
+  vi.advanceTimersByTime(1_000);
+  await t.mutation(internal.backfill.start, {});
+  for (let i = 0; i < 50; i++) {
+    vi.advanceTimersToNextTimer();
+    await t.finishInProgressScheduledFunctions();
+    const status = await t.query(internal.backfill.status, {});
+    if (status?.status !== "running") break;
+  }
+  expect(await t.query(internal.backfill.status, {})).toMatchObject({
+    status: "done",
+    inserted: 250,
+    updated: 250,
+    organizationsSeen: 5,
+    membershipsSeen: 500,
+    lastError: null,
+  });
+  expect(await inComponent(t, async (ctx) => (await ctx.db.query("memberships").collect()).length)).toBe(500);
+
+  // Deleting an organization with 100 members, with hooks, in batches.
+  expect((await deliver(t, organizationDeleted(orgs[0].id))).status).toBe(200);
+  await t.finishAllScheduledFunctions(() => vi.runAllTimers());
+  expect(await inComponent(t, async (ctx) => (await ctx.db.query("memberships").collect()).length)).toBe(400);
+}, 120_000);
