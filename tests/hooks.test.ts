@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { convexTest } from "convex-test";
-import clerkTest, { userCreated, userDeleted, userUpdated } from "convex-clerk-sync/test";
+import clerkTest, {
+  membershipCreated,
+  membershipUpdated,
+  organizationCreated,
+  organizationDeleted,
+  organizationUpdated,
+  userCreated,
+  userDeleted,
+  userUpdated,
+} from "convex-clerk-sync/test";
 import schema from "../example/convex/schema";
 import { api } from "../example/convex/_generated/api";
 import { failing } from "./support/recordingHooks";
@@ -75,6 +84,36 @@ describe("lifecycle hooks", () => {
     expect((await deliver(t, userDeleted("user_keep"))).status).toBe(500);
     expect(await count(t, "users")).toBe(1);
     expect(await count(t, "tombstones")).toBe(0);
+  });
+});
+
+describe("organization hooks", () => {
+  test("run once per real change, cascades included; a throwing hook rolls the delivery back", async () => {
+    vi.useFakeTimers();
+    const t = initRecordingApp();
+    await deliver(t, organizationCreated({ id: "org_h", name: "Acme", updated_at: 10 }), { id: "msg_org" });
+    await deliver(t, organizationCreated({ id: "org_h", name: "Acme", updated_at: 10 }), { id: "msg_org" }); // duplicate
+    await deliver(t, organizationUpdated({ id: "org_h", name: "Acme Inc", updated_at: 20 }));
+    await deliver(t, organizationUpdated({ id: "org_h", name: "Old", updated_at: 15 })); // stale
+    const member = { id: "orgmem_h", orgId: "org_h", userId: "user_h" };
+    await deliver(t, membershipCreated({ ...member, role: "org:member", updated_at: 1 }));
+    await deliver(t, membershipUpdated({ ...member, role: "org:admin", updated_at: 2 }));
+
+    failing.enabled = true;
+    expect((await deliver(t, organizationDeleted("org_h"))).status).toBe(500);
+    expect(await count(t, "tombstones")).toBe(0);
+    failing.enabled = false;
+    expect((await deliver(t, organizationDeleted("org_h"))).body.outcome).toBe("deleted");
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(await hookCalls(t)).toEqual([
+      "org.created:webhook:Acme",
+      "org.updated:Acme->Acme Inc",
+      "mem.created:user_h:org:member",
+      "mem.updated:org:member->org:admin",
+      "org.deleted:Acme Inc",
+      "mem.deleted:webhook:user_h",
+    ]);
+    vi.useRealTimers();
   });
 });
 

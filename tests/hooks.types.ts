@@ -1,6 +1,6 @@
 // Type-level checks of the hooks API, enforced by `npm run typecheck`: each
 // `@ts-expect-error` fails the build if the line it marks ever type-checks.
-import { defineUserEventHandlers, registerClerkRoutes } from "convex-clerk-sync";
+import { defineOrganizationEventHandlers, defineUserEventHandlers, registerClerkRoutes } from "convex-clerk-sync";
 import { httpRouter, internalMutationGeneric, makeFunctionReference, type FunctionReference, type MutationBuilder } from "convex/server";
 import type { DataModel } from "../example/convex/_generated/dataModel";
 import { components } from "../example/convex/_generated/api";
@@ -55,3 +55,12 @@ const otherMutation = makeFunctionReference<"mutation", { userId: string }, null
 >;
 // @ts-expect-error a mutation with other arguments cannot be wired as the hooks
 registerClerkRoutes(http, components.clerk, { onUserEvent: otherMutation });
+
+defineOrganizationEventHandlers(internalMutation, {
+  "organizationMembership.updated": async (_ctx, { membership, previous }) => {
+    const roles: string[] = [membership.role, previous.role];
+    void roles;
+  },
+  // @ts-expect-error an organization's deletion carries `orgId` and `previous`, not `organization`
+  "organization.deleted": async (_ctx, { organization }) => void organization,
+});

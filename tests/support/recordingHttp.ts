@@ -1,10 +1,15 @@
 // The host router for hook tests: the example's route, with the recording hooks.
 import { httpRouter, makeFunctionReference } from "convex/server";
-import { registerClerkRoutes, type UserEventHandlerReference } from "convex-clerk-sync";
+import {
+  registerClerkRoutes,
+  type OrganizationEventHandlerReference,
+  type UserEventHandlerReference,
+} from "convex-clerk-sync";
 import { components } from "../../example/convex/_generated/api";
 
 const http = httpRouter();
 registerClerkRoutes(http, components.clerk, {
   onUserEvent: makeFunctionReference("recordingHooks:onUserEvent") as unknown as UserEventHandlerReference,
+  onOrganizationEvent: makeFunctionReference("recordingHooks:onOrganizationEvent") as unknown as OrganizationEventHandlerReference,
 });
 export default http;
