@@ -10,7 +10,7 @@ import {
   applyOrganizationSnapshot,
 } from "./organizations.js";
 import { applyUserDeletion, applyUserSnapshot } from "./users.js";
-import { clerkEvent, deliveryOutcome, type ChangeOutcome, type ClerkEvent } from "./validators.js";
+import { clerkEvent, deliveryOutcome, type Change, type ClerkEvent } from "./validators.js";
 
 /**
  * Apply one verified Clerk delivery, atomically: the dedupe record, the row, the
@@ -45,7 +45,7 @@ export const apply = mutation({
   },
 });
 
-function applyEvent(ctx: MutationCtx, event: ClerkEvent, hooks: Hooks): Promise<{ outcome: ChangeOutcome }> {
+function applyEvent(ctx: MutationCtx, event: ClerkEvent, hooks: Hooks): Promise<Change> {
   switch (event.type) {
     case "user.created":
     case "user.updated":

@@ -4,16 +4,15 @@ import { internal } from "./_generated/api.js";
 import type { Doc } from "./_generated/dataModel.js";
 import { internalMutation, query, type MutationCtx } from "./_generated/server.js";
 import { runOrganizationHook, type Hooks } from "./hooks.js";
+import { isTombstoned, writeTombstone } from "./tombstones.js";
 import {
   hooksValidator,
   membershipRecord,
-  type ChangeOutcome,
+  type Change,
   organizationRecord,
   type MembershipRecord,
   type OrganizationRecord,
 } from "./validators.js";
-
-type Change = { outcome: ChangeOutcome };
 
 /** Memberships deleted per scheduled step when an organization or a user is deleted. */
 const CLEANUP_BATCH = 200;
@@ -98,18 +97,6 @@ export const listForUser = query({
   },
 });
 
-async function tombstoned(ctx: MutationCtx, clerkId: string) {
-  const tombstone = await ctx.db
-    .query("tombstones")
-    .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
-    .unique();
-  return tombstone !== null;
-}
-
-async function writeTombstone(ctx: MutationCtx, clerkId: string) {
-  if (!(await tombstoned(ctx, clerkId))) await ctx.db.insert("tombstones", { clerkId, deletedAt: Date.now() });
-}
-
 /** Store an organization snapshot: newer than stored wins; a deleted organization stays deleted. */
 export async function applyOrganizationSnapshot(
   ctx: MutationCtx,
@@ -117,7 +104,7 @@ export async function applyOrganizationSnapshot(
   hooks: Hooks,
 ): Promise<Change> {
   const { orgId } = organization;
-  if (await tombstoned(ctx, orgId)) return { outcome: "stale" };
+  if (await isTombstoned(ctx, orgId)) return { outcome: "stale" };
   const existing = await ctx.db
     .query("organizations")
     .withIndex("by_org_id", (q) => q.eq("orgId", orgId))
@@ -141,9 +128,8 @@ export async function applyOrganizationDeletion(ctx: MutationCtx, orgId: string,
     .query("organizations")
     .withIndex("by_org_id", (q) => q.eq("orgId", orgId))
     .unique();
-  const wasTombstoned = await tombstoned(ctx, orgId);
+  const wasTombstoned = await writeTombstone(ctx, orgId);
   if (!existing && wasTombstoned) return { outcome: "unchanged" };
-  await writeTombstone(ctx, orgId);
   // Memberships may have arrived before (or without) the organization itself.
   await scheduleMembershipCleanup(ctx, { orgId }, hooks);
   if (!existing) return { outcome: "tombstoned" };
@@ -165,9 +151,9 @@ export async function applyMembershipSnapshot(
 ): Promise<Change> {
   const { membershipId } = membership;
   if (
-    (await tombstoned(ctx, membershipId)) ||
-    (await tombstoned(ctx, membership.orgId)) ||
-    (membership.clerkId !== null && (await tombstoned(ctx, membership.clerkId)))
+    (await isTombstoned(ctx, membershipId)) ||
+    (await isTombstoned(ctx, membership.orgId)) ||
+    (membership.clerkId !== null && (await isTombstoned(ctx, membership.clerkId)))
   ) {
     return { outcome: "stale" };
   }
@@ -207,9 +193,8 @@ export async function applyMembershipDeletion(ctx: MutationCtx, membershipId: st
     .query("memberships")
     .withIndex("by_membership_id", (q) => q.eq("membershipId", membershipId))
     .unique();
-  const wasTombstoned = await tombstoned(ctx, membershipId);
+  const wasTombstoned = await writeTombstone(ctx, membershipId);
   if (!existing && wasTombstoned) return { outcome: "unchanged" };
-  await writeTombstone(ctx, membershipId);
   if (!existing) return { outcome: "tombstoned" };
   await deleteMembership(ctx, existing, hooks);
   return { outcome: "deleted" };

@@ -3,12 +3,13 @@ import { v } from "convex/values";
 import { mutation, query, type MutationCtx } from "./_generated/server.js";
 import { runUserHook, type Hooks } from "./hooks.js";
 import { scheduleMembershipCleanup } from "./organizations.js";
+import { isTombstoned, writeTombstone } from "./tombstones.js";
 import type { Doc } from "./_generated/dataModel.js";
 import {
   changeOutcome,
   changeSource,
   userRecord,
-  type ChangeOutcome,
+  type Change,
   type UserRecord,
 } from "./validators.js";
 
@@ -68,23 +69,12 @@ export const upsert = mutation({
     (await applyUserSnapshot(ctx, user, { onUserEvent, source: source ?? "api" })).outcome,
 });
 
-export type UserChange = {
-  outcome: ChangeOutcome;
-  /** The stored version before the change, when there was one. */
-  previous: UserRecord | null;
-};
-
-
 /**
  * The only place that decides whether a snapshot is stored: a deleted user stays
  * deleted, and a snapshot older than the stored one (by Clerk's `updated_at`) is stale.
  */
-export async function applyUserSnapshot(ctx: MutationCtx, user: UserRecord, hooks: Hooks): Promise<UserChange> {
-  const tombstone = await ctx.db
-    .query("tombstones")
-    .withIndex("by_clerk_id", (q) => q.eq("clerkId", user.clerkId))
-    .unique();
-  if (tombstone) return { outcome: "stale", previous: null };
+export async function applyUserSnapshot(ctx: MutationCtx, user: UserRecord, hooks: Hooks): Promise<Change> {
+  if (await isTombstoned(ctx, user.clerkId)) return { outcome: "stale" };
 
   const existing = await ctx.db
     .query("users")
@@ -94,35 +84,31 @@ export async function applyUserSnapshot(ctx: MutationCtx, user: UserRecord, hook
   if (!existing) {
     await ctx.db.insert("users", row);
     await runUserHook(ctx, hooks, { type: "user.created", clerkId: user.clerkId, user, previous: null, source: hooks.source });
-    return { outcome: "inserted", previous: null };
+    return { outcome: "inserted" };
   }
   const previous = toRecord(existing);
-  if (existing.updatedAt > user.updatedAt) return { outcome: "stale", previous };
+  if (existing.updatedAt > user.updatedAt) return { outcome: "stale" };
   // Same version: Clerk sent this snapshot before (or a duplicate from another path).
-  if (existing.updatedAt === user.updatedAt) return { outcome: "unchanged", previous };
+  if (existing.updatedAt === user.updatedAt) return { outcome: "unchanged" };
   await ctx.db.replace(existing._id, row);
   await runUserHook(ctx, hooks, { type: "user.updated", clerkId: user.clerkId, user, previous, source: hooks.source });
-  return { outcome: "updated", previous };
+  return { outcome: "updated" };
 }
 
 /** Remove a user and leave a tombstone, so no late snapshot can bring it back. */
-export async function applyUserDeletion(ctx: MutationCtx, clerkId: string, hooks: Hooks): Promise<UserChange> {
+export async function applyUserDeletion(ctx: MutationCtx, clerkId: string, hooks: Hooks): Promise<Change> {
   const existing = await ctx.db
     .query("users")
     .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
     .unique();
-  const tombstone = await ctx.db
-    .query("tombstones")
-    .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
-    .unique();
-  if (!existing && tombstone) return { outcome: "unchanged", previous: null };
-  if (!tombstone) await ctx.db.insert("tombstones", { clerkId, deletedAt: Date.now() });
+  const wasTombstoned = await writeTombstone(ctx, clerkId);
+  if (!existing && wasTombstoned) return { outcome: "unchanged" };
   // Memberships may have arrived before (or without) the user itself.
   await scheduleMembershipCleanup(ctx, { clerkId }, hooks);
-  if (!existing) return { outcome: "tombstoned", previous: null };
+  if (!existing) return { outcome: "tombstoned" };
   await ctx.db.delete(existing._id);
   const previous = toRecord(existing);
   await runUserHook(ctx, hooks, { type: "user.deleted", clerkId, user: null, previous, source: hooks.source });
-  return { outcome: "deleted", previous };
+  return { outcome: "deleted" };
 }
 

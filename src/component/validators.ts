@@ -120,6 +120,8 @@ export const changeOutcome = v.union(
   v.literal("tombstoned"),
 );
 export type ChangeOutcome = Infer<typeof changeOutcome>;
+/** What applying one snapshot or deletion did. */
+export type Change = { outcome: ChangeOutcome };
 
 export const deliveryOutcome = v.union(changeOutcome, v.literal("duplicate"));
 export type DeliveryOutcome = Infer<typeof deliveryOutcome>;

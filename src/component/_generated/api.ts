@@ -13,6 +13,7 @@ import type * as deliveries from "../deliveries.js";
 import type * as hooks from "../hooks.js";
 import type * as organizations from "../organizations.js";
 import type * as retention from "../retention.js";
+import type * as tombstones from "../tombstones.js";
 import type * as users from "../users.js";
 import type * as validators from "../validators.js";
 
@@ -29,6 +30,7 @@ const fullApi: ApiFromModules<{
   hooks: typeof hooks;
   organizations: typeof organizations;
   retention: typeof retention;
+  tombstones: typeof tombstones;
   users: typeof users;
   validators: typeof validators;
 }> = anyApi as any;
