@@ -36,6 +36,10 @@ export type BenchApp = {
   deliver(delivery: SignedDelivery): Promise<{ status: number; outcome: string | null }>;
   /** Let functions the delivery scheduled finish, so they are part of what it cost. */
   settle(): Promise<void>;
+  /** The convex-test instance, for what the section drives itself (the backfill). */
+  t: ReturnType<typeof convexTest>;
+  /** Run `fn` in a transaction of the component (ours) or of the app (naive). */
+  inComponent<T>(fn: (ctx: GenericMutationCtx<GenericDataModel>) => Promise<T>): Promise<T>;
 };
 
 /** A fresh in-memory deployment. `counted` wraps its functions for the meter. */
@@ -48,15 +52,18 @@ export function createApp(name: AppName, { counted }: { counted: boolean }): Ben
   installMeter();
 
   type Ctx = GenericMutationCtx<GenericDataModel>;
-  const runInComponent = (t as unknown as { runInComponent(path: string, fn: (ctx: Ctx) => Promise<void>): Promise<void> })
+  const runInComponent = (t as unknown as { runInComponent<T>(path: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> })
     .runInComponent;
+  const inComponent = <T>(fn: (ctx: Ctx) => Promise<T>) => runInComponent(name === "ours" ? "clerk" : "", fn);
   const insertRows = (table: string, rows: Record<string, Value>[]) =>
-    runInComponent(name === "ours" ? "clerk" : "", async (ctx) => {
+    inComponent(async (ctx) => {
       for (const row of rows) await ctx.db.insert(table, row);
     });
 
   return {
     name,
+    t,
+    inComponent,
     async seed(count, makeUser) {
       const ids: string[] = [];
       for (let done = 0; done < count; done += SEED_BATCH) {
