@@ -177,11 +177,12 @@ export async function applyMembershipSnapshot(
   if (existing.updatedAt > membership.updatedAt) return { outcome: "stale" };
   if (existing.updatedAt === membership.updatedAt) return { outcome: "unchanged" };
   // A later snapshot without public_user_data does not forget who the member is.
-  await ctx.db.replace(existing._id, { ...membership, clerkId: membership.clerkId ?? existing.clerkId });
+  const stored = { ...membership, clerkId: membership.clerkId ?? existing.clerkId };
+  await ctx.db.replace(existing._id, stored);
   await runOrganizationHook(ctx, hooks, {
     type: "organizationMembership.updated",
     membershipId,
-    membership: { ...membership, clerkId: membership.clerkId ?? existing.clerkId },
+    membership: stored,
     previous,
     source: hooks.source,
   });
