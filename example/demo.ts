@@ -156,7 +156,8 @@ async function runBackfill() {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const status = await t.query(internal.backfill.status, {});
     if (!status) break;
-    const { phase, pages, seen, inserted, unchanged, stale, deleted, estimatedRemaining, organizationsSeen, membershipsSeen } = status;
+    const { phase, estimatedRemaining } = status;
+    const { pages, seen, inserted, unchanged, stale, deleted, organizationsSeen, membershipsSeen } = status.counts;
     const line = `  ${status.status.padEnd(7)} ${phase.padEnd(11)} pages ${pages}  users seen ${seen}  inserted ${inserted}  unchanged ${unchanged}  stale ${stale}  deleted ${deleted}  remaining ~${estimatedRemaining ?? "?"}  organizations ${organizationsSeen}  memberships ${membershipsSeen}`;
     if (line !== previous) console.log(line);
     previous = line;

@@ -4,7 +4,7 @@ import { componentsGeneric, type GenericSchema, type SchemaDefinition } from "co
 import type { ComponentApi } from "./component/_generated/component.js";
 import schema from "./component/schema.js";
 import { normalizeUser } from "./client/normalize.js";
-import { toSynced, type SyncedUser } from "./client/user.js";
+import { toSynced, type SyncedUser } from "./client/synced.js";
 import { clerkUser, type UserOverrides } from "./testing/payloads.js";
 
 export { signDelivery, type SignedDelivery } from "./testing/sign.js";

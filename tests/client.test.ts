@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { ConvexError } from "convex/values";
+import { makeFunctionReference, type CronJob } from "convex/server";
+import componentCrons from "../src/component/crons";
 import { ClerkSync } from "convex-clerk-sync";
 import { userCreated, userDeleted } from "convex-clerk-sync/test";
 import { api, components } from "../example/convex/_generated/api";
-import { captureLogs, deliver, inComponent, initConvexTest } from "./setup";
+import { captureLogs, deliver, inComponent, initConvexTest, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
@@ -86,27 +88,41 @@ describe("ClerkSync from host functions", () => {
 });
 
 describe("retention", () => {
+  const sweep = (t: TestApp) =>
+    inComponent(t, (ctx) => ctx.runMutation(makeFunctionReference<"mutation">("retention:sweep"), {}));
+
+  test("the component's own cron sweeps hourly; deliveries share no retention state", () => {
+    const jobs = Object.values((componentCrons as unknown as { crons: Record<string, CronJob> }).crons);
+    expect(jobs).toEqual([{ name: "retention:sweep", args: [{}], schedule: { type: "interval", hours: 1 } }]);
+  });
+
   test("dedupe records and tombstones are swept after 30 days, in bounded batches", async () => {
     vi.useFakeTimers();
     const t = initConvexTest();
     const start = Date.now();
     for (let i = 0; i < 3; i++) await deliver(t, userDeleted(`user_gone_${i}`));
-    await t.finishAllScheduledFunctions(vi.runAllTimers);
     const counts = () =>
       inComponent(t, async (ctx) => ({
         deliveries: (await ctx.db.query("deliveries").collect()).length,
         tombstones: (await ctx.db.query("tombstones").collect()).length,
       }));
+    expect(await sweep(t)).toEqual({ deliveries: 0, tombstones: 0 });
     expect(await counts()).toEqual({ deliveries: 3, tombstones: 3 });
 
     // 600 old dedupe records: more than one sweep batch (500).
     await inComponent(t, async (ctx) => {
       for (let i = 0; i < 600; i++) {
-        await ctx.db.insert("deliveries", { svixId: `msg_old_${i}`, eventType: "user.updated", outcome: "updated", receivedAt: start });
+        await ctx.db.insert("deliveries", {
+          svixId: `msg_old_${i}`,
+          eventType: "user.updated",
+          outcome: "updated",
+          receivedAt: start,
+        });
       }
     });
     vi.setSystemTime(start + 31 * 24 * 60 * 60 * 1000);
     const fresh = await deliver(t, userCreated({ id: "user_fresh" }));
+    expect(await sweep(t)).toEqual({ deliveries: 500, tombstones: 3 });
     await t.finishAllScheduledFunctions(vi.runAllTimers);
     expect(await counts()).toEqual({ deliveries: 1, tombstones: 0 });
     // The record of the fresh delivery is kept: its redelivery is still a duplicate.

@@ -48,6 +48,7 @@ describe("Clerk's documented organization payloads", () => {
       imageUrl: "https://img.clerk.com/xxxxxx",
       createdBy: "user_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
       publicMetadata: {},
+      publicMetadataJson: "{}",
       createdAt: 1716883200000,
       updatedAt: 1716883200000,
     });
@@ -60,6 +61,7 @@ describe("Clerk's documented organization payloads", () => {
       permissions: ["org:posts:read", "org:posts:write"],
       identifier: "jane.doe@acme.com",
       publicMetadata: {},
+      publicMetadataJson: "{}",
       createdAt: 1716883200000,
       updatedAt: 1716883200000,
     });
@@ -135,6 +137,30 @@ describe("delivery guarantees for organizations", () => {
     delete (later.data as { public_user_data?: unknown }).public_user_data;
     await deliver(t, later);
     expect(await getMembership(t, "org_a", "user_a")).toMatchObject({ role: "org:admin" });
+  });
+
+  test.each([
+    ["an older", 1],
+    ["an equal", 5],
+  ])("%s snapshot that names the member fills in who a newer anonymous one hides", async (_, updatedAt) => {
+    const t = initConvexTest();
+    const anonymous = membershipUpdated({ id: "orgmem_late", orgId: "org_b", role: "org:admin", updated_at: 5 });
+    delete (anonymous.data as { public_user_data?: unknown }).public_user_data;
+    expect((await deliver(t, anonymous)).body.outcome).toBe("inserted");
+    const named = membershipCreated({ id: "orgmem_late", orgId: "org_b", userId: "user_b", updated_at: updatedAt });
+    expect((await deliver(t, named)).body.outcome).toBe("updated");
+
+    // The newer snapshot's data stays; only the member's id is learned.
+    expect(await getMembership(t, "org_b", "user_b")).toMatchObject({ role: "org:admin", updatedAt: 5 });
+    const forUser = await t.query(async (ctx) => clerk.listOrganizationsForUser(ctx, "user_b"));
+    expect(forUser.map(({ membership }) => membership.membershipId)).toEqual(["orgmem_late"]);
+    const asMember = t.withIdentity({ subject: "user_b" });
+    expect(await asMember.query(async (ctx) => (await clerk.requireOrgRole(ctx, "org_b", "org:admin")).clerkId)).toBe(
+      "user_b",
+    );
+    // Once known, a redelivery of either changes nothing.
+    expect((await deliver(t, named)).body.outcome).toBe(updatedAt < 5 ? "stale" : "unchanged");
+    expect((await deliver(t, anonymous)).body.outcome).toBe("unchanged");
   });
 
   test("a membership with a null identifier, odd permissions and a legacy role is kept as sent", async () => {

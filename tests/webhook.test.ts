@@ -40,10 +40,12 @@ describe("applying Clerk's documented payloads", () => {
       imageUrl: "https://img.clerk.com/xxxxxx",
       externalId: "567772",
       publicMetadata: {},
+      publicMetadataJson: "{}",
       createdAt: 1654012591514,
       updatedAt: 1654012591835,
       lastSignInAt: 1654012591514,
       banned: false,
+      locked: false,
     });
   });
 
@@ -69,7 +71,7 @@ describe("applying Clerk's documented payloads", () => {
     expect(await countRows(t, "tombstones")).toBe(1);
     // The tombstone holds no personal data.
     const [tombstone] = await inComponent(t, (ctx) => ctx.db.query("tombstones").collect());
-    expect(Object.keys(tombstone).sort()).toEqual(["_creationTime", "_id", "clerkId", "deletedAt"]);
+    expect(Object.keys(tombstone).sort()).toEqual(["_creationTime", "_id", "deletedAt", "objectId"]);
   });
 });
 

@@ -7,7 +7,7 @@ import {
   type RegisteredAction,
 } from "convex/server";
 import { v } from "convex/values";
-import type { BackfillRunStatus } from "../component/validators.js";
+import type { BackfillRunStatus } from "../component/backfillValidators.js";
 import {
   clerkClient,
   fetchBackfillPage,
@@ -18,7 +18,7 @@ import {
 } from "./clerkApi.js";
 import type { ClerkSync, RunMutationCtx, RunQueryCtx } from "./clerkSync.js";
 
-export type { BackfillRunStatus } from "../component/validators.js";
+export type { BackfillCounts, BackfillRunStatus } from "../component/backfillValidators.js";
 
 export type BackfillOptions = ClerkApiOptions & {
   /** Users per Backend API page, at most 500 (Clerk's maximum). Default 500. */
@@ -77,11 +77,9 @@ export class ClerkBackfill {
 
   /** Start a run, or get the one already running (`started: false`). */
   async start(ctx: RunMutationCtx, step: BackfillStepReference): Promise<BackfillStart> {
-    const { onUserEvent, onOrganizationEvent } = this.clerk.options;
     return ctx.runMutation(this.clerk.component.backfill.start, {
       step: await createFunctionHandle(step),
-      onUserEvent: onUserEvent && (await createFunctionHandle(onUserEvent)),
-      onOrganizationEvent: onOrganizationEvent && (await createFunctionHandle(onOrganizationEvent)),
+      hooks: await this.clerk.hookHandles(),
       pageSize: this.options.pageSize ?? 500,
       reconcile: this.options.reconcile ?? true,
       organizations: this.options.organizations ?? false,
@@ -129,8 +127,8 @@ export class ClerkBackfill {
           requests++;
           if ((await fetchUser(client, clerkId)) === null) gone.push(clerkId);
         }
-        const { nextCursor, isDone } = plan;
-        apply = () => ctx.runMutation(component.applyReconcile, { runId, token, gone, nextCursor, isDone, requests });
+        const { nextAfter } = plan;
+        apply = () => ctx.runMutation(component.applyReconcile, { runId, token, gone, nextAfter, requests });
       }
     } catch (error) {
       const { delayMs, message } = retryDelay(error, retryDelayMs);

@@ -3,7 +3,8 @@
 // backfill entry point imports this module statically, and `ClerkSync` loads it on demand.
 import { createClerkClient, type ClerkClient } from "@clerk/backend";
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
-import type { BackfillPage, UserRecord } from "../component/validators.js";
+import type { BackfillPage } from "../component/backfillValidators.js";
+import type { UserRecord } from "../component/records.js";
 import { normalizeMembership, normalizeOrganization, normalizeUser } from "./normalize.js";
 
 export const SECRET_KEY_ENV = "CLERK_SECRET_KEY";

@@ -11,12 +11,8 @@ import { ConvexError } from "convex/values";
 import type { ComponentApi } from "../component/_generated/component.js";
 import type { ClerkApiOptions } from "./clerkApi.js";
 import type { OrganizationEventHandlerReference, UserEventHandlerReference } from "./hooks.js";
-import {
-  toSynced,
-  type SyncedMembership,
-  type SyncedOrganization,
-  type SyncedUser,
-} from "./user.js";
+import type { HookHandles } from "../component/changes.js";
+import { toSynced, type SyncedMembership, type SyncedOrganization, type SyncedUser } from "./synced.js";
 
 /**
  * Any ctx that can run component queries: a query's, a mutation's or an action's.
@@ -38,6 +34,18 @@ export type RunMutationCtx = RunQueryCtx & {
   ) => Promise<FunctionReturnType<Mutation>>;
 };
 
+/**
+ * An action's ctx (with `auth`). Only actions may load modules on demand, which
+ * `syncCurrentUser` does: a query's or a mutation's ctx does not fit this type.
+ */
+export type RunActionCtx = RunMutationCtx & {
+  runAction: <Action extends FunctionReference<"action", "internal">>(
+    action: Action,
+    args: FunctionArgs<Action>,
+  ) => Promise<FunctionReturnType<Action>>;
+  auth: Auth;
+};
+
 export type ClerkSyncOptions = {
   /**
    * The host's lifecycle hooks, declared with `defineUserEventHandlers`
@@ -45,7 +53,10 @@ export type ClerkSyncOptions = {
    * backfill and `syncCurrentUser` alike.
    */
   onUserEvent?: UserEventHandlerReference;
-  /** Organization and membership hooks, declared with `defineOrganizationEventHandlers`. */
+  /**
+   * Organization and membership hooks, declared with `defineOrganizationEventHandlers`:
+   * run for every change, from webhooks and backfill alike.
+   */
   onOrganizationEvent?: OrganizationEventHandlerReference;
   /** For `syncCurrentUser`: Clerk's Backend API (secret key default `CLERK_SECRET_KEY`). */
   clerkApi?: ClerkApiOptions;
@@ -67,13 +78,23 @@ const EQUIVALENT_ROLES: Record<string, string> = {
 
 /**
  * Reads synced users from host queries, mutations and actions:
- * `const clerk = new ClerkSync(components.clerk)`.
+ * `const clerk = new ClerkSync(components.clerk, { onUserEvent })`. The one place hooks are
+ * wired: the webhook route, the backfill and `syncCurrentUser` all take them from here.
  */
 export class ClerkSync {
   constructor(
     public readonly component: ComponentApi,
     public readonly options: ClerkSyncOptions = {},
   ) {}
+
+  /** Function handles of the configured hooks, as the component's mutations take them. */
+  async hookHandles(): Promise<HookHandles> {
+    const { onUserEvent, onOrganizationEvent } = this.options;
+    return {
+      ...(onUserEvent ? { onUserEvent: await createFunctionHandle(onUserEvent) } : {}),
+      ...(onOrganizationEvent ? { onOrganizationEvent: await createFunctionHandle(onOrganizationEvent) } : {}),
+    };
+  }
 
   /** The user with this Clerk id (`user_…`), or null. */
   async getUser(ctx: RunQueryCtx, clerkId: string): Promise<SyncedUser | null> {
@@ -85,14 +106,20 @@ export class ClerkSync {
     return toSynced(await ctx.runQuery(this.component.users.getByEmail, { email }));
   }
 
-  /** A page of users, for `usePaginatedQuery` or a loop over `continueCursor`. */
+  /** The user whose Clerk `external_id` is this one, or null. */
+  async getUserByExternalId(ctx: RunQueryCtx, externalId: string): Promise<SyncedUser | null> {
+    return toSynced(await ctx.runQuery(this.component.users.getByExternalId, { externalId }));
+  }
+
+  /**
+   * A page of users in Clerk id order, for `usePaginatedQuery` (pass the host query's
+   * `paginationOpts` through) or a loop over `continueCursor`.
+   */
   async listUsers(
     ctx: RunQueryCtx,
     args: { paginationOpts: PaginationOptions },
   ): Promise<PaginationResult<SyncedUser>> {
-    const result = await ctx.runQuery(this.component.users.list, {
-      paginationOpts: { numItems: args.paginationOpts.numItems, cursor: args.paginationOpts.cursor },
-    });
+    const result = await ctx.runQuery(this.component.users.list, { paginationOpts: pageRequest(args.paginationOpts) });
     return { ...result, page: result.page.map((record) => toSynced(record)) };
   }
 
@@ -137,7 +164,7 @@ export class ClerkSync {
     ctx: RunQueryCtx,
     clerkId: string,
   ): Promise<{ membership: SyncedMembership; organization: SyncedOrganization | null }[]> {
-    const rows = await ctx.runQuery(this.component.organizations.listForUser, { clerkId });
+    const rows = await ctx.runQuery(this.component.memberships.listForUser, { clerkId });
     return rows.map(({ membership, organization }) => ({
       membership: toSynced(membership),
       organization: toSynced(organization),
@@ -150,17 +177,16 @@ export class ClerkSync {
     orgId: string,
     args: { paginationOpts: PaginationOptions },
   ): Promise<PaginationResult<SyncedMembership>> {
-    const { numItems, cursor } = args.paginationOpts;
-    const result = await ctx.runQuery(this.component.organizations.listMembers, {
+    const result = await ctx.runQuery(this.component.memberships.listMembers, {
       orgId,
-      paginationOpts: { numItems, cursor },
+      paginationOpts: pageRequest(args.paginationOpts),
     });
     return { ...result, page: result.page.map((record) => toSynced(record)) };
   }
 
   /** A user's membership in an organization, or null. */
   async getMembership(ctx: RunQueryCtx, args: { orgId: string; clerkId: string }): Promise<SyncedMembership | null> {
-    return toSynced(await ctx.runQuery(this.component.organizations.getMembership, args));
+    return toSynced(await ctx.runQuery(this.component.memberships.getMembership, args));
   }
 
   /**
@@ -200,8 +226,10 @@ export class ClerkSync {
    * From an action: the signed-in user, fetched from Clerk's Backend API and stored
    * (under the webhook rules, hooks included) when the webhook has not arrived yet.
    * Null when signed out, or when Clerk has no such user. Needs `CLERK_SECRET_KEY`.
+   * Actions only: it loads the Backend API client on demand, which Convex allows in
+   * actions alone (a mutation's ctx does not type-check).
    */
-  async syncCurrentUser(ctx: RunMutationCtx & { auth: Auth }): Promise<SyncedUser | null> {
+  async syncCurrentUser(ctx: RunActionCtx): Promise<SyncedUser | null> {
     const identity = await ctx.auth.getUserIdentity();
     if (!identity) return null;
     const stored = await this.getUser(ctx, identity.subject);
@@ -212,8 +240,12 @@ export class ClerkSync {
     if (typeof client === "string") throw new Error(client);
     const user = await fetchUser(client, identity.subject);
     if (!user) return null;
-    const onUserEvent = this.options.onUserEvent && (await createFunctionHandle(this.options.onUserEvent));
-    await ctx.runMutation(this.component.users.upsert, { user, onUserEvent, source: "api" });
+    await ctx.runMutation(this.component.users.upsert, { user, hooks: await this.hookHandles(), source: "api" });
     return this.getUser(ctx, identity.subject);
   }
+}
+
+/** The fields of a host's `paginationOpts` the component pages by (`endCursor` pins a reactive page's end). */
+function pageRequest({ numItems, cursor, endCursor }: PaginationOptions) {
+  return { numItems, cursor, ...(endCursor !== undefined ? { endCursor } : {}) };
 }

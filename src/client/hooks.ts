@@ -7,20 +7,15 @@ import type {
 } from "convex/server";
 import { v } from "convex/values";
 import {
-  organizationHookEvent,
-  userHookEvent,
+  vOrganizationHookEvent,
+  vUserHookEvent,
   type ChangeSource,
   type OrganizationHookEvent,
   type UserHookEvent,
-} from "../component/validators.js";
-import {
-  toSynced,
-  type SyncedMembership,
-  type SyncedOrganization,
-  type SyncedUser,
-} from "./user.js";
+} from "../component/changes.js";
+import { toSynced, type SyncedMembership, type SyncedOrganization, type SyncedUser } from "./synced.js";
 
-/** The host mutation that `registerClerkRoutes({ onUserEvent })` runs for each change. */
+/** The host mutation that `ClerkSync({ onUserEvent })` runs for each change. */
 export type UserEventHandlerReference = FunctionReference<"mutation", "internal", { event: UserHookEvent }, null>;
 
 /** The handlers a host declares; each is optional. They run inside the sync's mutation. */
@@ -47,7 +42,7 @@ export type UserEventHandlers<Ctx> = {
  *   "user.created": async (ctx, { user }) => { await ctx.db.insert("profiles", …) },
  * });
  * ```
- * and pass `internal.<module>.onUserEvent` to `registerClerkRoutes` as `onUserEvent`.
+ * and pass `internal.<module>.onUserEvent` to `new ClerkSync(components.clerk, { onUserEvent })`.
  * A handler that throws rolls back the whole delivery, which Svix then retries.
  */
 export function defineUserEventHandlers<DataModel extends GenericDataModel>(
@@ -56,7 +51,7 @@ export function defineUserEventHandlers<DataModel extends GenericDataModel>(
 ): RegisteredMutation<"internal", { event: UserHookEvent }, Promise<null>> {
   return internalMutation({
     // Convex wants an object of arguments at the top level.
-    args: { event: userHookEvent },
+    args: { event: vUserHookEvent },
     returns: v.null(),
     handler: async (ctx, { event }: { event: UserHookEvent }) => {
       const { source } = event;
@@ -117,7 +112,7 @@ export function defineOrganizationEventHandlers<DataModel extends GenericDataMod
   handlers: OrganizationEventHandlers<GenericMutationCtx<DataModel>>,
 ): RegisteredMutation<"internal", { event: OrganizationHookEvent }, Promise<null>> {
   return internalMutation({
-    args: { event: organizationHookEvent },
+    args: { event: vOrganizationHookEvent },
     returns: v.null(),
     handler: async (ctx, { event }: { event: OrganizationHookEvent }) => {
       const { source } = event;

@@ -3,10 +3,11 @@ export {
   type ClerkSyncErrorCode,
   type ClerkSyncOptions,
   type OrgRequirement,
+  type RunActionCtx,
   type RunMutationCtx,
   type RunQueryCtx,
 } from "./clerkSync.js";
-export { registerClerkRoutes, type ClerkRoutesOptions } from "./webhook.js";
+export { handleClerkWebhook, registerClerkRoutes, type ClerkRoutesOptions } from "./webhook.js";
 export {
   defineOrganizationEventHandlers,
   defineUserEventHandlers,
@@ -15,7 +16,14 @@ export {
   type UserEventHandlerReference,
   type UserEventHandlers,
 } from "./hooks.js";
-export type { SyncedMembership, SyncedOrganization, SyncedUser } from "./user.js";
+export {
+  vSyncedMembership,
+  vSyncedOrganization,
+  vSyncedUser,
+  type SyncedMembership,
+  type SyncedOrganization,
+  type SyncedUser,
+} from "./synced.js";
 export type { ClerkApiOptions } from "./clerkApi.js";
 export type { ComponentApi } from "../component/_generated/component.js";
-export type { ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/validators.js";
+export type { ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/changes.js";

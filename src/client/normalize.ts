@@ -5,12 +5,8 @@ import type {
   PhoneNumberJSON,
   UserJSON,
 } from "@clerk/backend";
-import type {
-  ClerkEvent,
-  MembershipRecord,
-  OrganizationRecord,
-  UserRecord,
-} from "../component/validators.js";
+import type { ClerkEvent } from "../component/deliveries.js";
+import type { MembershipRecord, OrganizationRecord, UserRecord } from "../component/records.js";
 
 /**
  * What a verified webhook body turns into: an event for the component, something
@@ -97,6 +93,7 @@ export function normalizeUser(data: Partial<UserJSON> & { id: string } | Record<
     updatedAt: timestamp(data.updated_at) ?? createdAt,
     lastSignInAt: timestamp(data.last_sign_in_at),
     banned: data.banned === true,
+    locked: data.locked === true,
   };
 }
 

@@ -1,14 +1,11 @@
 import {
-  createFunctionHandle,
   httpActionGeneric,
   type GenericActionCtx,
   type GenericDataModel,
   type HttpRouter,
 } from "convex/server";
 import { Webhook, WebhookVerificationError } from "svix";
-import type { ComponentApi } from "../component/_generated/component.js";
-import type { OrganizationEventHandlerReference, UserEventHandlerReference } from "./hooks.js";
-import { ClerkSync } from "./clerkSync.js";
+import type { ClerkSync } from "./clerkSync.js";
 import { normalizeDelivery } from "./normalize.js";
 
 export const DEFAULT_WEBHOOK_PATH = "/clerk-users-webhook";
@@ -22,45 +19,31 @@ export type ClerkRoutesOptions = {
    * Default: the `CLERK_WEBHOOK_SECRET` environment variable, read on each request.
    */
   webhookSecret?: string;
-  /**
-   * The host's lifecycle hooks, declared with `defineUserEventHandlers`
-   * (e.g. `internal.clerk.onUserEvent`). They run inside the mutation that applies
-   * the delivery, once per real change.
-   */
-  onUserEvent?: UserEventHandlerReference;
-  /** Organization and membership hooks, declared with `defineOrganizationEventHandlers`. */
-  onOrganizationEvent?: OrganizationEventHandlerReference;
 };
 
 /**
- * Mount Clerk's webhook endpoint on the host's router:
- * `registerClerkRoutes(http, components.clerk)`, or pass a `ClerkSync` to use its hooks.
+ * Mount Clerk's webhook endpoint on the host's router: `registerClerkRoutes(http, clerk)`.
+ * Deliveries run the hooks configured on the `ClerkSync`, as the backfill does.
  */
-export function registerClerkRoutes(
-  http: HttpRouter,
-  clerk: ComponentApi | ClerkSync,
-  options: ClerkRoutesOptions = {},
-) {
-  const component = clerk instanceof ClerkSync ? clerk.component : clerk;
-  if (clerk instanceof ClerkSync) {
-    const { onUserEvent, onOrganizationEvent } = clerk.options;
-    options = { onUserEvent, onOrganizationEvent, ...options };
-  }
+export function registerClerkRoutes(http: HttpRouter, clerk: ClerkSync, options: ClerkRoutesOptions = {}) {
   http.route({
     path: options.path ?? DEFAULT_WEBHOOK_PATH,
     method: "POST",
-    handler: httpActionGeneric((ctx, request) => handleClerkWebhook(ctx, request, component, options)),
+    handler: httpActionGeneric((ctx, request) => handleClerkWebhook(ctx, request, clerk, options)),
   });
 }
 
 type RunMutationCtx = Pick<GenericActionCtx<GenericDataModel>, "runMutation">;
 
-/** verify → normalize → one component mutation. Every answer is logged without personal data. */
+/**
+ * verify → normalize → one component mutation. Every answer is logged without personal
+ * data. For hosts that route by hand: call it from an `httpAction` with the request.
+ */
 export async function handleClerkWebhook(
   ctx: RunMutationCtx,
   request: Request,
-  component: ComponentApi,
-  options: ClerkRoutesOptions = {},
+  clerk: ClerkSync,
+  options: Omit<ClerkRoutesOptions, "path"> = {},
 ): Promise<Response> {
   // Read per request, never at module load: a missing variable must not break a deploy.
   const secret = options.webhookSecret ?? process.env[WEBHOOK_SECRET_ENV];
@@ -118,9 +101,8 @@ export async function handleClerkWebhook(
 
   const { event } = delivery;
   try {
-    const onUserEvent = options.onUserEvent && (await createFunctionHandle(options.onUserEvent));
-    const onOrganizationEvent = options.onOrganizationEvent && (await createFunctionHandle(options.onOrganizationEvent));
-    const outcome = await ctx.runMutation(component.deliveries.apply, { svixId, event, onUserEvent, onOrganizationEvent });
+    const hooks = await clerk.hookHandles();
+    const outcome = await ctx.runMutation(clerk.component.deliveries.apply, { svixId, event, hooks });
     console.log(`[clerk-sync] ${outcome} ${svixId} ${event.type}`);
     return answer(200, { outcome });
   } catch (error) {

@@ -3,16 +3,18 @@ import { v } from "convex/values";
 import { internal } from "./_generated/api.js";
 import type { Doc, Id } from "./_generated/dataModel.js";
 import { internalMutation, mutation, query, type MutationCtx, type QueryCtx } from "./_generated/server.js";
-import type { Hooks } from "./hooks.js";
-import { applyMembershipSnapshot, applyOrganizationSnapshot } from "./organizations.js";
-import { applyUserDeletion, applyUserSnapshot } from "./users.js";
 import {
-  backfillPage,
-  backfillRunStatus,
-  backfillStepPlan,
+  vBackfillPage,
+  vBackfillRunStatus,
+  vBackfillStepPlan,
+  type BackfillCounts,
   type BackfillRunStatus,
-  type OrganizationRecord,
-} from "./validators.js";
+} from "./backfillValidators.js";
+import { vHookHandles, type ChangeContext } from "./changes.js";
+import { applyMembershipSnapshots } from "./memberships.js";
+import { organizationKind } from "./organizations.js";
+import { applyDeletion, applySnapshot } from "./snapshots.js";
+import { userKind } from "./users.js";
 
 /** A step that has not reported by then (an action runs 10 minutes at most) is restarted. */
 const WATCHDOG_MS = 15 * 60 * 1000;
@@ -22,6 +24,18 @@ const RECONCILE_BATCH = 100;
 const FORGET_BATCH = 1000;
 
 type Run = Doc<"backfillRuns">;
+const NO_COUNTS: BackfillCounts = {
+  pages: 0,
+  requests: 0,
+  seen: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  stale: 0,
+  deleted: 0,
+  organizationsSeen: 0,
+  membershipsSeen: 0,
+};
 type StepArgs = { runId: Id<"backfillRuns">; token: number };
 
 /** Start a run, or answer with the one already running. */
@@ -29,15 +43,15 @@ export const start = mutation({
   args: {
     /** Function handle of the host's step action. */
     step: v.string(),
-    onUserEvent: v.optional(v.string()),
-    onOrganizationEvent: v.optional(v.string()),
+    /** The host's hooks, run for every change the run makes. */
+    hooks: vHookHandles,
     pageSize: v.number(),
     reconcile: v.boolean(),
     /** Also sync organizations and memberships. */
     organizations: v.boolean(),
     requestsPer10Seconds: v.number(),
   },
-  returns: v.object({ started: v.boolean(), run: backfillRunStatus }),
+  returns: v.object({ started: v.boolean(), run: vBackfillRunStatus }),
   handler: async (ctx, args) => {
     const running = await ctx.db
       .query("backfillRuns")
@@ -56,22 +70,12 @@ export const start = mutation({
       reconcile: args.reconcile,
       msPerRequest: Math.ceil(10_000 / args.requestsPer10Seconds),
       offset: 0,
-      reconcileCursor: null,
-      pages: 0,
-      requests: 0,
-      seen: 0,
-      inserted: 0,
-      updated: 0,
-      unchanged: 0,
-      stale: 0,
-      deleted: 0,
-      organizationsSeen: 0,
-      membershipsSeen: 0,
+      reconcileAfter: null,
+      counts: NO_COUNTS,
       clerkTotal: null,
       lastError: null,
       step: args.step,
-      onUserEvent: args.onUserEvent,
-      onOrganizationEvent: args.onOrganizationEvent,
+      hooks: args.hooks,
       token: 0,
       scheduledStep: null,
       watchdog: null,
@@ -84,7 +88,7 @@ export const start = mutation({
 /** A run by id, or the latest run; null when there is none. */
 export const status = query({
   args: { runId: v.optional(v.string()) },
-  returns: v.union(backfillRunStatus, v.null()),
+  returns: v.union(vBackfillRunStatus, v.null()),
   handler: async (ctx, { runId }) => {
     const id = runId === undefined ? null : ctx.db.normalizeId("backfillRuns", runId);
     if (runId !== undefined && !id) return null;
@@ -96,7 +100,7 @@ export const status = query({
 /** Stop the running run; a step in flight finds it canceled and writes nothing. */
 export const cancel = mutation({
   args: {},
-  returns: v.union(backfillRunStatus, v.null()),
+  returns: v.union(vBackfillRunStatus, v.null()),
   handler: async (ctx) => {
     const run = await ctx.db
       .query("backfillRuns")
@@ -111,18 +115,20 @@ export const cancel = mutation({
 /** What the step holding `token` should do; null if the run stopped or the step was superseded. */
 export const plan = query({
   args: { runId: v.string(), token: v.number() },
-  returns: v.union(backfillStepPlan, v.null()),
+  returns: v.union(vBackfillStepPlan, v.null()),
   handler: async (ctx, { runId, token }) => {
     const run = await currentRun(ctx, runId, token);
     if (!run) return null;
     if (run.phase !== "reconcile") return { phase: run.phase, offset: run.offset, pageSize: run.pageSize };
     // Users stored before the run began that the run did not see in Clerk: Clerk may
     // no longer have them. The host's step confirms each with Clerk before deleting.
-    const page = await ctx.db
+    const after = run.reconcileAfter;
+    const users = await ctx.db
       .query("users")
-      .paginate({ cursor: run.reconcileCursor, numItems: RECONCILE_BATCH });
+      .withIndex("by_clerk_id", (q) => (after === null ? q : q.gt("clerkId", after)))
+      .take(RECONCILE_BATCH);
     const candidates: string[] = [];
-    for (const user of page.page) {
+    for (const user of users) {
       if (user._creationTime > run.startedAt) continue;
       const seen = await ctx.db
         .query("backfillSeen")
@@ -130,7 +136,8 @@ export const plan = query({
         .first();
       if (!seen) candidates.push(user.clerkId);
     }
-    return { phase: "reconcile" as const, candidates, nextCursor: page.continueCursor, isDone: page.isDone };
+    const nextAfter = users.length === RECONCILE_BATCH ? users[users.length - 1].clerkId : null;
+    return { phase: "reconcile" as const, candidates, nextAfter };
   },
 });
 
@@ -139,7 +146,7 @@ export const applyPage = mutation({
   args: {
     runId: v.string(),
     token: v.number(),
-    page: backfillPage,
+    page: vBackfillPage,
     /** Whether this was the last page of Clerk's list. */
     lastPage: v.boolean(),
     requests: v.number(),
@@ -150,49 +157,30 @@ export const applyPage = mutation({
   handler: async (ctx, { runId, token, page, lastPage, requests, clerkTotal }) => {
     const run = await currentRun(ctx, runId, token);
     if (!run || run.phase !== page.kind) return false;
-    const hooks = runHooks(run);
-    let progress: Partial<Run>;
+    const context = runContext(run);
+    const counts = { ...run.counts, pages: run.counts.pages + 1, requests: run.counts.requests + requests };
     if (page.kind === "users") {
-      const counts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
       for (const user of page.users) {
-        const { outcome } = await applyUserSnapshot(ctx, user, hooks);
+        const outcome = await applySnapshot(ctx, userKind, user, context);
         if (outcome === "inserted" || outcome === "updated" || outcome === "unchanged" || outcome === "stale") {
           counts[outcome]++;
         }
         if (run.reconcile) await ctx.db.insert("backfillSeen", { runId: run._id, clerkId: user.clerkId });
       }
-      progress = {
-        seen: run.seen + page.users.length,
-        inserted: run.inserted + counts.inserted,
-        updated: run.updated + counts.updated,
-        unchanged: run.unchanged + counts.unchanged,
-        stale: run.stale + counts.stale,
-        clerkTotal: clerkTotal ?? run.clerkTotal,
-      };
+      counts.seen += page.users.length;
     } else if (page.kind === "organizations") {
-      for (const organization of page.organizations) await applyOrganizationSnapshot(ctx, organization, hooks);
-      progress = { organizationsSeen: run.organizationsSeen + page.organizations.length };
+      for (const organization of page.organizations) await applySnapshot(ctx, organizationKind, organization, context);
+      counts.organizationsSeen += page.organizations.length;
     } else {
-      // Memberships of one organization carry the same snapshot: store each one once, so a
-      // page stays well under a mutation's limit on database queries.
-      const organizations = new Map<string, OrganizationRecord>();
-      for (const { organization } of page.memberships) {
-        const known = organization && organizations.get(organization.orgId);
-        if (organization && (!known || known.updatedAt < organization.updatedAt)) {
-          organizations.set(organization.orgId, organization);
-        }
-      }
-      for (const organization of organizations.values()) await applyOrganizationSnapshot(ctx, organization, hooks);
-      for (const { membership } of page.memberships) await applyMembershipSnapshot(ctx, membership, null, hooks);
-      progress = { membershipsSeen: run.membershipsSeen + page.memberships.length };
+      await applyMembershipSnapshots(ctx, page.memberships, context);
+      counts.membershipsSeen += page.memberships.length;
     }
     const size = page.kind === "users" ? page.users.length : page.kind === "organizations" ? page.organizations.length : page.memberships.length;
     const next = lastPage ? nextPhase(run) : run.phase;
     await ctx.db.patch(run._id, {
-      ...progress,
+      counts,
+      clerkTotal: clerkTotal ?? run.clerkTotal,
       offset: next === run.phase ? run.offset + size : 0,
-      pages: run.pages + 1,
-      requests: run.requests + requests,
       lastError: null,
       ...(next !== "done" ? { phase: next } : {}),
     });
@@ -218,26 +206,25 @@ export const applyReconcile = mutation({
     token: v.number(),
     /** Candidates Clerk answered 404 for. */
     gone: v.array(v.string()),
-    nextCursor: v.string(),
-    isDone: v.boolean(),
+    /** The plan's `nextAfter`: where the next step starts, null when reconciliation is done. */
+    nextAfter: v.union(v.string(), v.null()),
     requests: v.number(),
   },
   returns: v.boolean(),
-  handler: async (ctx, { runId, token, gone, nextCursor, isDone, requests }) => {
+  handler: async (ctx, { runId, token, gone, nextAfter, requests }) => {
     const run = await currentRun(ctx, runId, token);
     if (!run || run.phase !== "reconcile") return false;
     let deleted = 0;
     for (const clerkId of gone) {
-      const { outcome } = await applyUserDeletion(ctx, clerkId, runHooks(run));
-      if (outcome === "deleted") deleted++;
+      if ((await applyDeletion(ctx, userKind, clerkId, runContext(run))) === "deleted") deleted++;
     }
+    const { counts } = run;
     await ctx.db.patch(run._id, {
-      reconcileCursor: nextCursor,
-      requests: run.requests + requests,
-      deleted: run.deleted + deleted,
+      reconcileAfter: nextAfter,
+      counts: { ...counts, requests: counts.requests + requests, deleted: counts.deleted + deleted },
       lastError: null,
     });
-    await continueOrFinish(ctx, run._id, isDone, requests);
+    await continueOrFinish(ctx, run._id, nextAfter === null, requests);
     return true;
   },
 });
@@ -249,7 +236,7 @@ export const retryLater = mutation({
   handler: async (ctx, { runId, token, delayMs, error, requests }) => {
     const run = await currentRun(ctx, runId, token);
     if (!run) return false;
-    await ctx.db.patch(run._id, { lastError: error, requests: run.requests + requests });
+    await ctx.db.patch(run._id, { lastError: error, counts: { ...run.counts, requests: run.counts.requests + requests } });
     await scheduleStep(ctx, (await ctx.db.get(run._id))!, Math.max(0, delayMs));
     return true;
   },
@@ -268,8 +255,8 @@ export const watchdog = internalMutation({
   },
 });
 
-function runHooks(run: Run): Hooks {
-  return { source: "backfill", onUserEvent: run.onUserEvent, onOrganizationEvent: run.onOrganizationEvent };
+function runContext(run: Run): ChangeContext {
+  return { source: "backfill", hooks: run.hooks };
 }
 
 async function currentRun(ctx: QueryCtx, runId: string, token: number): Promise<Run | null> {
@@ -336,18 +323,9 @@ function toStatus(run: Run): BackfillRunStatus {
     organizations: run.organizations,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    pages: run.pages,
-    requests: run.requests,
-    seen: run.seen,
-    inserted: run.inserted,
-    updated: run.updated,
-    unchanged: run.unchanged,
-    stale: run.stale,
-    deleted: run.deleted,
-    organizationsSeen: run.organizationsSeen,
-    membershipsSeen: run.membershipsSeen,
+    counts: run.counts,
     clerkTotal: run.clerkTotal,
-    estimatedRemaining: run.clerkTotal === null ? null : Math.max(0, run.clerkTotal - run.seen),
+    estimatedRemaining: run.clerkTotal === null ? null : Math.max(0, run.clerkTotal - run.counts.seen),
     lastError: run.lastError,
   };
 }

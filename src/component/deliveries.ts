@@ -1,66 +1,91 @@
-import { v } from "convex/values";
-import { mutation } from "./_generated/server.js";
-import { scheduleSweepIfDue } from "./retention.js";
-import type { MutationCtx } from "./_generated/server.js";
-import type { Hooks } from "./hooks.js";
-import {
-  applyMembershipDeletion,
-  applyMembershipSnapshot,
-  applyOrganizationDeletion,
-  applyOrganizationSnapshot,
-} from "./organizations.js";
-import { applyUserDeletion, applyUserSnapshot } from "./users.js";
-import { clerkEvent, deliveryOutcome, type Change, type ClerkEvent } from "./validators.js";
+import { v, type Infer } from "convex/values";
+import { mutation, type MutationCtx } from "./_generated/server.js";
+import { vChangeOutcome, vHookHandles, type ChangeContext, type ChangeOutcome } from "./changes.js";
+import { applyMembershipSnapshots, membershipKind } from "./memberships.js";
+import { organizationKind } from "./organizations.js";
+import { vMembershipRecord, vOrganizationRecord, vUserRecord } from "./records.js";
+import { applyDeletion, applySnapshot } from "./snapshots.js";
+import { userKind } from "./users.js";
+
+/** One verified Clerk delivery, normalized by the HTTP handler. */
+export const vClerkEvent = v.union(
+  v.object({
+    type: v.union(v.literal("user.created"), v.literal("user.updated")),
+    user: vUserRecord,
+  }),
+  v.object({
+    type: v.literal("user.deleted"),
+    clerkId: v.string(),
+  }),
+  v.object({
+    type: v.union(v.literal("organization.created"), v.literal("organization.updated")),
+    organization: vOrganizationRecord,
+  }),
+  v.object({
+    type: v.literal("organization.deleted"),
+    orgId: v.string(),
+  }),
+  v.object({
+    type: v.union(v.literal("organizationMembership.created"), v.literal("organizationMembership.updated")),
+    membership: vMembershipRecord,
+    /** The organization snapshot the membership payload carries. */
+    organization: v.union(vOrganizationRecord, v.null()),
+  }),
+  v.object({
+    type: v.literal("organizationMembership.deleted"),
+    membershipId: v.string(),
+  }),
+);
+export type ClerkEvent = Infer<typeof vClerkEvent>;
+
+export const vDeliveryOutcome = v.union(vChangeOutcome, v.literal("duplicate"));
+export type DeliveryOutcome = Infer<typeof vDeliveryOutcome>;
 
 /**
  * Apply one verified Clerk delivery, atomically: the dedupe record, the row, the
- * tombstone and the host's hooks are written together or not at all.
+ * tombstone and the host's hooks are written together or not at all. It reads and writes
+ * only rows of the objects the delivery is about (no shared row every delivery writes),
+ * so concurrent deliveries do not make each other retry.
  */
 export const apply = mutation({
   args: {
     svixId: v.string(),
-    event: clerkEvent,
-    /** Function handles to the host's hook mutations, run for real changes only. */
-    onUserEvent: v.optional(v.string()),
-    onOrganizationEvent: v.optional(v.string()),
+    event: vClerkEvent,
+    /** The host's hooks, run for real changes only. */
+    hooks: vHookHandles,
   },
-  returns: deliveryOutcome,
-  handler: async (ctx, { svixId, event, onUserEvent, onOrganizationEvent }) => {
+  returns: vDeliveryOutcome,
+  handler: async (ctx, { svixId, event, hooks }) => {
     const seen = await ctx.db
       .query("deliveries")
       .withIndex("by_svix_id", (q) => q.eq("svixId", svixId))
       .unique();
     if (seen) return "duplicate";
 
-    const change = await applyEvent(ctx, event, { source: "webhook", onUserEvent, onOrganizationEvent });
-
-    await ctx.db.insert("deliveries", {
-      svixId,
-      eventType: event.type,
-      outcome: change.outcome,
-      receivedAt: Date.now(),
-    });
-    await scheduleSweepIfDue(ctx);
-    return change.outcome;
+    const outcome = await applyEvent(ctx, event, { source: "webhook", hooks });
+    await ctx.db.insert("deliveries", { svixId, eventType: event.type, outcome, receivedAt: Date.now() });
+    return outcome;
   },
 });
 
-function applyEvent(ctx: MutationCtx, event: ClerkEvent, hooks: Hooks): Promise<Change> {
+async function applyEvent(ctx: MutationCtx, event: ClerkEvent, context: ChangeContext): Promise<ChangeOutcome> {
   switch (event.type) {
     case "user.created":
     case "user.updated":
-      return applyUserSnapshot(ctx, event.user, hooks);
+      return applySnapshot(ctx, userKind, event.user, context);
     case "user.deleted":
-      return applyUserDeletion(ctx, event.clerkId, hooks);
+      return applyDeletion(ctx, userKind, event.clerkId, context);
     case "organization.created":
     case "organization.updated":
-      return applyOrganizationSnapshot(ctx, event.organization, hooks);
+      return applySnapshot(ctx, organizationKind, event.organization, context);
     case "organization.deleted":
-      return applyOrganizationDeletion(ctx, event.orgId, hooks);
+      return applyDeletion(ctx, organizationKind, event.orgId, context);
     case "organizationMembership.created":
-    case "organizationMembership.updated":
-      return applyMembershipSnapshot(ctx, event.membership, event.organization, hooks);
+    case "organizationMembership.updated": {
+      const [outcome] = await applyMembershipSnapshots(ctx, [event], context);
+      return outcome;
+    }
     case "organizationMembership.deleted":
-      return applyMembershipDeletion(ctx, event.membershipId, hooks);
+      return applyDeletion(ctx, membershipKind, event.membershipId, context);
   }
 }

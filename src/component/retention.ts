@@ -1,6 +1,6 @@
 import { v } from "convex/values";
 import { internal } from "./_generated/api.js";
-import { internalMutation, type MutationCtx } from "./_generated/server.js";
+import { internalMutation } from "./_generated/server.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 /**
@@ -9,25 +9,13 @@ const DAY = 24 * 60 * 60 * 1000;
  * afterwards: 30 days covers both with room to spare.
  */
 export const RETENTION_MS = 30 * DAY;
-/** Sweeps run at most this often, started by a delivery (no cron to wire). */
-export const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Rows deleted per sweep step; a step reschedules itself while more are expired. */
 export const SWEEP_BATCH = 500;
 
 /**
- * Called by every applied delivery. Reads one row; writes it (and schedules a sweep)
- * only once per interval, so concurrent deliveries rarely contend on it.
+ * Delete expired dedupe records and tombstones in bounded batches. Run hourly by the
+ * component's own cron (crons.ts), so no delivery reads or writes any shared state for it.
  */
-export async function scheduleSweepIfDue(ctx: MutationCtx) {
-  const now = Date.now();
-  const state = await ctx.db.query("retention").first();
-  if (state && state.nextSweepAt > now) return;
-  if (state) await ctx.db.patch(state._id, { nextSweepAt: now + SWEEP_INTERVAL_MS });
-  else await ctx.db.insert("retention", { nextSweepAt: now + SWEEP_INTERVAL_MS });
-  await ctx.scheduler.runAfter(0, internal.retention.sweep, {});
-}
-
-/** Delete expired dedupe records and tombstones in bounded batches. */
 export const sweep = internalMutation({
   args: {},
   returns: v.object({ deliveries: v.number(), tombstones: v.number() }),

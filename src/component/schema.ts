@@ -1,11 +1,7 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import {
-  backfillRunFields,
-  membershipRecordFields,
-  organizationRecordFields,
-  userRecordFields,
-} from "./validators.js";
+import { backfillRunFields } from "./backfillValidators.js";
+import { membershipRecordFields, organizationRecordFields, userRecordFields } from "./records.js";
 
 export default defineSchema({
   /** One row per live Clerk user. */
@@ -15,12 +11,11 @@ export default defineSchema({
     emailLower: v.union(v.string(), v.null()),
   })
     .index("by_clerk_id", ["clerkId"])
-    .index("by_email_lower", ["emailLower"]),
+    .index("by_email_lower", ["emailLower"])
+    .index("by_external_id", ["externalId"]),
 
   /** One row per live Clerk organization. */
-  organizations: defineTable(organizationRecordFields)
-    .index("by_org_id", ["orgId"])
-    .index("by_slug", ["slug"]),
+  organizations: defineTable(organizationRecordFields).index("by_org_id", ["orgId"]).index("by_slug", ["slug"]),
 
   /** Who belongs to which organization, with what role. */
   memberships: defineTable(membershipRecordFields)
@@ -29,15 +24,15 @@ export default defineSchema({
     .index("by_user", ["clerkId"]),
 
   /**
-   * Deleted users, organizations and memberships, by Clerk id. Clerk never reuses an id,
-   * so a tombstone makes every later snapshot of that id stale, whatever its `updated_at`.
-   * No personal data is kept.
+   * Deleted users, organizations and memberships, by Clerk object id. Clerk never reuses
+   * an id, so a tombstone makes every later snapshot of that id stale, whatever its
+   * `updated_at`. No personal data is kept.
    */
   tombstones: defineTable({
-    clerkId: v.string(),
+    objectId: v.string(),
     deletedAt: v.number(),
   })
-    .index("by_clerk_id", ["clerkId"])
+    .index("by_object_id", ["objectId"])
     .index("by_deleted_at", ["deletedAt"]),
 
   /** Svix message ids already applied, so a redelivery is a no-op. */
@@ -58,9 +53,4 @@ export default defineSchema({
     runId: v.id("backfillRuns"),
     clerkId: v.string(),
   }).index("by_run_clerk_id", ["runId", "clerkId"]),
-
-  /** A single row: when the next retention sweep may be scheduled. */
-  retention: defineTable({
-    nextSweepAt: v.number(),
-  }),
 });

@@ -1,54 +1,91 @@
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
-import { mutation, query, type MutationCtx } from "./_generated/server.js";
-import { runUserHook, type Hooks } from "./hooks.js";
-import { scheduleMembershipCleanup } from "./organizations.js";
-import { isTombstoned, writeTombstone } from "./tombstones.js";
+import { paginator } from "convex-helpers/server/pagination";
 import type { Doc } from "./_generated/dataModel.js";
-import {
-  changeOutcome,
-  changeSource,
-  userRecord,
-  type Change,
-  type UserRecord,
-} from "./validators.js";
+import { mutation, query } from "./_generated/server.js";
+import { vChangeOutcome, vChangeSource, vHookHandles, type UserHookEvent } from "./changes.js";
+import { scheduleMembershipCleanup } from "./memberships.js";
+import { vUserRecord, type UserRecord } from "./records.js";
+import schema from "./schema.js";
+import { applySnapshot, runHook, type SyncedKind } from "./snapshots.js";
+
+/** Users under the snapshot rules. */
+export const userKind: SyncedKind<"users", UserRecord> = {
+  table: "users",
+  idOf: (user) => user.clerkId,
+  find: (ctx, clerkId) =>
+    ctx.db
+      .query("users")
+      .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
+      .unique(),
+  toRow: (user) => ({ ...user, emailLower: user.email?.toLowerCase() ?? null }),
+  toRecord: toUserRecord,
+  notify: (ctx, { source, hooks }, change) => {
+    const clerkId = change.id;
+    const event: UserHookEvent =
+      change.type === "created"
+        ? { type: "user.created", clerkId, user: change.record, previous: null, source }
+        : change.type === "updated"
+          ? { type: "user.updated", clerkId, user: change.record, previous: change.previous, source }
+          : { type: "user.deleted", clerkId, user: null, previous: change.previous, source };
+    return runHook(ctx, hooks.onUserEvent, event);
+  },
+  // Memberships may have arrived before (or without) the user itself.
+  afterDelete: (ctx, clerkId, context) => scheduleMembershipCleanup(ctx, { clerkId }, context),
+};
 
 /** The stored row minus what only the component needs. */
-function toRecord(row: Doc<"users">): UserRecord {
+function toUserRecord(row: Doc<"users">): UserRecord {
   const { _id, _creationTime, emailLower, ...record } = row;
   return record;
 }
 
 export const get = query({
   args: { clerkId: v.string() },
-  returns: v.union(userRecord, v.null()),
+  returns: v.union(vUserRecord, v.null()),
   handler: async (ctx, { clerkId }) => {
-    const row = await ctx.db
-      .query("users")
-      .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
-      .unique();
-    return row && toRecord(row);
+    const row = await userKind.find(ctx, clerkId);
+    return row && toUserRecord(row);
   },
 });
 
 export const getByEmail = query({
   args: { email: v.string() },
-  returns: v.union(userRecord, v.null()),
+  returns: v.union(vUserRecord, v.null()),
   handler: async (ctx, { email }) => {
     const row = await ctx.db
       .query("users")
       .withIndex("by_email_lower", (q) => q.eq("emailLower", email.trim().toLowerCase()))
       .first();
-    return row && toRecord(row);
+    return row && toUserRecord(row);
   },
 });
 
+export const getByExternalId = query({
+  args: { externalId: v.string() },
+  returns: v.union(vUserRecord, v.null()),
+  handler: async (ctx, { externalId }) => {
+    const row = await ctx.db
+      .query("users")
+      .withIndex("by_external_id", (q) => q.eq("externalId", externalId))
+      .first();
+    return row && toUserRecord(row);
+  },
+});
+
+/**
+ * A page of users in Clerk id order. Built-in `.paginate()` is for apps only: components
+ * page by index range (convex-helpers' `paginator`), with the same cursor contract.
+ */
 export const list = query({
   args: { paginationOpts: paginationOptsValidator },
-  returns: paginationResultValidator(userRecord),
+  returns: paginationResultValidator(vUserRecord),
   handler: async (ctx, { paginationOpts }) => {
-    const result = await ctx.db.query("users").paginate(paginationOpts);
-    return { ...result, page: result.page.map(toRecord) };
+    const result = await paginator(ctx.db, schema)
+      .query("users")
+      .withIndex("by_clerk_id")
+      .paginate(paginationOpts);
+    return { page: result.page.map(toUserRecord), isDone: result.isDone, continueCursor: result.continueCursor };
   },
 });
 
@@ -58,57 +95,13 @@ export const list = query({
  */
 export const upsert = mutation({
   args: {
-    user: userRecord,
-    /** A function handle to the host's hook mutation, run if the user changed. */
-    onUserEvent: v.optional(v.string()),
+    user: vUserRecord,
+    /** The host's hooks, run if the user changed. */
+    hooks: v.optional(vHookHandles),
     /** Default "api". */
-    source: v.optional(changeSource),
+    source: v.optional(vChangeSource),
   },
-  returns: changeOutcome,
-  handler: async (ctx, { user, onUserEvent, source }) =>
-    (await applyUserSnapshot(ctx, user, { onUserEvent, source: source ?? "api" })).outcome,
+  returns: vChangeOutcome,
+  handler: (ctx, { user, hooks, source }) =>
+    applySnapshot(ctx, userKind, user, { source: source ?? "api", hooks: hooks ?? {} }),
 });
-
-/**
- * The only place that decides whether a snapshot is stored: a deleted user stays
- * deleted, and a snapshot older than the stored one (by Clerk's `updated_at`) is stale.
- */
-export async function applyUserSnapshot(ctx: MutationCtx, user: UserRecord, hooks: Hooks): Promise<Change> {
-  if (await isTombstoned(ctx, user.clerkId)) return { outcome: "stale" };
-
-  const existing = await ctx.db
-    .query("users")
-    .withIndex("by_clerk_id", (q) => q.eq("clerkId", user.clerkId))
-    .unique();
-  const row = { ...user, emailLower: user.email?.toLowerCase() ?? null };
-  if (!existing) {
-    await ctx.db.insert("users", row);
-    await runUserHook(ctx, hooks, { type: "user.created", clerkId: user.clerkId, user, previous: null, source: hooks.source });
-    return { outcome: "inserted" };
-  }
-  const previous = toRecord(existing);
-  if (existing.updatedAt > user.updatedAt) return { outcome: "stale" };
-  // Same version: Clerk sent this snapshot before (or a duplicate from another path).
-  if (existing.updatedAt === user.updatedAt) return { outcome: "unchanged" };
-  await ctx.db.replace(existing._id, row);
-  await runUserHook(ctx, hooks, { type: "user.updated", clerkId: user.clerkId, user, previous, source: hooks.source });
-  return { outcome: "updated" };
-}
-
-/** Remove a user and leave a tombstone, so no late snapshot can bring it back. */
-export async function applyUserDeletion(ctx: MutationCtx, clerkId: string, hooks: Hooks): Promise<Change> {
-  const existing = await ctx.db
-    .query("users")
-    .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
-    .unique();
-  const wasTombstoned = await writeTombstone(ctx, clerkId);
-  if (!existing && wasTombstoned) return { outcome: "unchanged" };
-  // Memberships may have arrived before (or without) the user itself.
-  await scheduleMembershipCleanup(ctx, { clerkId }, hooks);
-  if (!existing) return { outcome: "tombstoned" };
-  await ctx.db.delete(existing._id);
-  const previous = toRecord(existing);
-  await runUserHook(ctx, hooks, { type: "user.deleted", clerkId, user: null, previous, source: hooks.source });
-  return { outcome: "deleted" };
-}
-

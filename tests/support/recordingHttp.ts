@@ -1,6 +1,7 @@
-// The host router for hook tests: the example's route, with the recording hooks.
+// The host router for hook tests: the example's route, with the recording hooks wired on the ClerkSync.
 import { httpRouter, makeFunctionReference } from "convex/server";
 import {
+  ClerkSync,
   registerClerkRoutes,
   type OrganizationEventHandlerReference,
   type UserEventHandlerReference,
@@ -8,8 +9,13 @@ import {
 import { components } from "../../example/convex/_generated/api";
 
 const http = httpRouter();
-registerClerkRoutes(http, components.clerk, {
-  onUserEvent: makeFunctionReference("recordingHooks:onUserEvent") as unknown as UserEventHandlerReference,
-  onOrganizationEvent: makeFunctionReference("recordingHooks:onOrganizationEvent") as unknown as OrganizationEventHandlerReference,
-});
+registerClerkRoutes(
+  http,
+  new ClerkSync(components.clerk, {
+    onUserEvent: makeFunctionReference("recordingHooks:onUserEvent") as unknown as UserEventHandlerReference,
+    onOrganizationEvent: makeFunctionReference(
+      "recordingHooks:onOrganizationEvent",
+    ) as unknown as OrganizationEventHandlerReference,
+  }),
+);
 export default http;

@@ -1,5 +1,5 @@
 import { httpRouter } from "convex/server";
-import { registerClerkRoutes } from "convex-clerk-sync";
+import { ClerkSync, registerClerkRoutes } from "convex-clerk-sync";
 import { components } from "./_generated/api";
 
 /**
@@ -7,6 +7,6 @@ import { components } from "./_generated/api";
  * is then the component's own cost. (A host's hooks add their own reads and writes.)
  */
 const http = httpRouter();
-registerClerkRoutes(http, components.clerk);
+registerClerkRoutes(http, new ClerkSync(components.clerk));
 
 export default http;

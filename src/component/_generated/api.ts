@@ -9,13 +9,17 @@
  */
 
 import type * as backfill from "../backfill.js";
+import type * as backfillValidators from "../backfillValidators.js";
+import type * as changes from "../changes.js";
+import type * as crons from "../crons.js";
 import type * as deliveries from "../deliveries.js";
-import type * as hooks from "../hooks.js";
+import type * as memberships from "../memberships.js";
 import type * as organizations from "../organizations.js";
+import type * as records from "../records.js";
 import type * as retention from "../retention.js";
+import type * as snapshots from "../snapshots.js";
 import type * as tombstones from "../tombstones.js";
 import type * as users from "../users.js";
-import type * as validators from "../validators.js";
 
 import type {
   ApiFromModules,
@@ -26,13 +30,17 @@ import { anyApi, componentsGeneric } from "convex/server";
 
 const fullApi: ApiFromModules<{
   backfill: typeof backfill;
+  backfillValidators: typeof backfillValidators;
+  changes: typeof changes;
+  crons: typeof crons;
   deliveries: typeof deliveries;
-  hooks: typeof hooks;
+  memberships: typeof memberships;
   organizations: typeof organizations;
+  records: typeof records;
   retention: typeof retention;
+  snapshots: typeof snapshots;
   tombstones: typeof tombstones;
   users: typeof users;
-  validators: typeof validators;
 }> = anyApi as any;
 
 /**

@@ -49,6 +49,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   updatedAt: number;
                   lastSignInAt: number | null;
                   banned: boolean;
+                  locked: boolean;
                 }>;
               }
             | {
@@ -104,8 +105,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           runId: string;
           token: number;
           gone: Array<string>;
-          nextCursor: string;
-          isDone: boolean;
+          nextAfter: string | null;
           requests: number;
         },
         boolean,
@@ -122,16 +122,18 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           organizations: boolean;
           startedAt: number;
           finishedAt: number | null;
-          pages: number;
-          requests: number;
-          seen: number;
-          inserted: number;
-          updated: number;
-          unchanged: number;
-          stale: number;
-          deleted: number;
-          organizationsSeen: number;
-          membershipsSeen: number;
+          counts: {
+            pages: number;
+            requests: number;
+            seen: number;
+            inserted: number;
+            updated: number;
+            unchanged: number;
+            stale: number;
+            deleted: number;
+            organizationsSeen: number;
+            membershipsSeen: number;
+          };
           clerkTotal: number | null;
           estimatedRemaining: number | null;
           lastError: string | null;
@@ -150,8 +152,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         | {
             phase: "reconcile";
             candidates: Array<string>;
-            nextCursor: string;
-            isDone: boolean;
+            nextAfter: string | null;
           }
         | null,
         Name
@@ -174,8 +175,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           step: string;
-          onUserEvent?: string;
-          onOrganizationEvent?: string;
+          hooks: { onUserEvent?: string; onOrganizationEvent?: string };
           pageSize: number;
           reconcile: boolean;
           organizations: boolean;
@@ -190,16 +190,18 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             organizations: boolean;
             startedAt: number;
             finishedAt: number | null;
-            pages: number;
-            requests: number;
-            seen: number;
-            inserted: number;
-            updated: number;
-            unchanged: number;
-            stale: number;
-            deleted: number;
-            organizationsSeen: number;
-            membershipsSeen: number;
+            counts: {
+              pages: number;
+              requests: number;
+              seen: number;
+              inserted: number;
+              updated: number;
+              unchanged: number;
+              stale: number;
+              deleted: number;
+              organizationsSeen: number;
+              membershipsSeen: number;
+            };
             clerkTotal: number | null;
             estimatedRemaining: number | null;
             lastError: string | null;
@@ -218,16 +220,18 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           organizations: boolean;
           startedAt: number;
           finishedAt: number | null;
-          pages: number;
-          requests: number;
-          seen: number;
-          inserted: number;
-          updated: number;
-          unchanged: number;
-          stale: number;
-          deleted: number;
-          organizationsSeen: number;
-          membershipsSeen: number;
+          counts: {
+            pages: number;
+            requests: number;
+            seen: number;
+            inserted: number;
+            updated: number;
+            unchanged: number;
+            stale: number;
+            deleted: number;
+            organizationsSeen: number;
+            membershipsSeen: number;
+          };
           clerkTotal: number | null;
           estimatedRemaining: number | null;
           lastError: string | null;
@@ -260,6 +264,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   updatedAt: number;
                   lastSignInAt: number | null;
                   banned: boolean;
+                  locked: boolean;
                 };
               }
             | { type: "user.deleted"; clerkId: string }
@@ -304,8 +309,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 } | null;
               }
             | { type: "organizationMembership.deleted"; membershipId: string };
-          onUserEvent?: string;
-          onOrganizationEvent?: string;
+          hooks: { onUserEvent?: string; onOrganizationEvent?: string };
         },
         | "inserted"
         | "updated"
@@ -317,39 +321,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
-    organizations: {
-      get: FunctionReference<
-        "query",
-        "internal",
-        { orgId: string },
-        {
-          orgId: string;
-          name: string;
-          slug: string | null;
-          imageUrl: string | null;
-          createdBy: string | null;
-          publicMetadataJson: string;
-          createdAt: number;
-          updatedAt: number;
-        } | null,
-        Name
-      >;
-      getBySlug: FunctionReference<
-        "query",
-        "internal",
-        { slug: string },
-        {
-          orgId: string;
-          name: string;
-          slug: string | null;
-          imageUrl: string | null;
-          createdBy: string | null;
-          publicMetadataJson: string;
-          createdAt: number;
-          updatedAt: number;
-        } | null,
-        Name
-      >;
+    memberships: {
       getMembership: FunctionReference<
         "query",
         "internal",
@@ -430,6 +402,40 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    organizations: {
+      get: FunctionReference<
+        "query",
+        "internal",
+        { orgId: string },
+        {
+          orgId: string;
+          name: string;
+          slug: string | null;
+          imageUrl: string | null;
+          createdBy: string | null;
+          publicMetadataJson: string;
+          createdAt: number;
+          updatedAt: number;
+        } | null,
+        Name
+      >;
+      getBySlug: FunctionReference<
+        "query",
+        "internal",
+        { slug: string },
+        {
+          orgId: string;
+          name: string;
+          slug: string | null;
+          imageUrl: string | null;
+          createdBy: string | null;
+          publicMetadataJson: string;
+          createdAt: number;
+          updatedAt: number;
+        } | null,
+        Name
+      >;
+    };
     users: {
       get: FunctionReference<
         "query",
@@ -451,6 +457,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           updatedAt: number;
           lastSignInAt: number | null;
           banned: boolean;
+          locked: boolean;
         } | null,
         Name
       >;
@@ -474,6 +481,31 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           updatedAt: number;
           lastSignInAt: number | null;
           banned: boolean;
+          locked: boolean;
+        } | null,
+        Name
+      >;
+      getByExternalId: FunctionReference<
+        "query",
+        "internal",
+        { externalId: string },
+        {
+          clerkId: string;
+          email: string | null;
+          emailVerified: boolean;
+          phone: string | null;
+          username: string | null;
+          firstName: string | null;
+          lastName: string | null;
+          name: string;
+          imageUrl: string | null;
+          externalId: string | null;
+          publicMetadataJson: string;
+          createdAt: number;
+          updatedAt: number;
+          lastSignInAt: number | null;
+          banned: boolean;
+          locked: boolean;
         } | null,
         Name
       >;
@@ -507,6 +539,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             updatedAt: number;
             lastSignInAt: number | null;
             banned: boolean;
+            locked: boolean;
           }>;
           continueCursor: string;
           isDone: boolean;
@@ -535,8 +568,9 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             updatedAt: number;
             lastSignInAt: number | null;
             banned: boolean;
+            locked: boolean;
           };
-          onUserEvent?: string;
+          hooks?: { onUserEvent?: string; onOrganizationEvent?: string };
           source?: "webhook" | "backfill" | "api";
         },
         | "inserted"

@@ -1,7 +1,25 @@
-// Type-level checks of the hooks API, enforced by `npm run typecheck`: each
+// Type-level checks of the public API, enforced by `npm run typecheck`: each
 // `@ts-expect-error` fails the build if the line it marks ever type-checks.
-import { defineOrganizationEventHandlers, defineUserEventHandlers, registerClerkRoutes } from "convex-clerk-sync";
-import { httpRouter, internalMutationGeneric, makeFunctionReference, type FunctionReference, type MutationBuilder } from "convex/server";
+import {
+  ClerkSync,
+  defineOrganizationEventHandlers,
+  defineUserEventHandlers,
+  registerClerkRoutes,
+  vSyncedUser,
+} from "convex-clerk-sync";
+import {
+  actionGeneric,
+  httpRouter,
+  internalMutationGeneric,
+  makeFunctionReference,
+  mutationGeneric,
+  queryGeneric,
+  type ActionBuilder,
+  type FunctionReference,
+  type MutationBuilder,
+  type QueryBuilder,
+} from "convex/server";
+import { v } from "convex/values";
 import type { DataModel } from "../example/convex/_generated/dataModel";
 import { components } from "../example/convex/_generated/api";
 
@@ -46,7 +64,6 @@ defineUserEventHandlers(internalMutation, {
   "user.renamed": async () => {},
 });
 
-const http = httpRouter();
 const otherMutation = makeFunctionReference<"mutation", { userId: string }, null>("x:y") as unknown as FunctionReference<
   "mutation",
   "internal",
@@ -54,7 +71,37 @@ const otherMutation = makeFunctionReference<"mutation", { userId: string }, null
   null
 >;
 // @ts-expect-error a mutation with other arguments cannot be wired as the hooks
-registerClerkRoutes(http, components.clerk, { onUserEvent: otherMutation });
+new ClerkSync(components.clerk, { onUserEvent: otherMutation });
+
+// Hooks are wired once, on the ClerkSync: the route takes the ClerkSync, not the component.
+const clerk = new ClerkSync(components.clerk);
+registerClerkRoutes(httpRouter(), clerk);
+// @ts-expect-error the bare component would apply webhooks without the ClerkSync's hooks
+registerClerkRoutes(httpRouter(), components.clerk);
+
+const query = queryGeneric as QueryBuilder<DataModel, "public">;
+const mutation = mutationGeneric as MutationBuilder<DataModel, "public">;
+const action = actionGeneric as ActionBuilder<DataModel, "public">;
+
+// syncCurrentUser loads Clerk's client on demand, which Convex allows in actions only.
+export const syncFromAction = action({ args: {}, handler: (ctx) => clerk.syncCurrentUser(ctx) });
+export const syncFromMutation = mutation({
+  args: {},
+  // @ts-expect-error a mutation cannot load modules on demand
+  handler: (ctx) => clerk.syncCurrentUser(ctx),
+});
+export const syncFromQuery = query({
+  args: {},
+  // @ts-expect-error nor can a query
+  handler: (ctx) => clerk.syncCurrentUser(ctx),
+});
+
+// A synced user is a Convex value: a host may declare it in `returns` and return it as is.
+export const me = query({
+  args: {},
+  returns: v.union(vSyncedUser, v.null()),
+  handler: (ctx) => clerk.getCurrentUser(ctx),
+});
 
 defineOrganizationEventHandlers(internalMutation, {
   "organizationMembership.updated": async (_ctx, { membership, previous }) => {

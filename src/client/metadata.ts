@@ -1,0 +1,72 @@
+import type { Value } from "convex/values";
+
+/** Convex's limit on a field name's length. */
+const MAX_FIELD_NAME_LENGTH = 1024;
+/**
+ * How deep metadata may nest below `publicMetadata`. Convex values nest at most 16 levels;
+ * this leaves room for the levels above (a hook event, a user, a host's own wrapper).
+ */
+export const MAX_METADATA_DEPTH = 8;
+/** Convex's limit on an array's length. */
+const MAX_ARRAY_LENGTH = 8192;
+
+/**
+ * Clerk metadata (user-defined JSON) as a value Convex can hold, returned from a query
+ * and passed as an argument as is. Keys Convex accepts stay as they are. A key Convex
+ * rejects is percent-encoded (UTF-8): a leading `$`, `%`, and every character outside
+ * printable ASCII (`$ref` → `%24ref`, `café` → `caf%C3%A9`, `50%` → `50%25`), so no two
+ * keys collide and `decodeURIComponent` gives the original back. An empty key, or one over
+ * 1,024 characters once encoded, is left out; a value nested deeper than 8 levels, or an
+ * array over 8,192 items, is kept as its JSON text. The exact original is the JSON text
+ * beside it (`publicMetadataJson`).
+ */
+export function metadataFromJson(json: string): Record<string, Value> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return {};
+  }
+  return isPlainObject(parsed) ? toConvexObject(parsed, 1) : {};
+}
+
+function toConvexValue(value: unknown, depth: number): Value {
+  if (value === null || typeof value === "boolean" || typeof value === "string") return value;
+  if (typeof value === "number") return value;
+  if (Array.isArray(value)) {
+    if (depth > MAX_METADATA_DEPTH || value.length > MAX_ARRAY_LENGTH) return JSON.stringify(value);
+    return value.map((item) => toConvexValue(item, depth + 1));
+  }
+  if (isPlainObject(value)) {
+    if (depth > MAX_METADATA_DEPTH) return JSON.stringify(value);
+    return toConvexObject(value, depth);
+  }
+  return null;
+}
+
+function toConvexObject(object: Record<string, unknown>, depth: number): Record<string, Value> {
+  const result: Record<string, Value> = {};
+  for (const [key, value] of Object.entries(object)) {
+    const name = toFieldName(key);
+    if (name !== null) result[name] = toConvexValue(value, depth + 1);
+  }
+  return result;
+}
+
+/** The key as a Convex field name, or null when it cannot be one. */
+export function toFieldName(key: string): string | null {
+  if (key === "") return null;
+  let name = "";
+  for (const [index, char] of Array.from(key).entries()) {
+    const code = char.codePointAt(0)!;
+    const printable = code >= 0x20 && code < 0x7f;
+    const encode = !printable || char === "%" || (index === 0 && char === "$");
+    // A lone surrogate is not text (encodeURIComponent throws on it): it stands as U+FFFD.
+    name += !encode ? char : code >= 0xd800 && code <= 0xdfff ? "%EF%BF%BD" : encodeURIComponent(char);
+  }
+  return name.length <= MAX_FIELD_NAME_LENGTH ? name : null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

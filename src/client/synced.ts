@@ -1,0 +1,46 @@
+import { v, type Infer, type Value } from "convex/values";
+import {
+  membershipRecordFields,
+  organizationRecordFields,
+  userRecordFields,
+  type MembershipRecord,
+  type OrganizationRecord,
+  type UserRecord,
+} from "../component/records.js";
+import { metadataFromJson } from "./metadata.js";
+
+// Every record the host sees, with its metadata twice: `publicMetadata`, a Convex-safe
+// object (see metadata.ts), and `publicMetadataJson`, Clerk's JSON exactly as it came.
+// Each is a valid Convex value: a host may return it from a function or pass it as an argument.
+const vPublicMetadata = v.record(v.string(), v.any());
+
+/** A synced Clerk user, as `ClerkSync` returns it: use it in a host function's `returns`/`args`. */
+export const vSyncedUser = v.object({ ...userRecordFields, publicMetadata: vPublicMetadata });
+/** A synced Clerk organization. */
+export const vSyncedOrganization = v.object({ ...organizationRecordFields, publicMetadata: vPublicMetadata });
+/** A synced membership; `role` is Clerk's role key as sent. */
+export const vSyncedMembership = v.object({ ...membershipRecordFields, publicMetadata: vPublicMetadata });
+
+type WithMetadata<T> = Omit<T, "publicMetadata"> & { publicMetadata: Record<string, Value> };
+/** A synced Clerk user. `null` where Clerk has nothing. */
+export type SyncedUser = WithMetadata<Infer<typeof vSyncedUser>>;
+/** A synced Clerk organization. */
+export type SyncedOrganization = WithMetadata<Infer<typeof vSyncedOrganization>>;
+/** A synced membership: `role` is Clerk's role key as sent. */
+export type SyncedMembership = WithMetadata<Infer<typeof vSyncedMembership>>;
+
+type Synced<R> = R extends UserRecord
+  ? SyncedUser
+  : R extends OrganizationRecord
+    ? SyncedOrganization
+    : R extends MembershipRecord
+      ? SyncedMembership
+      : never;
+
+/** The host-facing shape of a stored record (user, organization or membership). */
+export function toSynced<R extends UserRecord | OrganizationRecord | MembershipRecord>(record: R): Synced<R>;
+export function toSynced<R extends UserRecord | OrganizationRecord | MembershipRecord>(record: R | null): Synced<R> | null;
+export function toSynced<R extends UserRecord | OrganizationRecord | MembershipRecord>(record: R | null): Synced<R> | null {
+  if (!record) return null;
+  return { ...record, publicMetadata: metadataFromJson(record.publicMetadataJson) } as unknown as Synced<R>;
+}

@@ -1,0 +1,117 @@
+import { v, type Infer } from "convex/values";
+import { vMembershipRecord, vOrganizationRecord, vUserRecord } from "./records.js";
+
+/** Where a change came from. */
+export const vChangeSource = v.union(
+  /** A Clerk webhook delivery. */
+  v.literal("webhook"),
+  /** A backfill or reconciliation run over Clerk's Backend API. */
+  v.literal("backfill"),
+  /** A single snapshot stored directly (`users.upsert`: seeding, on-demand sync). */
+  v.literal("api"),
+);
+export type ChangeSource = Infer<typeof vChangeSource>;
+
+/** What became of one snapshot or deletion. */
+export const vChangeOutcome = v.union(
+  /** A row was inserted. */
+  v.literal("inserted"),
+  /** An existing row was replaced by a newer snapshot (or learned who a member is). */
+  v.literal("updated"),
+  /** The snapshot is the version already stored. */
+  v.literal("unchanged"),
+  /** Older than the stored version, or of a deleted object. */
+  v.literal("stale"),
+  /** The row was removed and a tombstone written. */
+  v.literal("deleted"),
+  /** A delete of an object never synced: only a tombstone is written. */
+  v.literal("tombstoned"),
+);
+export type ChangeOutcome = Infer<typeof vChangeOutcome>;
+
+/** Function handles of the host's hook mutations, created by `ClerkSync` (the one place hooks are wired). */
+export const vHookHandles = v.object({
+  onUserEvent: v.optional(v.string()),
+  onOrganizationEvent: v.optional(v.string()),
+});
+export type HookHandles = Infer<typeof vHookHandles>;
+
+/** Where a change comes from and which host hooks it runs. */
+export type ChangeContext = { source: ChangeSource; hooks: HookHandles };
+
+/**
+ * What a host's user hook receives, once per real change to the users table:
+ * `user.created` when a user appears, `user.updated` when a newer snapshot replaces the
+ * stored one, `user.deleted` when a stored user is removed.
+ */
+export const vUserHookEvent = v.union(
+  v.object({
+    type: v.literal("user.created"),
+    clerkId: v.string(),
+    user: vUserRecord,
+    previous: v.null(),
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("user.updated"),
+    clerkId: v.string(),
+    user: vUserRecord,
+    previous: vUserRecord,
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("user.deleted"),
+    clerkId: v.string(),
+    user: v.null(),
+    previous: vUserRecord,
+    source: vChangeSource,
+  }),
+);
+export type UserHookEvent = Infer<typeof vUserHookEvent>;
+
+/** What a host's organization hook receives, once per real change to organizations or memberships. */
+export const vOrganizationHookEvent = v.union(
+  v.object({
+    type: v.literal("organization.created"),
+    orgId: v.string(),
+    organization: vOrganizationRecord,
+    previous: v.null(),
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("organization.updated"),
+    orgId: v.string(),
+    organization: vOrganizationRecord,
+    previous: vOrganizationRecord,
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("organization.deleted"),
+    orgId: v.string(),
+    organization: v.null(),
+    previous: vOrganizationRecord,
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("organizationMembership.created"),
+    membershipId: v.string(),
+    membership: vMembershipRecord,
+    previous: v.null(),
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("organizationMembership.updated"),
+    membershipId: v.string(),
+    membership: vMembershipRecord,
+    previous: vMembershipRecord,
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("organizationMembership.deleted"),
+    membershipId: v.string(),
+    membership: v.null(),
+    previous: vMembershipRecord,
+    source: vChangeSource,
+  }),
+);
+export type OrganizationHookEvent = Infer<typeof vOrganizationHookEvent>;

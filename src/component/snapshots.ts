@@ -1,0 +1,113 @@
+import type { FunctionHandle, WithoutSystemFields } from "convex/server";
+import type { Doc } from "./_generated/dataModel.js";
+import type { MutationCtx, QueryCtx } from "./_generated/server.js";
+import type { ChangeContext, ChangeOutcome, OrganizationHookEvent, UserHookEvent } from "./changes.js";
+import { addTombstone, isTombstoned } from "./tombstones.js";
+
+/** The tables that hold synced Clerk objects. */
+export type SyncedTable = "users" | "organizations" | "memberships";
+
+/** A real change to a synced object, as the kind's hook sees it. */
+export type KindChange<R> =
+  | { type: "created"; id: string; record: R; previous: null }
+  | { type: "updated"; id: string; record: R; previous: R }
+  | { type: "deleted"; id: string; record: null; previous: R };
+
+/**
+ * What the snapshot rules need to know about one kind of Clerk object. Each kind is
+ * declared next to its table's functions (users.ts, organizations.ts, memberships.ts).
+ */
+export type SyncedKind<T extends SyncedTable, R extends { updatedAt: number }> = {
+  table: T;
+  /** The Clerk id a snapshot is about. */
+  idOf(record: R): string;
+  /** The stored row for a Clerk id (through the table's unique index). */
+  find(ctx: QueryCtx, id: string): Promise<Doc<T> | null>;
+  toRow(record: R): WithoutSystemFields<Doc<T>>;
+  toRecord(row: Doc<T>): R;
+  /** Other Clerk ids whose deletion makes a snapshot stale (a membership's organization and user). */
+  parentsOf?(record: R): (string | null)[];
+  /**
+   * The record to store from a newer and an older version. Default: the newer one. Returns
+   * `newer` itself when the older adds nothing, so a stale snapshot that adds something
+   * (a member's user id) is still written.
+   */
+  merge?(newer: R, older: R): R;
+  /** Run the host's hook for a real change, inside the same mutation. */
+  notify(ctx: MutationCtx, context: ChangeContext, change: KindChange<R>): Promise<void>;
+  /** After a deletion (or the tombstone of an object never stored): cascade to children. */
+  afterDelete?(ctx: MutationCtx, id: string, context: ChangeContext): Promise<void>;
+};
+
+/**
+ * The only place that decides whether a snapshot is stored, for every kind of object:
+ * a tombstoned object (or parent) makes it stale; an older `updated_at` than the stored
+ * one is stale; an equal one is unchanged; a newer one replaces the row and runs the hook.
+ */
+export async function applySnapshot<T extends SyncedTable, R extends { updatedAt: number }>(
+  ctx: MutationCtx,
+  kind: SyncedKind<T, R>,
+  record: R,
+  context: ChangeContext,
+): Promise<ChangeOutcome> {
+  const id = kind.idOf(record);
+  for (const tombstoned of [id, ...(kind.parentsOf?.(record) ?? [])]) {
+    if (tombstoned !== null && (await isTombstoned(ctx, tombstoned))) return "stale";
+  }
+  const existing = await kind.find(ctx, id);
+  if (!existing) {
+    await ctx.db.insert(kind.table, kind.toRow(record) as never);
+    await kind.notify(ctx, context, { type: "created", id, record, previous: null });
+    return "inserted";
+  }
+  const stored = kind.toRecord(existing);
+  const merge = kind.merge ?? ((newer: R) => newer);
+  const isNewer = record.updatedAt > stored.updatedAt;
+  const next = isNewer ? merge(record, stored) : merge(stored, record);
+  if (!isNewer && next === stored) return record.updatedAt < stored.updatedAt ? "stale" : "unchanged";
+  await ctx.db.replace(existing._id, kind.toRow(next) as never);
+  await kind.notify(ctx, context, { type: "updated", id, record: next, previous: stored });
+  return "updated";
+}
+
+/** The only place that applies a deletion: the row goes, a tombstone stays, children follow. */
+export async function applyDeletion<T extends SyncedTable, R extends { updatedAt: number }>(
+  ctx: MutationCtx,
+  kind: SyncedKind<T, R>,
+  id: string,
+  context: ChangeContext,
+): Promise<ChangeOutcome> {
+  const existing = await kind.find(ctx, id);
+  const tombstone = await addTombstone(ctx, id);
+  if (!existing && tombstone === "existed") return "unchanged";
+  // Children may have arrived before (or without) the object itself.
+  await kind.afterDelete?.(ctx, id, context);
+  if (!existing) return "tombstoned";
+  await removeRow(ctx, kind, existing, context);
+  return "deleted";
+}
+
+/** Delete a stored row and run the hook; for deletions and for cascades (no tombstone of its own). */
+export async function removeRow<T extends SyncedTable, R extends { updatedAt: number }>(
+  ctx: MutationCtx,
+  kind: SyncedKind<T, R>,
+  row: Doc<T>,
+  context: ChangeContext,
+) {
+  await ctx.db.delete(row._id);
+  const previous = kind.toRecord(row);
+  await kind.notify(ctx, context, { type: "deleted", id: kind.idOf(previous), record: null, previous });
+}
+
+/**
+ * Run a host hook mutation inside the caller's mutation: if it throws, nothing of the
+ * change is written, and the caller (a webhook delivery) fails and is retried.
+ */
+export async function runHook(
+  ctx: MutationCtx,
+  handle: string | undefined,
+  event: UserHookEvent | OrganizationHookEvent,
+) {
+  if (!handle) return;
+  await ctx.runMutation(handle as FunctionHandle<"mutation", { event: typeof event }>, { event });
+}
