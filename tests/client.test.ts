@@ -29,6 +29,19 @@ describe("ClerkSync from host functions", () => {
     expect(await t.query(api.users.findByEmail, { email: "nobody@example.org" })).toBeNull();
   });
 
+  test("getUserByExternalId finds a user by Clerk's external_id; locked is kept as Clerk sends it", async () => {
+    const t = initConvexTest();
+    await deliver(t, userCreated({ id: "user_ext", external_id: "crm-42", locked: true } as never));
+    await deliver(t, userCreated({ id: "user_other", external_id: "crm-43" }));
+    expect(await t.query(async (ctx) => clerk.getUserByExternalId(ctx, "crm-42"))).toMatchObject({
+      clerkId: "user_ext",
+      externalId: "crm-42",
+      locked: true,
+    });
+    expect((await t.query(async (ctx) => clerk.getUserByExternalId(ctx, "crm-43")))?.locked).toBe(false);
+    expect(await t.query(async (ctx) => clerk.getUserByExternalId(ctx, "crm-44"))).toBeNull();
+  });
+
   test("listUsers pages through every user exactly once", async () => {
     const t = initConvexTest();
     const ids = Array.from({ length: 7 }, (_, i) => `user_${i}`);

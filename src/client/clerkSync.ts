@@ -12,6 +12,7 @@ import type { ComponentApi } from "../component/_generated/component.js";
 import type { ClerkApiOptions } from "./clerkApi.js";
 import type { OrganizationEventHandlerReference, UserEventHandlerReference } from "./hooks.js";
 import type { HookHandles } from "../component/changes.js";
+import type { SyncStatus } from "../component/syncStatus.js";
 import { toSynced, type SyncedMembership, type SyncedOrganization, type SyncedUser } from "./synced.js";
 
 /**
@@ -104,6 +105,16 @@ export class ClerkSync {
   /** The user whose primary email is this one, compared case-insensitively, or null. */
   async getUserByEmail(ctx: RunQueryCtx, email: string): Promise<SyncedUser | null> {
     return toSynced(await ctx.runQuery(this.component.users.getByEmail, { email }));
+  }
+
+  /**
+   * Whether Clerk's webhook is working: when the last delivery of each event type was
+   * applied (within the 30-day dedupe window), and the latest deliveries that could not be
+   * applied (no signing secret, a hook threw), with svix-id, event type, reason and time.
+   * Holds no personal data.
+   */
+  async getSyncStatus(ctx: RunQueryCtx): Promise<SyncStatus> {
+    return ctx.runQuery(this.component.syncStatus.get, {});
   }
 
   /** The user whose Clerk `external_id` is this one, or null. */

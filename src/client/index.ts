@@ -27,3 +27,4 @@ export {
 export type { ClerkApiOptions } from "./clerkApi.js";
 export type { ComponentApi } from "../component/_generated/component.js";
 export type { ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/changes.js";
+export type { FailureReason, SyncStatus } from "../component/syncStatus.js";

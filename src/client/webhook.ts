@@ -5,6 +5,7 @@ import {
   type HttpRouter,
 } from "convex/server";
 import { Webhook, WebhookVerificationError } from "svix";
+import type { FailureReason } from "../component/syncStatus.js";
 import type { ClerkSync } from "./clerkSync.js";
 import { normalizeDelivery } from "./normalize.js";
 
@@ -45,12 +46,19 @@ export async function handleClerkWebhook(
   clerk: ClerkSync,
   options: Omit<ClerkRoutesOptions, "path"> = {},
 ): Promise<Response> {
+  const recordFailure = (svixId: string, eventType: string | null, reason: FailureReason) =>
+    ctx
+      .runMutation(clerk.component.syncStatus.recordFailure, { svixId, eventType, reason })
+      // The answer matters more than the record: a failure to record is only logged.
+      .catch((error: unknown) => console.error(`[clerk-sync] could not record a failed delivery: ${String(error)}`));
+
   // Read per request, never at module load: a missing variable must not break a deploy.
   const secret = options.webhookSecret ?? process.env[WEBHOOK_SECRET_ENV];
   if (!secret) {
     console.error(
       `[clerk-sync] rejected: no signing secret. Set ${WEBHOOK_SECRET_ENV} to the endpoint's signing secret (whsec_…) in the Convex dashboard; Svix retries the delivery.`,
     );
+    await recordFailure(request.headers.get("svix-id") ?? "", null, "no_signing_secret");
     return answer(500, { error: `webhook signing secret is not configured (${WEBHOOK_SECRET_ENV})` });
   }
   let verifier: Webhook;
@@ -58,6 +66,7 @@ export async function handleClerkWebhook(
     verifier = new Webhook(secret);
   } catch {
     console.error(`[clerk-sync] rejected: ${WEBHOOK_SECRET_ENV} is not a valid signing secret (whsec_ + base64).`);
+    await recordFailure(request.headers.get("svix-id") ?? "", null, "malformed_signing_secret");
     return answer(500, { error: `webhook signing secret is malformed (${WEBHOOK_SECRET_ENV})` });
   }
 
@@ -109,6 +118,7 @@ export async function handleClerkWebhook(
     // Nothing of the delivery was written (one mutation): a 5xx makes Svix retry it.
     const reason = error instanceof Error ? error.message : String(error);
     console.error(`[clerk-sync] failed ${svixId} ${event.type}: ${reason}`);
+    await recordFailure(svixId, event.type, "apply_failed");
     return answer(500, { error: "delivery could not be applied; it will be retried" });
   }
 }

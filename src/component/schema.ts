@@ -1,6 +1,7 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
 import { backfillRunFields } from "./backfillValidators.js";
+import { deliveryFailureFields } from "./syncStatus.js";
 import { membershipRecordFields, organizationRecordFields, userRecordFields } from "./records.js";
 
 export default defineSchema({
@@ -43,7 +44,14 @@ export default defineSchema({
     receivedAt: v.number(),
   })
     .index("by_svix_id", ["svixId"])
-    .index("by_received_at", ["receivedAt"]),
+    .index("by_received_at", ["receivedAt"])
+    .index("by_event_type", ["eventType", "receivedAt"]),
+
+  /**
+   * The latest deliveries that could not be applied (no signing secret, a hook threw), for
+   * `getSyncStatus`. Capped: a flood of requests cannot grow it. No personal data.
+   */
+  deliveryFailures: defineTable(deliveryFailureFields).index("by_failed_at", ["failedAt"]),
 
   /** Backfill and reconciliation runs over Clerk's Backend API; at most one is running. */
   backfillRuns: defineTable(backfillRunFields).index("by_status", ["status"]),

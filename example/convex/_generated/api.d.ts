@@ -15,6 +15,7 @@ import type * as http from "../http.js";
 import type * as notes from "../notes.js";
 import type * as profiles from "../profiles.js";
 import type * as projects from "../projects.js";
+import type * as syncStatus from "../syncStatus.js";
 import type * as users from "../users.js";
 
 import type {
@@ -31,6 +32,7 @@ declare const fullApi: ApiFromModules<{
   notes: typeof notes;
   profiles: typeof profiles;
   projects: typeof projects;
+  syncStatus: typeof syncStatus;
   users: typeof users;
 }>;
 

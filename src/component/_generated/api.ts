@@ -18,6 +18,7 @@ import type * as organizations from "../organizations.js";
 import type * as records from "../records.js";
 import type * as retention from "../retention.js";
 import type * as snapshots from "../snapshots.js";
+import type * as syncStatus from "../syncStatus.js";
 import type * as tombstones from "../tombstones.js";
 import type * as users from "../users.js";
 
@@ -39,6 +40,7 @@ const fullApi: ApiFromModules<{
   records: typeof records;
   retention: typeof retention;
   snapshots: typeof snapshots;
+  syncStatus: typeof syncStatus;
   tombstones: typeof tombstones;
   users: typeof users;
 }> = anyApi as any;

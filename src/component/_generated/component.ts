@@ -436,6 +436,40 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    syncStatus: {
+      get: FunctionReference<
+        "query",
+        "internal",
+        {},
+        {
+          lastApplied: Array<{
+            eventType: string;
+            outcome: string;
+            appliedAt: number;
+          }>;
+          recentFailures: Array<{
+            svixId: string;
+            eventType: string | null;
+            reason:
+              "no_signing_secret" | "malformed_signing_secret" | "apply_failed";
+            failedAt: number;
+          }>;
+        },
+        Name
+      >;
+      recordFailure: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          svixId: string;
+          eventType: string | null;
+          reason:
+            "no_signing_secret" | "malformed_signing_secret" | "apply_failed";
+        },
+        null,
+        Name
+      >;
+    };
     users: {
       get: FunctionReference<
         "query",
