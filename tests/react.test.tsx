@@ -198,7 +198,7 @@ describe("useSyncedUser", () => {
     expect(backend.action).toHaveBeenCalledTimes(2);
   });
 
-  test("the action always fails: error after maxAttempts, delays doubling up to the cap; then a late webhook", async () => {
+  test("the action always fails: error after maxAttempts, backoff capped; then a late webhook", async () => {
     const failure = new ConvexError("Clerk API unavailable");
     backend.action.mockRejectedValue(failure);
     backend.set(signedIn(null));
