@@ -9,7 +9,8 @@ export { default as componentSchema } from "../src/component/schema.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function modulesIn(dir: string): Record<string, () => Promise<unknown>> {
+/** `import.meta.glob` for plain Node: every .ts/.js module under `dir`, keyed by its path. */
+export function modulesIn(dir: string): Record<string, () => Promise<unknown>> {
   const modules: Record<string, () => Promise<unknown>> = {};
   const walk = (folder: string) => {
     for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {

@@ -55,6 +55,8 @@ test("whatever the order and duplication, the row is the newest snapshot unless 
         expect(profile?.displayName).toBe(user?.name);
       }
     }),
-    { numRuns: 150 },
+    // A fixed seed keeps the suite deterministic; fast-check prints the seed and the
+    // shrunk counterexample on failure. FC_SEED=<n> explores other cases.
+    { numRuns: 150, seed: Number(process.env.FC_SEED ?? 20261123) },
   );
-});
+}, 60_000);

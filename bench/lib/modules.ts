@@ -1,23 +1,16 @@
-import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { modulesIn } from "../../example/embedded.js";
 import { recordCall } from "./meter.js";
 
 /** What `convexTest` and `registerComponent` take: module path → loader. */
 export type ModuleMap = Record<string, () => Promise<any>>;
 
 /**
- * `import.meta.glob` for plain Node: every .ts/.js module under `dir`, keyed by its
- * path, so convex-test can find the app's root by the `_generated` folder.
+ * Every module under `dir`, keyed by its path, as the demo loads the example app (convex-test
+ * finds the app's root by the `_generated` folder).
  */
 export function globModules(dir: string): ModuleMap {
-  const map: ModuleMap = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !/\.(ts|js)$/.test(entry.name) || entry.name.endsWith(".d.ts")) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    map[file] = () => import(pathToFileURL(file).href);
-  }
-  return map;
+  return modulesIn(dir) as ModuleMap;
 }
 
 /**
