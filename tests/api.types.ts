@@ -4,9 +4,9 @@ import {
   ClerkSync,
   defineOrganizationEventHandlers,
   defineUserEventHandlers,
-  registerClerkRoutes,
   vSyncedUser,
 } from "convex-clerk-sync";
+import { registerClerkRoutes } from "convex-clerk-sync/http";
 import {
   actionGeneric,
   httpRouter,

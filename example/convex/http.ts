@@ -1,5 +1,5 @@
 import { httpRouter } from "convex/server";
-import { registerClerkRoutes } from "convex-clerk-sync";
+import { registerClerkRoutes } from "convex-clerk-sync/http";
 import { clerk } from "./clerk";
 
 const http = httpRouter();

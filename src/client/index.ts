@@ -1,3 +1,6 @@
+// The root entry point: what host queries, mutations and actions use. The webhook (and svix)
+// is `convex-clerk-sync/http`, the backfill (and @clerk/backend) `convex-clerk-sync/backfill`,
+// so a module that only reads users loads neither.
 export {
   ClerkSync,
   type ClerkSyncErrorCode,
@@ -7,7 +10,6 @@ export {
   type RunMutationCtx,
   type RunQueryCtx,
 } from "./clerkSync.js";
-export { handleClerkWebhook, registerClerkRoutes, type ClerkRoutesOptions } from "./webhook.js";
 export {
   defineOrganizationEventHandlers,
   defineUserEventHandlers,

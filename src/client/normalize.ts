@@ -27,7 +27,8 @@ export function normalizeDelivery(body: unknown): NormalizedDelivery {
     return { kind: "invalid", reason: "body is not a Clerk event (no `type` and `data` object)" };
   }
   const { type, data } = body;
-  const normalize = NORMALIZERS[type];
+  // An own key only: `constructor` or `__proto__` is an unknown event type, not a normalizer.
+  const normalize = Object.hasOwn(NORMALIZERS, type) ? NORMALIZERS[type] : undefined;
   if (!normalize) return { kind: "ignored", eventType: type, reason: "event type not synced" };
   const id = text(data.id);
   if (id === null) {

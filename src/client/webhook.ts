@@ -1,3 +1,5 @@
+// `convex-clerk-sync/http`: Clerk's webhook for the host's router. Its own entry point, so
+// svix and the delivery code load only in the module that mounts the route.
 import {
   httpActionGeneric,
   type GenericActionCtx,

@@ -1,11 +1,7 @@
 // The host router for hook tests: the example's route, with the recording hooks wired on the ClerkSync.
 import { httpRouter, makeFunctionReference } from "convex/server";
-import {
-  ClerkSync,
-  registerClerkRoutes,
-  type OrganizationEventHandlerReference,
-  type UserEventHandlerReference,
-} from "convex-clerk-sync";
+import { ClerkSync, type OrganizationEventHandlerReference, type UserEventHandlerReference } from "convex-clerk-sync";
+import { registerClerkRoutes } from "convex-clerk-sync/http";
 import { components } from "../../example/convex/_generated/api";
 
 const http = httpRouter();

@@ -1,5 +1,6 @@
 import { httpRouter } from "convex/server";
-import { ClerkSync, registerClerkRoutes } from "convex-clerk-sync";
+import { ClerkSync } from "convex-clerk-sync";
+import { registerClerkRoutes } from "convex-clerk-sync/http";
 import { components } from "./_generated/api";
 
 /**
