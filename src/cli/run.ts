@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { MultiBar } from "cli-progress";
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { Webhook } from "svix";
-import { newUserId, userCreated, userDeleted, userUpdated, type UserOverrides } from "../testing/payloads.js";
-import { signDelivery } from "../testing/sign.js";
+import { newUserId, userCreated, userDeleted, userUpdated, type UserOverrides } from "../events/payloads.js";
+import { signDelivery } from "../events/sign.js";
 
 export type Io = {
   stdout: { write(text: string): unknown; columns?: number };

@@ -4,7 +4,7 @@
 // 429 + Retry-After on demand. It records every request, including the Authorization header.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { clerkMembership, clerkOrganization, clerkUser, type UserOverrides } from "./payloads.js";
+import { clerkMembership, clerkOrganization, clerkUser, type UserOverrides } from "../../src/events/payloads.js";
 
 type StoredUser = Record<string, unknown> & { id: string; created_at: number };
 type StoredObject = Record<string, unknown> & { id: string; created_at: number };
