@@ -19,3 +19,4 @@ export type { SyncedMembership, SyncedOrganization, SyncedUser } from "./user.js
 export type { ClerkApiOptions } from "./clerkApi.js";
 export type { ComponentApi } from "../component/_generated/component.js";
 export type { ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/validators.js";
+export { clerkAuthProvider, type ClerkAuthProvider, type ClerkAuthProviderOptions } from "./authConfig.js";
