@@ -1,6 +1,6 @@
 // `npm run demo`: the example app on an embedded in-memory Convex (convex-test) behind
 // a real HTTP server on 127.0.0.1, fed a stream of signed Clerk deliveries over HTTP.
-// `npm run demo -- --serve` keeps serving, for `npx convex-clerk-sync send …`.
+// `npm run demo -- --serve` keeps serving, for `npx convex-clerk-sync send …` and `doctor`.
 import { parseArgs } from "node:util";
 import { signDelivery } from "../src/events/sign.js";
 import {
@@ -48,6 +48,7 @@ if (flags.serve) {
   console.log(`Serving the example app's Clerk webhook at ${url}`);
   console.log(`Signing secret: ${SECRET}\n`);
   console.log(`Try: npx convex-clerk-sync send user.created --url ${url} --secret ${SECRET} --first-name Ada`);
+  console.log(`     npx convex-clerk-sync doctor --url ${server.origin} --secret ${SECRET}`);
   console.log("Ctrl-C to stop.\n");
 } else {
   await runStream();

@@ -77,7 +77,7 @@ describe("clerkAuthProvider", () => {
     expect(() =>
       withConvexEnv({ CLERK_FRONTEND_API_URL: "verb-noun-00.clerk.accounts.dev" }, () => clerkAuthProvider()),
     ).toThrow('CLERK_FRONTEND_API_URL is not a URL: "verb-noun-00.clerk.accounts.dev". Use Clerk\'s Frontend API URL');
-    expect(() => clerkAuthProvider({ domain: "" })).toThrow("clerkAuthProvider's `domain` is not a URL: \"\"");
+    expect(() => clerkAuthProvider({ domain: "" })).toThrow('clerkAuthProvider\'s `domain` is not a URL: ""');
   });
 
   test("the example app's auth.config.ts", async () => {
