@@ -1,10 +1,8 @@
 // `npm run demo`: the example app on an embedded in-memory Convex (convex-test) behind
 // a real HTTP server on 127.0.0.1, fed a stream of signed Clerk deliveries over HTTP.
-// `npm run demo -- --serve` keeps serving, for `npx convex-clerk-sync send …`.
-import http from "node:http";
+// `npm run demo -- --serve` keeps serving, for `npx convex-clerk-sync send …` and `doctor`.
 import { parseArgs } from "node:util";
-import { convexTest } from "convex-test";
-import { signDelivery } from "../src/testing/sign.js";
+import { signDelivery } from "../src/events/sign.js";
 import {
   clerkUser,
   membershipCreated,
@@ -12,10 +10,10 @@ import {
   userCreated,
   userDeleted,
   userUpdated,
-} from "../src/testing/payloads.js";
-import { startClerkApiStandIn } from "../src/testing/clerkApiStandIn.js";
+} from "../src/events/payloads.js";
+import { startClerkApiStandIn } from "../tests/support/clerkApiStandIn.js";
 import { api, internal } from "./convex/_generated/api.js";
-import { componentModules, componentSchema, exampleModules, exampleSchema } from "./embedded.js";
+import { embeddedExample, serveOverHttp } from "./embedded.js";
 
 const SECRET = "whsec_ZGVtby1zZWNyZXQtZm9yLWNvbnZleC1jbGVyay1zeW5j";
 const WEBHOOK_PATH = "/clerk-users-webhook";
@@ -25,8 +23,7 @@ const { values: flags } = parseArgs({
 });
 
 process.env.CLERK_WEBHOOK_SECRET = SECRET;
-const t = convexTest(exampleSchema, await exampleModules());
-t.registerComponent("clerk", componentSchema, await componentModules());
+const t = await embeddedExample();
 
 // What the component logs about each request, shown under that request's line.
 const logLines: string[] = [];
@@ -39,36 +36,24 @@ for (const level of ["log", "warn", "error"] as const) {
   };
 }
 
-const server = http.createServer(async (req, res) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = Object.fromEntries(
-    Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])),
-  );
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const response = await t.fetch(req.url ?? "/", {
-    method: req.method,
-    headers,
-    body: hasBody ? Buffer.concat(chunks).toString("utf8") : undefined,
-  });
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(await response.text());
-  if (flags.serve) for (const line of logLines.splice(0)) process.stdout.write(`  ${line}\n`);
+const server = await serveOverHttp(t, {
+  port: flags.serve ? Number(flags.port) : 0,
+  onResponse: () => {
+    if (flags.serve) for (const line of logLines.splice(0)) process.stdout.write(`  ${line}\n`);
+  },
 });
-const port = flags.serve ? Number(flags.port) : 0;
-await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-const address = server.address();
-const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : port}${WEBHOOK_PATH}`;
+const url = `${server.origin}${WEBHOOK_PATH}`;
 
 if (flags.serve) {
   console.log(`Serving the example app's Clerk webhook at ${url}`);
   console.log(`Signing secret: ${SECRET}\n`);
   console.log(`Try: npx convex-clerk-sync send user.created --url ${url} --secret ${SECRET} --first-name Ada`);
+  console.log(`     npx convex-clerk-sync doctor --url ${server.origin} --secret ${SECRET}`);
   console.log("Ctrl-C to stop.\n");
 } else {
   await runStream();
   await runBackfill();
-  server.close();
+  await server.close();
   // convex-test keeps timers of canceled scheduled functions (the backfill's watchdogs).
   process.exit(0);
 }
@@ -149,8 +134,7 @@ async function runBackfill() {
   clerkApi.addMembership(globex.id, "user_2bob0000000000000000000000", "org:member");
   console.log(`\nBackfill from a stand-in for Clerk's Backend API at ${clerkApi.url} (1,200 users, paced at 50 requests / 10 s):`);
 
-  const { run } = await t.mutation(internal.backfill.start, {});
-  console.log(`  started ${run.runId}`);
+  await t.mutation(internal.backfill.start, {});
   let previous = "";
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -5,9 +5,9 @@ import type { ComponentApi } from "./component/_generated/component.js";
 import schema from "./component/schema.js";
 import { normalizeUser } from "./client/normalize.js";
 import { toSynced, type SyncedUser } from "./client/synced.js";
-import { clerkUser, type UserOverrides } from "./testing/payloads.js";
+import { clerkUser, type UserOverrides } from "./events/payloads.js";
 
-export { signDelivery, type SignedDelivery } from "./testing/sign.js";
+export { signDelivery, type SignedDelivery } from "./events/sign.js";
 export {
   clerkMembership,
   clerkOrganization,
@@ -25,7 +25,7 @@ export {
   userUpdated,
   type ClerkWebhookPayload,
   type UserOverrides,
-} from "./testing/payloads.js";
+} from "./events/payloads.js";
 
 const modules = import.meta.glob("./component/**/*.ts");
 

@@ -6,7 +6,7 @@ import { ClerkSync } from "convex-clerk-sync";
 import clerkTest, { organizationUpdated, userCreated, userUpdated } from "convex-clerk-sync/test";
 import schema from "../example/convex/schema";
 import { api, components, internal } from "../example/convex/_generated/api";
-import { startClerkApiStandIn, type ClerkApiStandIn } from "../src/testing/clerkApiStandIn";
+import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
 import { captureLogs, deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
 
 const SECRET_KEY = "sk_test_standin_0123456789abcdef";

@@ -6,7 +6,7 @@ import { convexTest } from "convex-test";
 import clerkTest, { organizationDeleted, userCreated } from "convex-clerk-sync/test";
 import schema from "../example/convex/schema";
 import { internal } from "../example/convex/_generated/api";
-import { startClerkApiStandIn, type ClerkApiStandIn } from "../src/testing/clerkApiStandIn";
+import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
 import { captureLogs, deliver, inComponent, modules, SECRET, type TestApp } from "./setup";
 
 let clerkApi: ClerkApiStandIn;

@@ -5,7 +5,7 @@ import type { GenericMutationCtx, GenericDataModel } from "convex/server";
 import type { Value } from "convex/values";
 import { normalizeUser } from "../../src/client/normalize.js";
 import componentSchema from "../../src/component/schema.js";
-import type { SignedDelivery } from "../../src/testing/sign.js";
+import type { SignedDelivery } from "../../src/events/sign.js";
 import hostSchema from "../host/convex/schema.js";
 import naiveSchema from "../naive/convex/schema.js";
 import { userAttributes } from "../naive/convex/users.js";

@@ -1,5 +1,5 @@
-import { randomToken } from "../../src/testing/sign.js";
-import { clerkUser, type UserOverrides } from "../../src/testing/payloads.js";
+import { randomToken } from "../../src/events/sign.js";
+import { clerkUser, type UserOverrides } from "../../src/events/payloads.js";
 
 /**
  * A user as Clerk sends it for an established account, about 3 KB of JSON: two

@@ -1,7 +1,7 @@
 import { makeFunctionReference } from "convex/server";
 import { getDocumentSize, type GenericId, type Value } from "convex/values";
-import type { UserOverrides } from "../../src/testing/payloads.js";
-import { startClerkApiStandIn } from "../../src/testing/clerkApiStandIn.js";
+import type { UserOverrides } from "../../src/events/payloads.js";
+import { startClerkApiStandIn } from "../../tests/support/clerkApiStandIn.js";
 import { BENCH_REQUESTS_PER_10_SECONDS } from "../host/convex/backfill.js";
 import { createApp } from "../lib/apps.js";
 import { kb, num, table } from "../lib/format.js";
@@ -274,7 +274,7 @@ function report(
     ),
   );
   return [
-    `Backfills of ${SIZES.map((size) => num(size)).join(" and ")} ~3 KB users from src/testing/clerkApiStandIn.ts (a local HTTP`,
+    `Backfills of ${SIZES.map((size) => num(size)).join(" and ")} ~3 KB users from tests/support/clerkApiStandIn.ts (a local HTTP`,
     "stand-in for Clerk's Backend API; the real @clerk/backend client talks to it) into an empty",
     `users table, in convex-test with real timers, after an untimed run of ${num(WARMUP)}. Host module`,
     "bench/host/convex/backfill.ts: no hooks, organizations off (the default), page size 500,",

@@ -1,5 +1,5 @@
-import { userDeleted } from "../../src/testing/payloads.js";
-import { signDelivery, type SignedDelivery } from "../../src/testing/sign.js";
+import { userDeleted } from "../../src/events/payloads.js";
+import { signDelivery, type SignedDelivery } from "../../src/events/sign.js";
 import { createApp, SECRET, type AppName } from "../lib/apps.js";
 import { num, table } from "../lib/format.js";
 import { clerkEvent, typicalClerkUser } from "../lib/payloads.js";

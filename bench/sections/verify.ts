@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { Webhook } from "svix";
-import { signDelivery } from "../../src/testing/sign.js";
+import { signDelivery } from "../../src/events/sign.js";
 import { SECRET } from "../lib/apps.js";
 import { num, table } from "../lib/format.js";
 import { clerkEvent, typicalClerkUser } from "../lib/payloads.js";

@@ -1,21 +1,22 @@
 import { readFile } from "node:fs/promises";
 import { MultiBar } from "cli-progress";
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { Webhook } from "svix";
-import { newUserId, userCreated, userDeleted, userUpdated, type UserOverrides } from "../testing/payloads.js";
-import { signDelivery } from "../testing/sign.js";
+import { newUserId, userCreated, userDeleted, userUpdated, type UserOverrides } from "../events/payloads.js";
+import { signDelivery } from "../events/sign.js";
+import { checkSecret, CliError, oneLine, parseUrl, SECRET_ENV, TIMEOUT_MS, unreachable, type Io } from "./common.js";
+import {
+  CLERK_API_URL_ENV,
+  CLERK_SECRET_KEY_ENV,
+  doctor,
+  DOCTOR_HELP_AFTER,
+  ISSUER_ENV,
+  type DoctorOptions,
+} from "./doctor.js";
 
-export type Io = {
-  stdout: { write(text: string): unknown; columns?: number };
-  stderr: { write(text: string): unknown };
-  /** Whether stdout is a terminal: only then does `--count` draw a progress bar. */
-  isTTY: boolean;
-};
+export type { Io } from "./common.js";
 
 const EVENTS = ["user.created", "user.updated", "user.deleted"] as const;
 type EventType = (typeof EVENTS)[number];
-const SECRET_ENV = "CLERK_WEBHOOK_SECRET";
-const TIMEOUT_MS = 30_000;
 
 type SendOptions = {
   url: string;
@@ -30,9 +31,6 @@ type SendOptions = {
 };
 
 type Delivery = { payload: unknown; label: string };
-
-/** A mistake the user can fix: reported as one line, never as a stack trace. */
-class CliError extends Error {}
 
 const HELP_AFTER = `
 Each delivery is signed like Svix does (svix-id, svix-timestamp, svix-signature).
@@ -58,7 +56,7 @@ Examples:
 export async function run(argv: string[], io: Io = processIo()): Promise<number> {
   let exitCode = 0;
   const program = new Command("convex-clerk-sync")
-    .description("Send signed Clerk webhook deliveries to a convex-clerk-sync endpoint.")
+    .description("Send signed Clerk webhook deliveries to a convex-clerk-sync endpoint, or check its set-up.")
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
 
@@ -88,6 +86,23 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     .action(async (event: EventType | undefined, options: SendOptions, command: Command) => {
       const secretFromEnv = command.getOptionValueSource("secret") === "env";
       exitCode = await send(event, options, secretFromEnv, io);
+    });
+
+  program
+    .command("doctor")
+    .description("Check a deployment's webhook set-up, one line per check, each failure with its fix.")
+    .requiredOption("--url <url>", "the deployment's HTTP Actions URL, e.g. https://<name>.convex.site[/path]")
+    .addOption(new Option("--secret <whsec_…>", "the endpoint's signing secret, to check it is the deployment's").env(SECRET_ENV))
+    .addOption(
+      new Option("--clerk-secret-key <sk_…>", "Clerk's secret key, to check it and that webhooks are enabled").env(
+        CLERK_SECRET_KEY_ENV,
+      ),
+    )
+    .addOption(new Option("--clerk-api-url <url>", "another Clerk Backend API URL").env(CLERK_API_URL_ENV))
+    .addOption(new Option("--issuer <url>", "Clerk's Frontend API URL, as auth.config.ts uses it").env(ISSUER_ENV))
+    .addHelpText("after", DOCTOR_HELP_AFTER)
+    .action(async (options: DoctorOptions, command: Command) => {
+      exitCode = await doctor(options, command.getOptionValueSource("secret") === "env", io);
     });
 
   try {
@@ -144,37 +159,6 @@ async function send(event: EventType | undefined, options: SendOptions, secretFr
   }
   if (options.count > 1) io.stdout.write(`${options.count} sent: ${ok} 2xx, ${options.count - ok} not\n`);
   return ok === options.count ? 0 : 1;
-}
-
-function parseUrl(text: string): URL {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    // reported below
-  }
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new CliError(
-      `--url ${JSON.stringify(text)} is not an http(s) URL, e.g. https://<name>.convex.site/clerk-users-webhook`,
-    );
-  }
-  return url;
-}
-
-function checkSecret(secret: string | undefined, fromEnv: boolean): string {
-  if (!secret) throw new CliError(`no signing secret: pass --secret whsec_… or set ${SECRET_ENV}`);
-  let valid = /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret);
-  try {
-    new Webhook(secret);
-  } catch {
-    valid = false;
-  }
-  if (!valid) {
-    // The value itself is not echoed: it may be a real secret pasted into the wrong place.
-    const source = fromEnv ? SECRET_ENV : "--secret";
-    throw new CliError(`${source} is not a signing secret: expected whsec_ followed by base64, as the Clerk dashboard shows it`);
-  }
-  return secret;
 }
 
 /** A function giving the next delivery to send, after checking the options fit together. */
@@ -247,16 +231,6 @@ async function post(url: URL, body: string, headers: Record<string, string>): Pr
   }
 }
 
-function unreachable(url: URL, error: unknown): string {
-  if (error instanceof Error && error.name === "TimeoutError") {
-    return `no answer from ${url.host} within ${TIMEOUT_MS / 1000} s`;
-  }
-  // fetch hides the network error (ECONNREFUSED, ENOTFOUND, TLS...) in `cause`.
-  const cause = (error as { cause?: { message?: string; code?: string } } | undefined)?.cause;
-  const reason = cause?.message || cause?.code || (error instanceof Error ? error.message : String(error));
-  return `cannot reach ${url.host}: ${reason}`;
-}
-
 /** `200 inserted     34 ms  user.created user_…`, with the endpoint's error or reason after it. */
 function formatAnswer({ status, text, ms }: Answer, label: string): string {
   let json: Record<string, unknown> | null = null;
@@ -269,11 +243,6 @@ function formatAnswer({ status, text, ms }: Answer, label: string): string {
   const outcome = str(json?.outcome) ?? (status >= 200 && status < 300 ? "ok" : "error");
   const note = json ? (str(json.error) ?? str(json.reason)) : oneLine(text);
   return `${status} ${outcome.padEnd(10)} ${String(ms).padStart(4)} ms  ${label}${note ? `  (${note})` : ""}`;
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 120 ? `${flat.slice(0, 119)}…` : flat;
 }
 
 /** cli-progress draws only on a stream that says it is a terminal; `io.isTTY` decides that here. */

@@ -30,3 +30,4 @@ export type { ClerkApiOptions } from "./clerkApi.js";
 export type { ComponentApi } from "../component/_generated/component.js";
 export type { ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/changes.js";
 export type { FailureReason, SyncStatus } from "../component/syncStatus.js";
+export { clerkAuthProvider, type ClerkAuthProvider, type ClerkAuthProviderOptions } from "./authConfig.js";

@@ -2,9 +2,12 @@
 // GET /v1/users (limit, offset, order_by), /v1/users/count, /v1/users/{id},
 // /v1/organizations and /v1/organization_memberships (paginated, with total_count), with
 // 429 + Retry-After on demand. It records every request, including the Authorization header.
+// For `convex-clerk-sync doctor`: POST /v1/webhooks/svix_url (or Clerk's 400 svix_app_missing),
+// Clerk's 401 clerk_key_invalid for any key but `secretKey` when one is given, and, as the
+// instance's Frontend API would, GET /.well-known/openid-configuration naming `url` as issuer.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { clerkMembership, clerkOrganization, clerkUser, type UserOverrides } from "./payloads.js";
+import { clerkMembership, clerkOrganization, clerkUser, type UserOverrides } from "../../src/events/payloads.js";
 
 type StoredUser = Record<string, unknown> & { id: string; created_at: number };
 type StoredObject = Record<string, unknown> & { id: string; created_at: number };
@@ -23,16 +26,24 @@ export type ClerkApiStandIn = {
   addOrganization(overrides?: Record<string, unknown> & { id?: string }): StoredObject;
   /** A membership of `userId` in `orgId` (which must have been added), with its role. */
   addMembership(orgId: string, userId: string, role?: string): StoredObject;
+  /** Answer `POST /v1/webhooks/svix_url` with 400 `svix_app_missing`, as for an instance without webhooks. */
+  setSvixAppMissing(missing: boolean): void;
   close(): Promise<void>;
 };
 
-export async function startClerkApiStandIn(): Promise<ClerkApiStandIn> {
+export type ClerkApiStandInOptions = {
+  /** When set, a Backend API request without `Authorization: Bearer <secretKey>` gets 401 `clerk_key_invalid`. */
+  secretKey?: string;
+};
+
+export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {}): Promise<ClerkApiStandIn> {
   const users = new Map<string, StoredUser>();
   const organizations = new Map<string, StoredObject>();
   const memberships = new Map<string, StoredObject>();
   const requests: ClerkApiStandIn["requests"] = [];
   let rateLimited = { remaining: 0, seconds: 0 };
   let drops = 0;
+  let svixAppMissing = false;
   let nextCreatedAt = 1_700_000_000_000;
 
   const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -54,6 +65,20 @@ export async function startClerkApiStandIn(): Promise<ClerkApiStandIn> {
       return json(res, 429, { errors: [{ code: "too_many_requests", message: "Too many requests" }] }, {
         "Retry-After": String(rateLimited.seconds),
       });
+    }
+    if (url.pathname === "/.well-known/openid-configuration") {
+      const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const jwks = `${issuer}/.well-known/jwks.json`;
+      return json(res, 200, { issuer, jwks_uri: jwks, id_token_signing_alg_values_supported: ["RS256"] });
+    }
+    if (options.secretKey !== undefined && req.headers.authorization !== `Bearer ${options.secretKey}`) {
+      const message = "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.";
+      return json(res, 401, { errors: [{ code: "clerk_key_invalid", message, long_message: message }] });
+    }
+    if (req.method === "POST" && url.pathname === "/v1/webhooks/svix_url") {
+      if (!svixAppMissing) return json(res, 200, { svix_url: "https://app.svix.com/login#key=standin" });
+      const message = "No Svix apps are associated with the current instance.";
+      return json(res, 400, { errors: [{ code: "svix_app_missing", message, long_message: message }] });
     }
     if (req.method !== "GET") return json(res, 405, { errors: [{ code: "method_not_allowed", message: "GET only" }] });
 
@@ -98,6 +123,7 @@ export async function startClerkApiStandIn(): Promise<ClerkApiStandIn> {
     requests,
     rateLimitNext: (n, seconds) => void (rateLimited = { remaining: n, seconds }),
     dropNext: (n) => void (drops = n),
+    setSvixAppMissing: (missing) => void (svixAppMissing = missing),
     addUsers(count, overrides) {
       const added: StoredUser[] = [];
       for (let i = 0; i < count; i++) {

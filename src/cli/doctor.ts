@@ -1,0 +1,272 @@
+// `convex-clerk-sync doctor`: checks a deployment's webhook set-up from the outside, one line per check.
+// It writes nothing: the one signed request it sends is of an event type the endpoint acknowledges and ignores.
+import { signDelivery } from "../events/sign.js";
+import { checkSecret, oneLine, parseUrl, SECRET_ENV, TIMEOUT_MS, unreachable, type Io } from "./common.js";
+
+export const DEFAULT_PATH = "/clerk-users-webhook";
+export const CLERK_SECRET_KEY_ENV = "CLERK_SECRET_KEY";
+export const CLERK_API_URL_ENV = "CLERK_API_URL";
+export const ISSUER_ENV = "CLERK_FRONTEND_API_URL";
+/** The variable `auth.config.ts` read before Clerk's Convex integration; still honoured. */
+export const LEGACY_ISSUER_ENV = "CLERK_JWT_ISSUER_DOMAIN";
+/** Not a Clerk event type: the endpoint answers 200 `ignored` and writes nothing. */
+export const PROBE_EVENT_TYPE = "convex-clerk-sync.doctor";
+
+export type DoctorOptions = {
+  url: string;
+  secret?: string;
+  clerkSecretKey?: string;
+  clerkApiUrl?: string;
+  issuer?: string;
+};
+
+type Result =
+  | { status: "pass"; detail: string }
+  | { status: "fail"; detail: string; fix: string }
+  | { status: "skip"; detail: string };
+
+const pass = (detail: string): Result => ({ status: "pass", detail });
+const fail = (detail: string, fix: string): Result => ({ status: "fail", detail, fix });
+const skip = (detail: string): Result => ({ status: "skip", detail });
+
+const SET_SECRET = `npx convex env set ${SECRET_ENV} whsec_… (on the deployment, not in .env.local; add --prod for production)`;
+
+export const DOCTOR_HELP_AFTER = `
+Checks, one line each (✓ passed, ✗ failed with the fix, - skipped and why):
+  webhook route             an unsigned POST gets convex-clerk-sync's 400, not a 404
+  signing secret set        the deployment has ${SECRET_ENV}
+  signing secret matches    with --secret: a delivery signed with it is verified
+                            (its event type is ignored by the endpoint: nothing is written)
+  Clerk secret key          with --clerk-secret-key: Clerk's Backend API accepts it
+  Clerk webhooks            ...and webhooks are enabled on that Clerk instance
+  issuer                    with --issuer: its OpenID configuration is reachable and names it
+--url without a path checks ${DEFAULT_PATH}. --issuer falls back to ${ISSUER_ENV},
+then ${LEGACY_ISSUER_ENV}. Exits with 1 if any check that ran failed.
+
+Example:
+  $ convex-clerk-sync doctor --url https://<name>.convex.site --secret whsec_... \\
+      --clerk-secret-key sk_test_... --issuer https://<verb-noun-00>.clerk.accounts.dev
+`;
+
+/** Runs every check, prints one line each and a summary; resolves to the exit code. */
+export async function doctor(options: DoctorOptions, secretFromEnv: boolean, io: Io): Promise<number> {
+  // Every flag is checked before the first request.
+  const url = webhookUrl(options.url);
+  const secret = options.secret === undefined ? undefined : checkSecret(options.secret, secretFromEnv);
+  const issuerText = options.issuer ?? process.env[LEGACY_ISSUER_ENV];
+  const issuer = issuerText ? parseUrl(issuerText, "--issuer", "https://<verb-noun-00>.clerk.accounts.dev") : undefined;
+  const apiUrl = options.clerkApiUrl
+    ? parseUrl(options.clerkApiUrl, "--clerk-api-url", "https://api.clerk.com")
+    : undefined;
+
+  const results: Result[] = [];
+  const print = (name: string, result: Result) => {
+    results.push(result);
+    const mark = result.status === "pass" ? "✓" : result.status === "fail" ? "✗" : "-";
+    const detail = result.status === "skip" ? `skipped (${result.detail})` : result.detail;
+    const fix = result.status === "fail" ? ` Fix: ${result.fix}` : "";
+    io.stdout.write(`${mark} ${name}: ${detail}${fix}\n`);
+  };
+
+  const probe = await probeRoute(url);
+  print("webhook route", probe.route);
+  print("signing secret set", probe.secretSet ?? skip("needs the webhook route"));
+  if (secret === undefined) print("signing secret matches", skip(`pass --secret whsec_… or set ${SECRET_ENV}`));
+  else if (!probe.secretSet) print("signing secret matches", skip("needs the webhook route"));
+  else if (probe.secretSet.status !== "pass")
+    print("signing secret matches", skip("needs a signing secret on the deployment"));
+  else print("signing secret matches", await checkSignedDelivery(url, secret));
+
+  if (options.clerkSecretKey === undefined) {
+    const enable = `pass --clerk-secret-key sk_… or set ${CLERK_SECRET_KEY_ENV}`;
+    print("Clerk secret key", skip(enable));
+    print("Clerk webhooks", skip(enable));
+  } else {
+    const clerk = await checkClerk(options.clerkSecretKey, apiUrl, url);
+    print("Clerk secret key", clerk.key);
+    print("Clerk webhooks", clerk.webhooks ?? skip("needs a working Clerk secret key"));
+  }
+
+  print("issuer", issuer ? await checkIssuer(issuer) : skip(`pass --issuer https://… or set ${ISSUER_ENV}`));
+
+  const failed = results.filter((r) => r.status === "fail").length;
+  const ran = results.filter((r) => r.status !== "skip").length;
+  const skipped = results.length - ran;
+  const tally = failed ? `${failed} of ${ran} checks failed` : `all ${ran} checks passed`;
+  io.stdout.write(`${tally}${skipped ? `, ${skipped} skipped` : ""}\n`);
+  return failed ? 1 : 0;
+}
+
+/** `--url` as given, or with the default path when it has none. */
+function webhookUrl(text: string): URL {
+  const url = parseUrl(text, "--url", "https://<name>.convex.site");
+  if (url.pathname === "/") url.pathname = DEFAULT_PATH;
+  return url;
+}
+
+type Answer = { status: number; text: string; error?: string; outcome?: string };
+
+async function post(url: URL, body: string, headers: Record<string, string> = {}): Promise<Answer | string> {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", ...headers },
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    const text = await response.text();
+    const json = parseJson(text) as { error?: unknown; outcome?: unknown } | null;
+    const str = (value: unknown) => (typeof value === "string" ? value : undefined);
+    return { status: response.status, text, error: str(json?.error), outcome: str(json?.outcome) };
+  } catch (error) {
+    return unreachable(url, error);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // not JSON: not this package's answer
+    return null;
+  }
+}
+
+/** `400 (missing svix-id…)`: the status and the endpoint's error, or the start of its body. */
+function describe(answer: Answer): string {
+  const note = answer.error ?? oneLine(answer.text);
+  return note ? `${answer.status} (${note})` : String(answer.status);
+}
+
+/**
+ * An unsigned POST. The package checks its signing secret before the headers, so the answer
+ * tells both whether the route is this package's and whether the deployment has a secret.
+ */
+async function probeRoute(url: URL): Promise<{ route: Result; secretSet?: Result }> {
+  const answer = await post(url, "{}");
+  // The client URL (.convex.cloud) is the usual mix-up: HTTP actions are served on .convex.site.
+  const siteHint = url.hostname.endsWith(".convex.cloud")
+    ? `; ${url.host} is the deployment's client URL, HTTP actions are on ${url.host.replace(/cloud$/, "site")}`
+    : "";
+  const mountFix =
+    "mount the endpoint with registerClerkRoutes(http, …) in convex/http.ts and deploy, and check that --url is " +
+    `the deployment's HTTP Actions URL (https://<name>.convex.site) with the route's path${siteHint}`;
+  if (typeof answer === "string") {
+    return {
+      route: fail(`${answer}.`, `check --url: it should be https://<name>.convex.site${DEFAULT_PATH}${siteHint}`),
+    };
+  }
+  const mounted = pass(`POST ${url.href} is served by convex-clerk-sync`);
+  if (answer.status === 400 && answer.error?.startsWith("missing svix-id")) {
+    return { route: mounted, secretSet: pass(`the deployment has ${SECRET_ENV}`) };
+  }
+  if (answer.status === 500 && answer.error?.includes("signing secret is not configured")) {
+    return { route: mounted, secretSet: fail(`the deployment has none: it answered ${describe(answer)}.`, SET_SECRET) };
+  }
+  if (answer.status === 500 && answer.error?.includes("signing secret is malformed")) {
+    const fix = `set it to the endpoint's Signing Secret exactly as Clerk shows it: ${SET_SECRET}`;
+    return {
+      route: mounted,
+      secretSet: fail(`${SECRET_ENV} is not whsec_ + base64: it answered ${describe(answer)}.`, fix),
+    };
+  }
+  if (answer.status === 404) return { route: fail(`POST ${url.href} answered ${describe(answer)}.`, mountFix) };
+  return {
+    route: fail(`POST ${url.href} answered ${describe(answer)}, which is not convex-clerk-sync's answer.`, mountFix),
+  };
+}
+
+/** A delivery signed with `secret`, of an event type the endpoint acknowledges and ignores. */
+async function checkSignedDelivery(url: URL, secret: string): Promise<Result> {
+  const payload = { type: PROBE_EVENT_TYPE, object: "event", data: {}, timestamp: Date.now() };
+  const { body, headers } = signDelivery(payload, secret);
+  const answer = await post(url, body, headers);
+  if (typeof answer === "string") return fail(answer, "run the check again");
+  if (answer.status === 200 && answer.outcome === "ignored") {
+    return pass("a delivery signed with it was verified (and ignored: nothing was written)");
+  }
+  if (answer.status === 401 && /timestamp too (old|new)/.test(answer.error ?? "")) {
+    return fail(`the deployment rejected the delivery's time: ${describe(answer)}.`, "set this machine's clock right");
+  }
+  if (answer.status === 401) {
+    return fail(
+      `the deployment's ${SECRET_ENV} is not this secret: it answered ${describe(answer)}.`,
+      "copy the Signing Secret of this endpoint in the Clerk dashboard (Webhooks → the endpoint), then " +
+        `check it with --secret and set it with npx convex env set ${SECRET_ENV} whsec_…`,
+    );
+  }
+  return fail(`a signed delivery was answered ${describe(answer)}, not 200 ignored.`, "see the deployment's logs");
+}
+
+/**
+ * Clerk's `POST /webhooks/svix_url` (the Svix dashboard link) needs a working secret key, and
+ * answers 400 `svix_app_missing` when webhooks were never enabled on the instance.
+ */
+async function checkClerk(
+  secretKey: string,
+  apiUrl: URL | undefined,
+  url: URL,
+): Promise<{ key: Result; webhooks?: Result }> {
+  const keyFix =
+    "copy the Secret key from the Clerk dashboard (Configure → API keys) of the instance that sends the webhooks";
+  // The value itself is not echoed: it is a secret.
+  if (!/^sk_(test|live)_\S+$/.test(secretKey)) {
+    return { key: fail("it is not a Clerk secret key (sk_test_… or sk_live_…).", keyFix) };
+  }
+  // Loaded on demand: only this check needs Clerk's client.
+  const { createClerkClient } = await import("@clerk/backend");
+  const { isClerkAPIResponseError } = await import("@clerk/backend/errors");
+  const client = createClerkClient({ secretKey, ...(apiUrl ? { apiUrl: apiUrl.href.replace(/\/$/, "") } : {}) });
+  const host = apiUrl?.host ?? "api.clerk.com";
+  try {
+    // The answer is a sign-in link to the Svix dashboard: not printed.
+    await client.webhooks.generateSvixAuthURL();
+    return { key: pass(`${host} accepted it`), webhooks: pass("webhooks are enabled on the instance") };
+  } catch (error) {
+    if (!isClerkAPIResponseError(error)) throw error;
+    const first = error.errors[0];
+    const reason = first ? ` ${first.code}: ${first.longMessage ?? first.message}` : "";
+    const said = `${error.status ?? "no answer"}${reason}`;
+    if (error.status === undefined) {
+      return {
+        key: fail(`cannot reach ${host}: ${first?.message ?? error.message}.`, "check the network, or --clerk-api-url"),
+      };
+    }
+    if (error.status === 401 || error.status === 403) {
+      return { key: fail(`${host} rejected it (${said}).`, keyFix) };
+    }
+    if (first?.code === "svix_app_missing") {
+      return {
+        key: pass(`${host} accepted it`),
+        webhooks: fail(
+          `webhooks were never enabled on this Clerk instance (${said}).`,
+          `in the Clerk dashboard open Webhooks, then Add Endpoint with the URL ${url.href}`,
+        ),
+      };
+    }
+    return { key: fail(`${host} answered ${said}.`, "see Clerk's status page, or run the check again") };
+  }
+}
+
+/** What Convex does with the issuer: fetch its OpenID configuration, which must name it. */
+async function checkIssuer(issuer: URL): Promise<Result> {
+  const wanted = issuer.href.replace(/\/+$/, "");
+  const configUrl = new URL(`${wanted}/.well-known/openid-configuration`);
+  const fix =
+    `set ${ISSUER_ENV} on the deployment to the Frontend API URL that Clerk's Convex integration shows ` +
+    "(https://<verb-noun-00>.clerk.accounts.dev, or https://clerk.<your-domain> in production)";
+  let response: Response;
+  try {
+    response = await fetch(configUrl, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (error) {
+    return fail(`${unreachable(configUrl, error)}.`, fix);
+  }
+  const text = await response.text();
+  if (!response.ok) return fail(`${configUrl.href} answered ${response.status}.`, fix);
+  const named = (parseJson(text) as { issuer?: unknown } | null)?.issuer;
+  if (typeof named !== "string") return fail(`${configUrl.href} is not an OpenID configuration.`, fix);
+  if (named.replace(/\/+$/, "") !== wanted) {
+    return fail(`${configUrl.href} names the issuer ${named}, not ${wanted}.`, `use ${named} exactly: ${fix}`);
+  }
+  return pass(`${wanted} serves its OpenID configuration`);
+}
