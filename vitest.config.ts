@@ -1,9 +1,14 @@
 import { defineConfig } from "vitest/config";
+import { convexRulesPlugin } from "./tests/support/convexRulesPlugin.ts";
 
 export default defineConfig({
+  // Lets the convex-rules test layer refuse dynamic import() in queries and mutations.
+  plugins: [convexRulesPlugin()],
   test: {
     environment: "edge-runtime",
     include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"],
+    // Installed before any module under test captures `process.env`.
+    setupFiles: ["./tests/support/convexRules.ts"],
     server: { deps: { inline: ["convex-test"] } },
   },
 });

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { convexTest } from "convex-test";
+import { convexTest } from "./support/convexRules";
 import { makeFunctionReference } from "convex/server";
 import { ClerkSync } from "convex-clerk-sync";
 import clerkTest, { organizationUpdated, userCreated, userUpdated } from "convex-clerk-sync/test";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { convexTest } from "convex-test";
+import { convexTest } from "./support/convexRules";
 import clerkTest, {
   membershipCreated,
   membershipUpdated,

@@ -2,7 +2,7 @@
 // The heaviest transactions, run with convex-test's enforcement of Convex's per-transaction
 // limits (documents and bytes read and written, database queries, scheduled functions).
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { convexTest } from "convex-test";
+import { convexTest } from "./support/convexRules";
 import clerkTest, { organizationDeleted, userCreated } from "convex-clerk-sync/test";
 import schema from "../example/convex/schema";
 import { internal } from "../example/convex/_generated/api";

@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
 import { vi } from "vitest";
-import { convexTest } from "convex-test";
+import { convexTest } from "./support/convexRules";
 import clerkTest, { signDelivery } from "convex-clerk-sync/test";
 import type { GenericMutationCtx } from "convex/server";
 import type { DataModel as ComponentDataModel } from "../src/component/_generated/dataModel";
@@ -11,7 +11,7 @@ export const modules = import.meta.glob("../example/convex/**/*.*s");
 export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 export const WEBHOOK_PATH = "/clerk-users-webhook";
 
-/** The example app with the component registered, as a host app's tests set it up. */
+/** The example app with the component registered, as a host app's tests set it up, under the convex-rules layer. */
 export function initConvexTest() {
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
   const t = convexTest(schema, modules);

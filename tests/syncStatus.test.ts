@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { convexTest } from "convex-test";
+import { convexTest } from "./support/convexRules";
 import clerkTest, { organizationCreated, userCreated, userDeleted } from "convex-clerk-sync/test";
 import { ClerkSync } from "convex-clerk-sync";
 import schema from "../example/convex/schema";
