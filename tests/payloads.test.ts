@@ -103,6 +103,7 @@ describe("odd but valid payloads never cause a 5xx", () => {
     // `t.run` passes its result through Convex's value encoding, as a host query's return would.
     const user = await getUser(t, payload.data.id);
     expect(user?.publicMetadata).toEqual({
+      "": "empty key",
       "%24schema": "x",
       "%E5%90%8D%E5%89%8D": "値",
       "50%25": true,

@@ -15,8 +15,8 @@ const MAX_ARRAY_LENGTH = 8192;
  * and passed as an argument as is. Keys Convex accepts stay as they are. A key Convex
  * rejects is percent-encoded (UTF-8): a leading `$`, `%`, and every character outside
  * printable ASCII (`$ref` → `%24ref`, `café` → `caf%C3%A9`, `50%` → `50%25`), so no two
- * keys collide and `decodeURIComponent` gives the original back. An empty key, or one over
- * 1,024 characters once encoded, is left out; a value nested deeper than 8 levels, or an
+ * keys collide and `decodeURIComponent` gives the original back. A key over 1,024 characters
+ * once encoded is left out; a value nested deeper than 8 levels, or an
  * array over 8,192 items, is kept as its JSON text. The exact original is the JSON text
  * beside it (`publicMetadataJson`).
  */
@@ -55,7 +55,6 @@ function toConvexObject(object: Record<string, unknown>, depth: number): Record<
 
 /** The key as a Convex field name, or null when it cannot be one. */
 export function toFieldName(key: string): string | null {
-  if (key === "") return null;
   let name = "";
   for (const [index, char] of Array.from(key).entries()) {
     const code = char.codePointAt(0)!;
