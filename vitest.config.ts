@@ -7,8 +7,8 @@ export default defineConfig({
   test: {
     environment: "edge-runtime",
     include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"],
-    // Installed before any module under test captures `process.env`.
-    setupFiles: ["./tests/support/convexRules.ts"],
+    // convexRules first: installed before any module under test captures `process.env`.
+    setupFiles: ["./tests/support/convexRules.ts", "./tests/support/vitestSetup.ts"],
     server: { deps: { inline: ["convex-test"] } },
   },
 });

@@ -7,23 +7,19 @@ import clerkTest, { organizationUpdated, userCreated, userUpdated } from "convex
 import schema from "../example/convex/schema";
 import { api, components, internal } from "../example/convex/_generated/api";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
-import { captureLogs, deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
+import { logs, deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
 
 const SECRET_KEY = "sk_test_standin_0123456789abcdef";
 const clerk = new ClerkSync(components.clerk);
 let clerkApi: ClerkApiStandIn;
-let logs: string[];
 
 beforeEach(async () => {
   clerkApi = await startClerkApiStandIn();
   process.env.CLERK_API_URL = clerkApi.url;
   process.env.CLERK_SECRET_KEY = SECRET_KEY;
-  logs = captureLogs();
   vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
 });
 afterEach(async () => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
   await clerkApi.close();
 });
 

@@ -1,21 +1,14 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { ConvexError } from "convex/values";
 import { makeFunctionReference, type CronJob } from "convex/server";
 import componentCrons from "../src/component/crons";
 import { ClerkSync } from "convex-clerk-sync";
 import { userCreated, userDeleted } from "convex-clerk-sync/test";
 import { api, components } from "../example/convex/_generated/api";
-import { captureLogs, deliver, inComponent, initConvexTest, type TestApp } from "./setup";
+import { deliver, inComponent, initConvexTest, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
-beforeEach(() => {
-  captureLogs();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.useRealTimers();
-});
 
 describe("ClerkSync from host functions", () => {
   test("getUser, getUserByEmail (case-insensitive) from a query, a mutation and an action", async () => {

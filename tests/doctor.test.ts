@@ -4,13 +4,13 @@
 import { execFile } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { userCreated } from "convex-clerk-sync/test";
 import { signDelivery } from "../src/events/sign";
 import { run, type Io } from "../src/cli/run";
 import { componentSchema, embeddedExample, exampleSchema, serveOverHttp } from "../example/embedded";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
-import { captureLogs } from "./setup";
+import { logs } from "./setup";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const OTHER_SECRET = `whsec_${Buffer.from("another secret, 24 bytes").toString("base64")}`;
@@ -26,7 +26,6 @@ const ENV_VARS = [
 let t: Awaited<ReturnType<typeof embeddedExample>>;
 let app: Awaited<ReturnType<typeof serveOverHttp>>;
 let clerkApi: ClerkApiStandIn;
-let logs: string[];
 
 beforeAll(async () => {
   t = await embeddedExample();
@@ -43,11 +42,9 @@ beforeEach(() => {
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
   clerkApi.setSvixAppMissing(false);
   clerkApi.requests.length = 0;
-  logs = captureLogs();
 });
 afterEach(() => {
   for (const name of ENV_VARS) delete process.env[name];
-  vi.restoreAllMocks();
 });
 
 async function doctor(args: string[]) {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { beforeEach, describe, expect, test, vi } from "vitest";
 import { convexTest } from "./support/convexRules";
 import clerkTest, {
   membershipCreated,
@@ -13,7 +13,7 @@ import clerkTest, {
 import schema from "../example/convex/schema";
 import { api } from "../example/convex/_generated/api";
 import { failing } from "./support/recordingHooks";
-import { captureLogs, deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
+import { deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
 
 /** The example app with its router swapped for one whose hooks record each call. */
 function initRecordingApp() {
@@ -34,9 +34,7 @@ const count = (t: TestApp, table: "users" | "deliveries" | "tombstones") =>
 
 beforeEach(() => {
   failing.enabled = false;
-  captureLogs();
 });
-afterEach(() => vi.restoreAllMocks());
 
 describe("lifecycle hooks", () => {
   test("run once per real change with the normalized user, the previous version and the source", async () => {

@@ -7,7 +7,7 @@ import clerkTest, { organizationDeleted, userCreated } from "convex-clerk-sync/t
 import schema from "../example/convex/schema";
 import { internal } from "../example/convex/_generated/api";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
-import { captureLogs, deliver, inComponent, modules, SECRET, type TestApp } from "./setup";
+import { deliver, inComponent, modules, SECRET, type TestApp } from "./setup";
 
 let clerkApi: ClerkApiStandIn;
 beforeEach(async () => {
@@ -15,12 +15,9 @@ beforeEach(async () => {
   process.env.CLERK_API_URL = clerkApi.url;
   process.env.CLERK_SECRET_KEY = "sk_test_limits";
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
-  captureLogs();
   vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
 });
 afterEach(async () => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
   await clerkApi.close();
 });
 

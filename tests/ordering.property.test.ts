@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { expect, test } from "vitest";
 import fc from "fast-check";
 import { ClerkSync } from "convex-clerk-sync";
 import { userCreated, userDeleted, userUpdated } from "convex-clerk-sync/test";
 import { api, components } from "../example/convex/_generated/api";
-import { captureLogs, deliver, initConvexTest } from "./setup";
+import { deliver, initConvexTest } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
-beforeEach(() => {
-  captureLogs();
-});
-afterEach(() => vi.restoreAllMocks());
 
 /** Snapshots of one user with distinct versions, and whether Clerk deleted it. */
 const history = fc.record({

@@ -1,10 +1,8 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { ConvexError } from "convex/values";
 import { ClerkSync } from "convex-clerk-sync";
 import {
-  clerkMembership,
   membershipCreated,
-  membershipDeleted,
   membershipUpdated,
   organizationCreated,
   organizationDeleted,
@@ -17,7 +15,7 @@ import orgCreated from "./fixtures/openapi-organization.created.json";
 import orgDeleted from "./fixtures/openapi-organization.deleted.json";
 import memCreated from "./fixtures/openapi-organizationMembership.created.json";
 import memDeleted from "./fixtures/openapi-organizationMembership.deleted.json";
-import { captureLogs, deliver, inComponent, initConvexTest, type TestApp } from "./setup";
+import { deliver, inComponent, initConvexTest, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 const ORG = "org_2g7np7Hrk0SN6kj5EDMLDaKNL0S";
@@ -29,13 +27,6 @@ const getMembership = (t: TestApp, orgId: string, clerkId: string) =>
 const count = (t: TestApp, table: "memberships" | "organizations") =>
   inComponent(t, async (ctx) => (await ctx.db.query(table).collect()).length);
 
-beforeEach(() => {
-  captureLogs();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.useRealTimers();
-});
 
 describe("Clerk's documented organization payloads", () => {
   test("organization.created, membership created and deleted, organization deleted", async () => {

@@ -1,17 +1,12 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ClerkSync } from "convex-clerk-sync";
 import { clerkUser, userCreated, userDeleted } from "convex-clerk-sync/test";
 import { components } from "../example/convex/_generated/api";
-import { captureLogs, deliver, inComponent, initConvexTest, type TestApp } from "./setup";
+import { logs, deliver, inComponent, initConvexTest, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 const getUser = (t: TestApp, id: string) => t.run((ctx) => clerk.getUser(ctx, id));
 
-let logs: string[];
-beforeEach(() => {
-  logs = captureLogs();
-});
-afterEach(() => vi.restoreAllMocks());
 
 describe("odd but valid payloads never cause a 5xx", () => {
   test.each([

@@ -1,5 +1,4 @@
 /// <reference types="vite/client" />
-import { vi } from "vitest";
 import { convexTest } from "./support/convexRules";
 import clerkTest, { signDelivery } from "convex-clerk-sync/test";
 import type { GenericMutationCtx } from "convex/server";
@@ -43,11 +42,4 @@ export function inComponent<T>(t: TestApp, fn: (ctx: ComponentCtx) => Promise<T>
   return runner.runInComponent("clerk", fn);
 }
 
-/** Capture what the component logs during a test (restored by `vi.restoreAllMocks`). */
-export function captureLogs(): string[] {
-  const lines: string[] = [];
-  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args) => void lines.push(args.map(String).join(" ")));
-  }
-  return lines;
-}
+export { logs } from "./support/logs";

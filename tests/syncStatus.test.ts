@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { beforeEach, describe, expect, test, vi } from "vitest";
 import { convexTest } from "./support/convexRules";
 import clerkTest, { organizationCreated, userCreated, userDeleted } from "convex-clerk-sync/test";
 import { ClerkSync } from "convex-clerk-sync";
 import schema from "../example/convex/schema";
 import { components } from "../example/convex/_generated/api";
 import { failing } from "./support/recordingHooks";
-import { captureLogs, deliver, inComponent, initConvexTest, modules, SECRET, WEBHOOK_PATH, type TestApp } from "./setup";
+import { deliver, inComponent, initConvexTest, modules, SECRET, WEBHOOK_PATH, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 const syncStatus = (t: TestApp) => t.query(async (ctx) => clerk.getSyncStatus(ctx));
@@ -25,11 +25,6 @@ function initWithFailingHooks() {
 
 beforeEach(() => {
   failing.enabled = false;
-  captureLogs();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.useRealTimers();
 });
 
 describe("getSyncStatus", () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { ClerkSync } from "convex-clerk-sync";
 import { signDelivery, userCreated, userDeleted, userUpdated } from "convex-clerk-sync/test";
 import { components } from "../example/convex/_generated/api";
@@ -6,7 +6,7 @@ import docsUserCreated from "./fixtures/docs-user.created.json";
 import openapiUserCreated from "./fixtures/openapi-user.created.json";
 import openapiUserUpdated from "./fixtures/openapi-user.updated.json";
 import openapiUserDeleted from "./fixtures/openapi-user.deleted.json";
-import { captureLogs, deliver, inComponent, initConvexTest, SECRET, WEBHOOK_PATH, type TestApp } from "./setup";
+import { logs, deliver, inComponent, initConvexTest, SECRET, WEBHOOK_PATH, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
@@ -17,11 +17,6 @@ function countRows(t: TestApp, table: "users" | "tombstones" | "deliveries") {
   return inComponent(t, async (ctx) => (await ctx.db.query(table).collect()).length);
 }
 
-let logs: string[];
-beforeEach(() => {
-  logs = captureLogs();
-});
-afterEach(() => vi.restoreAllMocks());
 
 describe("applying Clerk's documented payloads", () => {
   test("user.created from the docs stores the primary email and a display name", async () => {
