@@ -2,6 +2,7 @@
 import { vi } from "vitest";
 import { convexTest } from "convex-test";
 import clerkTest, { signDelivery } from "convex-clerk-sync/test";
+import rateLimiterTest from "@convex-dev/rate-limiter/test";
 import type { GenericMutationCtx } from "convex/server";
 import type { DataModel as ComponentDataModel } from "../src/component/_generated/dataModel";
 import schema from "../example/convex/schema";
@@ -11,11 +12,12 @@ export const modules = import.meta.glob("../example/convex/**/*.*s");
 export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 export const WEBHOOK_PATH = "/clerk-users-webhook";
 
-/** The example app with the component registered, as a host app's tests set it up. */
+/** The example app with its components registered, as a host app's tests set it up. */
 export function initConvexTest() {
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
   const t = convexTest(schema, modules);
   clerkTest.register(t);
+  rateLimiterTest.register(t);
   return t;
 }
 
