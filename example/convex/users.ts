@@ -17,11 +17,13 @@ export function toPublicUser(user: SyncedUser): PublicUser {
   return { clerkId: user.clerkId, name: user.name, username: user.username, imageUrl: user.imageUrl };
 }
 
-const rateLimiter = new RateLimiter(components.rateLimiter, {
-  // Enough for an invite form (10 at once, then one every 2 minutes), too few to walk the
-  // user base by guessing addresses.
-  emailLookup: { kind: "token bucket", rate: 30, period: 60 * MINUTE, capacity: 10 },
-});
+/**
+ * Email lookups per caller: enough for an invite form (10 at once, then one every
+ * 2 minutes), too few to walk the user base by guessing addresses.
+ */
+export const emailLookupLimit = { kind: "token bucket", rate: 30, period: 60 * MINUTE, capacity: 10 } as const;
+
+const rateLimiter = new RateLimiter(components.rateLimiter, { emailLookup: emailLookupLimit });
 
 /** Signed-in only: the caller's own view, or null when signed out or not synced yet. */
 export const me = query({
