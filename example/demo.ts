@@ -152,7 +152,8 @@ async function runBackfill() {
     let total = 0;
     let cursor: string | null = null;
     for (;;) {
-      const page: { page: unknown[]; isDone: boolean; continueCursor: string } = await ctx.runQuery(api.users.directory, { paginationOpts: { numItems: 500, cursor } });
+      const { clerk } = await import("./convex/clerk.js");
+      const page = await clerk.listUsers(ctx, { paginationOpts: { numItems: 500, cursor } });
       total += page.page.length;
       if (page.isDone) return total;
       cursor = page.continueCursor;
@@ -163,15 +164,15 @@ async function runBackfill() {
 }
 
 async function printUsers(limit: number) {
-  const users = await t.query(api.users.directory, { paginationOpts: { numItems: limit, cursor: null } });
+  // Operator's view, straight from ClerkSync: users.directory is for signed-in users only.
+  const users = await t.query(async (ctx) => {
+    const { clerk } = await import("./convex/clerk.js");
+    return clerk.listUsers(ctx, { paginationOpts: { numItems: limit, cursor: null } });
+  });
   const table: string[][] = [["clerkId", "name", "email", "phone", "updatedAt", "profile"]];
-  for (const { clerkId } of users.page) {
-    const user = await t.query(async (ctx) => {
-      const { clerk } = await import("./convex/clerk.js");
-      return clerk.getUser(ctx, clerkId);
-    });
-    const profile = await t.query(api.profiles.get, { clerkId });
-    table.push([clerkId, user!.name, user!.email ?? "—", user!.phone ?? "—", String(user!.updatedAt), profile?.displayName ?? "—"]);
+  for (const user of users.page) {
+    const profile = await t.query(api.profiles.get, { clerkId: user.clerkId });
+    table.push([user.clerkId, user.name, user.email ?? "—", user.phone ?? "—", String(user.updatedAt), profile?.displayName ?? "—"]);
   }
   printTable(table);
 }

@@ -19,7 +19,14 @@ describe("ClerkSync from host functions", () => {
     const fromAction = await t.action(async (ctx) => (await clerk.getUserByEmail(ctx, " ADA.LOVELACE@EXAMPLE.ORG "))?.email);
     expect([fromQuery, fromMutation, fromAction]).toEqual(["Ada", "user_ada", "Ada.Lovelace@Example.org"]);
     expect(await t.query(async (ctx) => clerk.getUser(ctx, "user_nobody"))).toBeNull();
-    expect(await t.query(api.users.findByEmail, { email: "nobody@example.org" })).toBeNull();
+    const asAda = t.withIdentity({ subject: "user_ada" });
+    expect(await asAda.mutation(api.users.findByEmail, { email: "nobody@example.org" })).toBeNull();
+    expect(await asAda.mutation(api.users.findByEmail, { email: "ADA.LOVELACE@example.org" })).toEqual({
+      clerkId: "user_ada",
+      name: "Ada",
+      username: null,
+      imageUrl: "https://img.clerk.com/xxxxxx",
+    });
   });
 
   test("getUserByExternalId finds a user by Clerk's external_id; locked is kept as Clerk sends it", async () => {
@@ -39,11 +46,12 @@ describe("ClerkSync from host functions", () => {
     const t = initConvexTest();
     const ids = Array.from({ length: 7 }, (_, i) => `user_${i}`);
     for (const id of ids) await deliver(t, userCreated({ id }));
+    const asUser = t.withIdentity({ subject: "user_0" });
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     for (;;) {
-      const result: { page: { clerkId: string }[]; isDone: boolean; continueCursor: string } = await t.query(
+      const result: { page: { clerkId: string }[]; isDone: boolean; continueCursor: string } = await asUser.query(
         api.users.directory,
         { paginationOpts: { numItems: 3, cursor } },
       );
@@ -81,7 +89,7 @@ describe("ClerkSync from host functions", () => {
     expect(await errorOf(() => ada.mutation(api.notes.add, { text: "hi" }))).toMatchObject({ code: "USER_NOT_SYNCED" });
     await deliver(t, userCreated({ id: "user_me", first_name: "Ada", last_name: null }));
     await ada.mutation(api.notes.add, { text: "hi" });
-    expect(await t.query(api.notes.byAuthor, { authorId: "user_me" })).toEqual([{ text: "hi", authorName: "Ada" }]);
+    expect(await ada.query(api.notes.byAuthor, { authorId: "user_me" })).toEqual([{ text: "hi", authorName: "Ada" }]);
   });
 
   test("another user's public profile has no email", async () => {

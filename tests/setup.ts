@@ -1,6 +1,7 @@
 /// <reference types="vite/client" />
 import { convexTest } from "./support/convexRules";
 import clerkTest, { signDelivery } from "convex-clerk-sync/test";
+import rateLimiterTest from "@convex-dev/rate-limiter/test";
 import type { GenericMutationCtx } from "convex/server";
 import type { DataModel as ComponentDataModel } from "../src/component/_generated/dataModel";
 import schema from "../example/convex/schema";
@@ -10,11 +11,12 @@ export const modules = import.meta.glob("../example/convex/**/*.*s");
 export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 export const WEBHOOK_PATH = "/clerk-users-webhook";
 
-/** The example app with the component registered, as a host app's tests set it up, under the convex-rules layer. */
+/** The example app with its components registered, as a host app's tests set it up, under the convex-rules layer. */
 export function initConvexTest() {
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
   const t = convexTest(schema, modules);
   clerkTest.register(t);
+  rateLimiterTest.register(t);
   return t;
 }
 

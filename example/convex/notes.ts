@@ -3,7 +3,7 @@ import { internal } from "./_generated/api";
 import { internalMutation, mutation, query } from "./_generated/server";
 import { clerk } from "./clerk";
 
-/** Add a note as the signed-in user; fails until the user is signed in and synced. */
+/** Signed-in and synced only: add a note as the caller. */
 export const add = mutation({
   args: { text: v.string() },
   handler: async (ctx, { text }) => {
@@ -12,10 +12,14 @@ export const add = mutation({
   },
 });
 
-/** A user's notes with the author's display name, joined from the synced users. */
+/**
+ * Signed-in and synced only: a user's notes, shared with every signed-in user, with the
+ * author's display name joined from the synced users (never the author's email).
+ */
 export const byAuthor = query({
   args: { authorId: v.string() },
   handler: async (ctx, { authorId }) => {
+    await clerk.requireCurrentUser(ctx);
     const author = await clerk.getUser(ctx, authorId);
     const notes = await ctx.db
       .query("notes")

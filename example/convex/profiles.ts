@@ -31,11 +31,14 @@ export const onUserEvent = defineUserEventHandlers(internalMutation, {
   },
 });
 
+/** Public by design: a user's profile (display name and image only), or null. */
 export const get = query({
   args: { clerkId: v.string() },
-  handler: async (ctx, { clerkId }) =>
-    ctx.db
+  handler: async (ctx, { clerkId }) => {
+    const profile = await ctx.db
       .query("profiles")
       .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
-      .unique(),
+      .unique();
+    return profile && { clerkId: profile.clerkId, displayName: profile.displayName, imageUrl: profile.imageUrl };
+  },
 });

@@ -4,7 +4,7 @@ import { internal } from "./_generated/api";
 import { internalMutation, mutation, query } from "./_generated/server";
 import { clerk } from "./clerk";
 
-/** An organization's projects: members read them, admins create them. */
+/** Members only: an organization's projects (admins create them). */
 export const list = query({
   args: { orgId: v.string() },
   handler: async (ctx, { orgId }) => {
@@ -17,6 +17,7 @@ export const list = query({
   },
 });
 
+/** The organization's admins only: add a project. */
 export const create = mutation({
   args: { orgId: v.string(), name: v.string() },
   handler: async (ctx, { orgId, name }) => {

@@ -64,4 +64,5 @@ export declare const internal: FilterApi<
 
 export declare const components: {
   clerk: import("convex-clerk-sync/_generated/component.js").ComponentApi<"clerk">;
+  rateLimiter: import("@convex-dev/rate-limiter/_generated/component.js").ComponentApi<"rateLimiter">;
 };
