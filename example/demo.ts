@@ -119,6 +119,12 @@ async function runStream() {
     return { name: org!.name, members: members.page.map((m) => `${m.clerkId} (${m.role})`) };
   });
   console.log(`\nOrganization ${acme.name}: members ${acme.members.join(", ")}`);
+
+  // `npx convex run syncStatus:get` on a deployment: is the webhook working?
+  const status = await t.query(internal.syncStatus.get, {});
+  console.log("\nSync status (syncStatus:get): the last applied delivery of each event type");
+  for (const { eventType, outcome } of status.lastApplied) console.log(`  ${eventType.padEnd(31)} ${outcome}`);
+  console.log(`  failed deliveries: ${status.recentFailures.length} (forged ones are answered 401 and not recorded)`);
 }
 
 /** A backfill from a local stand-in for Clerk's Backend API, as `npx convex run backfill:start` does. */
