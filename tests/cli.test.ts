@@ -145,7 +145,7 @@ describe("send", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("3/3");
     expect(result.stdout).toMatch(/=+ 3\/3/);
-    expect(result.stdout.match(/200 inserted +\d+ ms  user\.created user_/g)).toHaveLength(3);
+    expect(result.stdout.match(/200 inserted +\d+ ms {2}user\.created user_/g)).toHaveLength(3);
     expect(endpoint.received).toHaveLength(3);
   });
 
@@ -165,7 +165,7 @@ describe("send", () => {
     expect(result.code).toBe(0);
     expect(endpoint.received).toHaveLength(1);
     expect(endpoint.received[0].body).toBe(saved);
-    expect(result.lines[0]).toMatch(/^200 inserted +\d+ ms  user\.created user_2g7np7Hrk0SN6kj5EDMLDaKNL0S$/);
+    expect(result.lines[0]).toMatch(/^200 inserted +\d+ ms {2}user\.created user_2g7np7Hrk0SN6kj5EDMLDaKNL0S$/);
   });
 
   test("--file that does not exist is a one-line error", async () => {
@@ -187,7 +187,7 @@ describe("answers that are not 2xx", () => {
     endpoint.reply = () => ({ status: 500, body: { error: "delivery could not be applied; it will be retried" } });
     const result = await send("user.created");
     expect(result.code).not.toBe(0);
-    expect(result.lines[0]).toMatch(/^500 error +\d+ ms  user\.created user_\w+  \(delivery could not be applied; it will be retried\)$/);
+    expect(result.lines[0]).toMatch(/^500 error +\d+ ms {2}user\.created user_\w+ {2}\(delivery could not be applied; it will be retried\)$/);
   });
 
   test("a delivery signed with another secret is answered 401, which fails the run", async () => {
@@ -277,7 +277,7 @@ test("the entry point runs end to end and sets the exit code", { timeout: 30_000
 
   const ok = await entry(["user.created", "--url", endpoint.url, "--email", "e2e@example.org"]);
   expect(ok.code).toBe(0);
-  expect(ok.stdout).toMatch(/^200 inserted +\d+ ms  user\.created user_\w+\n$/);
+  expect(ok.stdout).toMatch(/^200 inserted +\d+ ms {2}user\.created user_\w+\n$/);
   expect(endpoint.received[0].payload.data.email_addresses[0].email_address).toBe("e2e@example.org");
 
   endpoint.reply = () => ({ status: 500, body: { error: "down" } });

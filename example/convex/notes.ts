@@ -39,7 +39,7 @@ export const deleteByAuthor = internalMutation({
       .query("notes")
       .withIndex("by_author", (q) => q.eq("authorId", authorId))
       .take(DELETE_BATCH);
-    for (const note of notes) await ctx.db.delete(note._id);
+    for (const note of notes) await ctx.db.delete("notes", note._id);
     if (notes.length === DELETE_BATCH) {
       await ctx.scheduler.runAfter(0, internal.notes.deleteByAuthor, { authorId });
     }

@@ -17,7 +17,7 @@ export const onUserEvent = defineUserEventHandlers(internalMutation, {
       .withIndex("by_clerk_id", (q) => q.eq("clerkId", user.clerkId))
       .unique();
     const fields = { displayName: user.name, imageUrl: user.imageUrl };
-    if (profile) await ctx.db.patch(profile._id, fields);
+    if (profile) await ctx.db.patch("profiles", profile._id, fields);
     else await ctx.db.insert("profiles", { clerkId: user.clerkId, ...fields });
   },
   "user.deleted": async (ctx, { clerkId }) => {
@@ -25,7 +25,7 @@ export const onUserEvent = defineUserEventHandlers(internalMutation, {
       .query("profiles")
       .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
       .unique();
-    if (profile) await ctx.db.delete(profile._id);
+    if (profile) await ctx.db.delete("profiles", profile._id);
     // A user may have many notes: delete them in batches outside the delivery.
     await ctx.scheduler.runAfter(0, internal.notes.deleteByAuthor, { authorId: clerkId });
   },

@@ -25,12 +25,12 @@ export const sweep = internalMutation({
       .query("deliveries")
       .withIndex("by_received_at", (q) => q.lt("receivedAt", cutoff))
       .take(SWEEP_BATCH);
-    for (const row of deliveries) await ctx.db.delete(row._id);
+    for (const row of deliveries) await ctx.db.delete("deliveries", row._id);
     const tombstones = await ctx.db
       .query("tombstones")
       .withIndex("by_deleted_at", (q) => q.lt("deletedAt", cutoff))
       .take(SWEEP_BATCH);
-    for (const row of tombstones) await ctx.db.delete(row._id);
+    for (const row of tombstones) await ctx.db.delete("tombstones", row._id);
     if (deliveries.length === SWEEP_BATCH || tombstones.length === SWEEP_BATCH) {
       await ctx.scheduler.runAfter(0, internal.retention.sweep, {});
     }

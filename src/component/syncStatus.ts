@@ -87,7 +87,7 @@ export const recordFailure = mutation({
       .withIndex("by_failed_at")
       .order("desc")
       .take(MAX_FAILURES_KEPT + 10);
-    for (const row of beyondCap.slice(MAX_FAILURES_KEPT)) await ctx.db.delete(row._id);
+    for (const row of beyondCap.slice(MAX_FAILURES_KEPT)) await ctx.db.delete("deliveryFailures", row._id);
     return null;
   },
 });
