@@ -1,6 +1,8 @@
 export {
   ClerkSync,
+  type BillingPayer,
   type ClerkSyncErrorCode,
+  type HasOptions,
   type ClerkSyncOptions,
   type OrgRequirement,
   type RunActionCtx,
@@ -9,8 +11,11 @@ export {
 } from "./clerkSync.js";
 export { handleClerkWebhook, registerClerkRoutes, type ClerkRoutesOptions } from "./webhook.js";
 export {
+  defineBillingEventHandlers,
   defineOrganizationEventHandlers,
   defineUserEventHandlers,
+  type BillingEventHandlerReference,
+  type BillingEventHandlers,
   type OrganizationEventHandlerReference,
   type OrganizationEventHandlers,
   type UserEventHandlerReference,
@@ -19,11 +24,25 @@ export {
 export {
   vSyncedMembership,
   vSyncedOrganization,
+  vSyncedRole,
+  vSyncedSubscription,
+  vSyncedSubscriptionItem,
+  vSyncedSubscriptionRecord,
   vSyncedUser,
   type SyncedMembership,
   type SyncedOrganization,
+  type SyncedRole,
+  type SyncedSubscription,
+  type SyncedSubscriptionItem,
+  type SyncedSubscriptionRecord,
   type SyncedUser,
 } from "./synced.js";
+export type { HasCheck } from "./authorization.js";
 export type { ClerkApiOptions } from "./clerkApi.js";
 export type { ComponentApi } from "../component/_generated/component.js";
-export type { ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/changes.js";
+export type {
+  BillingHookEvent,
+  ChangeSource,
+  OrganizationHookEvent,
+  UserHookEvent,
+} from "../component/changes.js";
