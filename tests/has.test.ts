@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { ConvexError } from "convex/values";
+import type { UserIdentity } from "convex/server";
 import { ClerkSync, type HasCheck, type HasOptions } from "convex-clerk-sync";
 import { membershipCreated, roleCreated, subscriptionEvent } from "convex-clerk-sync/test";
-import { components } from "../example/convex/_generated/api";
+import { api, components } from "../example/convex/_generated/api";
 import { captureLogs, deliver, initConvexTest, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
@@ -20,7 +22,7 @@ const activeOrgClaims = {
   pla: "u:free,o:pro",
 };
 
-type Identity = Record<string, unknown> & { subject: string };
+type Identity = Partial<UserIdentity> & { subject: string };
 const has = (t: TestApp, identity: Identity | null, check: HasCheck, options?: HasOptions) =>
   (identity ? t.withIdentity(identity) : t).query(async (ctx) => clerk.has(ctx, check, options));
 
@@ -147,5 +149,27 @@ describe("has() falls back to synced data where the token says nothing", () => {
     await seedSyncedData(t);
     expect(await has(t, null, { plan: "free" })).toBe(false);
     expect(await has(t, null, { role: "org:admin" }, { orgId: OTHER })).toBe(false);
+  });
+});
+
+describe("the example app: exporting projects needs the organization's Pro plan", () => {
+  test("from the token for the active organization, from the synced subscription for another", async () => {
+    const t = initConvexTest();
+    await seedSyncedData(t); // ACTIVE pays "team" and OTHER "enterprise", as synced
+    await t.run((ctx) => ctx.db.insert("projects", { orgId: OTHER, name: "Apollo, phase 1", createdBy: USER }));
+    const exportFor = async (identity: Identity, orgId: string) => {
+      try {
+        return await t.withIdentity(identity).query(api.projects.exportCsv, { orgId });
+      } catch (error) {
+        return error instanceof ConvexError ? (error.data as { code: string }).code : String(error);
+      }
+    };
+    // The token says ACTIVE is on "pro" (`pla: o:pro`), though the synced subscription is older.
+    expect(await exportFor(activeOrgClaims, ACTIVE)).toBe("name,createdBy");
+    expect(await exportFor({ ...activeOrgClaims, pla: "o:team" }, ACTIVE)).toBe("PLAN_REQUIRED");
+    // OTHER is not the active organization: its synced plan counts.
+    expect(await exportFor(activeOrgClaims, OTHER)).toBe("PLAN_REQUIRED");
+    await deliver(t, subscriptionEvent("created", { payer: { orgId: OTHER }, items: [{ plan: "pro" }] }));
+    expect(await exportFor(activeOrgClaims, OTHER)).toBe(`name,createdBy\n"Apollo, phase 1",${USER}`);
   });
 });

@@ -10,7 +10,7 @@ import {
   roleDeleted,
   roleUpdated,
 } from "convex-clerk-sync/test";
-import { components } from "../example/convex/_generated/api";
+import { api, components } from "../example/convex/_generated/api";
 import permCreated from "./fixtures/openapi-permission.created.json";
 import permDeleted from "./fixtures/openapi-permission.deleted.json";
 import permUpdated from "./fixtures/openapi-permission.updated.json";
@@ -186,5 +186,28 @@ describe("permission checks follow the role, without membership events", () => {
     await deliver(t, membershipCreated({ orgId: "org_r", userId: "user_m", role: "org:member", permissions: ["org:posts:read"] }));
     expect(await permissionCheck(t, "org_r", "user_m", "org:posts:read")).toBe("ok");
     expect(await permissionCheck(t, "org_r", "user_m", "org:posts:publish")).toBe("FORBIDDEN");
+  });
+});
+
+describe("the example app: renaming a project needs org:projects:manage", () => {
+  test("granted and withdrawn by role events alone", async () => {
+    const t = initConvexTest();
+    const orgId = "org_example";
+    await deliver(t, membershipCreated({ orgId, userId: "user_lead", role: "org:lead", permissions: [] }));
+    const projectId = await t.run((ctx) => ctx.db.insert("projects", { orgId, name: "Apollo", createdBy: "user_lead" }));
+    const rename = async (name: string) => {
+      try {
+        await t.withIdentity({ subject: "user_lead" }).mutation(api.projects.rename, { projectId, name });
+        return "ok";
+      } catch (error) {
+        return error instanceof ConvexError ? (error.data as { code: string }).code : String(error);
+      }
+    };
+    expect(await rename("Gemini")).toBe("FORBIDDEN");
+    await deliver(t, roleCreated({ id: "role_lead", key: "org:lead", permissions: ["org:projects:manage"], updated_at: 1 }));
+    expect(await rename("Gemini")).toBe("ok");
+    await deliver(t, roleUpdated({ id: "role_lead", key: "org:lead", permissions: ["org:projects:read"], updated_at: 2 }));
+    expect(await rename("Mercury")).toBe("FORBIDDEN");
+    expect(await t.run(async (ctx) => (await ctx.db.get(projectId))?.name)).toBe("Gemini");
   });
 });
