@@ -5,20 +5,18 @@ import type {
   PhoneNumberJSON,
   UserJSON,
 } from "@clerk/backend";
+import type { ClerkEvent } from "../component/deliveries.js";
 import {
   SUBSCRIPTION_EVENT_TYPES,
   SUBSCRIPTION_ITEM_EVENT_TYPES,
-  type ClerkEvent,
-} from "../component/deliveries.js";
-import type {
-  MembershipRecord,
-  OrganizationRecord,
-  PayerType,
-  PermissionRecord,
-  RoleRecord,
-  SubscriptionItemRecord,
-  SubscriptionRecord,
-  UserRecord,
+  type MembershipRecord,
+  type OrganizationRecord,
+  type PayerType,
+  type PermissionRecord,
+  type RoleRecord,
+  type SubscriptionItemRecord,
+  type SubscriptionRecord,
+  type UserRecord,
 } from "../component/records.js";
 
 /**

@@ -5,6 +5,8 @@ import { applySubscriptionSnapshot, subscriptionItemKind } from "./billing.js";
 import { applyMembershipSnapshots, membershipKind } from "./memberships.js";
 import { organizationKind } from "./organizations.js";
 import {
+  SUBSCRIPTION_EVENT_TYPES,
+  SUBSCRIPTION_ITEM_EVENT_TYPES,
   vMembershipRecord,
   vOrganizationRecord,
   vPermissionRecord,
@@ -16,28 +18,6 @@ import {
 import { applyRoleSnapshot, permissionKind, roleKind } from "./roles.js";
 import { applyDeletion, applySnapshot } from "./snapshots.js";
 import { userKind } from "./users.js";
-
-/** Clerk's subscription events: each carries the whole subscription, whatever its name. */
-export const SUBSCRIPTION_EVENT_TYPES = [
-  "subscription.created",
-  "subscription.updated",
-  "subscription.active",
-  "subscription.pastDue",
-] as const;
-
-/** Clerk's subscription item events: each carries the whole item, named after its new status. */
-export const SUBSCRIPTION_ITEM_EVENT_TYPES = [
-  "subscriptionItem.created",
-  "subscriptionItem.updated",
-  "subscriptionItem.active",
-  "subscriptionItem.canceled",
-  "subscriptionItem.upcoming",
-  "subscriptionItem.ended",
-  "subscriptionItem.abandoned",
-  "subscriptionItem.incomplete",
-  "subscriptionItem.pastDue",
-  "subscriptionItem.freeTrialEnding",
-] as const;
 
 /** One verified Clerk delivery, normalized by the HTTP handler. */
 export const vClerkEvent = v.union(

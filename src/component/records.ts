@@ -163,6 +163,28 @@ export const subscriptionItemRecordFields = {
 export const vSubscriptionItemRecord = v.object(subscriptionItemRecordFields);
 export type SubscriptionItemRecord = Infer<typeof vSubscriptionItemRecord>;
 
+/** Clerk's subscription events: each carries the whole subscription, whatever its name. */
+export const SUBSCRIPTION_EVENT_TYPES = [
+  "subscription.created",
+  "subscription.updated",
+  "subscription.active",
+  "subscription.pastDue",
+] as const;
+
+/** Clerk's subscription item events: each carries the whole item, named after its new status. */
+export const SUBSCRIPTION_ITEM_EVENT_TYPES = [
+  "subscriptionItem.created",
+  "subscriptionItem.updated",
+  "subscriptionItem.active",
+  "subscriptionItem.canceled",
+  "subscriptionItem.upcoming",
+  "subscriptionItem.ended",
+  "subscriptionItem.abandoned",
+  "subscriptionItem.incomplete",
+  "subscriptionItem.pastDue",
+  "subscriptionItem.freeTrialEnding",
+] as const;
+
 /** A payer's Clerk Billing as the host reads it (`ClerkSync.getSubscription`). */
 export const vPayerBilling = v.object({
   /** The payer's newest subscription, or null when only item events arrived. */
