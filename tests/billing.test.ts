@@ -98,13 +98,22 @@ describe("Clerk's documented billing payloads", () => {
 
     expect(await outcome(t, subPastDue)).toBe("updated");
     const pastDue = await billingOf(t, { userId: PAYER });
-    expect(pastDue).toMatchObject({ subscription: { status: "past_due", pastDueAt: 1716969600000 }, plans: ["pro-plan"] });
+    expect(pastDue).toMatchObject({
+      subscription: { status: "past_due", pastDueAt: 1716969600000 },
+      plans: ["pro-plan"],
+    });
     expect(pastDue?.items.map((item) => item.status)).toEqual(["past_due"]);
 
     // The documented item is canceled with a period that ended in 2024: no longer entitled.
     expect(await outcome(t, itemCanceled)).toBe("unchanged"); // same updated_at as the past-due snapshot
     vi.useFakeTimers({ now: 1716969600000 + DAY, toFake: ["Date"] });
-    const canceled = { id: ITEM, plan: "pro-plan", status: "canceled", updated_at: 1716969600001, period_end: 1719561600000 };
+    const canceled = {
+      id: ITEM,
+      plan: "pro-plan",
+      status: "canceled",
+      updated_at: 1716969600001,
+      period_end: 1719561600000,
+    };
     expect(await outcome(t, subscriptionItemEvent("canceled", canceled))).toBe("updated");
     expect(await t.query(async (ctx) => clerk.hasPlan(ctx, { userId: PAYER }, "pro-plan"))).toBe(true); // until the period ends
     vi.setSystemTime(1719561600000 + 1);
@@ -123,13 +132,13 @@ describe("delivery guarantees for billing", () => {
     const t = initConvexTest();
     const payer = { userId: "user_b" };
     const item = { id: "csub_item_b", plan: "pro", payer, subscription_id: "csub_b" };
-    expect(await outcome(t, subscriptionItemEvent("canceled", { ...item, status: "canceled", updated_at: 30 }), "msg_c")).toBe(
-      "inserted",
-    );
+    expect(
+      await outcome(t, subscriptionItemEvent("canceled", { ...item, status: "canceled", updated_at: 30 }), "msg_c"),
+    ).toBe("inserted");
     expect(await outcome(t, subscriptionItemEvent("active", { ...item, updated_at: 10 }))).toBe("stale");
-    expect(await outcome(t, subscriptionItemEvent("ended", { ...item, status: "ended", updated_at: 40 }), "msg_c")).toBe(
-      "duplicate",
-    );
+    expect(
+      await outcome(t, subscriptionItemEvent("ended", { ...item, status: "ended", updated_at: 40 }), "msg_c"),
+    ).toBe("duplicate");
     // The subscription arrives later and carries an older version of the item.
     const subscription = subscriptionEvent("created", {
       id: "csub_b",
@@ -163,7 +172,10 @@ describe("delivery guarantees for billing", () => {
     const t = initConvexTest();
     const payer = { userId: "user_f" };
     const listed = clerkSubscriptionItem({ id: "csub_item_f", plan: "pro", payer, updated_at: 10 });
-    const withFeatures = { ...listed, plan: { ...listed.plan, features: [{ object: "feature", slug: "export" }, { slug: "reports" }, 3] } };
+    const withFeatures = {
+      ...listed,
+      plan: { ...listed.plan, features: [{ object: "feature", slug: "export" }, { slug: "reports" }, 3] },
+    };
     await deliver(t, { type: "subscriptionItem.active", object: "event", data: withFeatures });
     expect(await t.query(async (ctx) => clerk.hasFeature(ctx, payer, "export"))).toBe(true);
     // A webhook payload (no features) of the same plan does not forget them.
@@ -184,14 +196,23 @@ describe("delivery guarantees for billing", () => {
     }
     const billing = await billingOf(t, payer);
     expect(billing?.plans.sort()).toEqual(["plan_active", "plan_canceled", "plan_past_due"]);
-    expect(billing?.items.map((item) => item.status).sort()).toEqual(["active", "canceled", "incomplete", "past_due", "upcoming"]);
+    expect(billing?.items.map((item) => item.status).sort()).toEqual([
+      "active",
+      "canceled",
+      "incomplete",
+      "past_due",
+      "upcoming",
+    ]);
   });
 
   test("a deleted user's or organization's billing is deleted, and later snapshots of it are stale", async () => {
     vi.useFakeTimers();
     const t = initConvexTest();
     await deliver(t, userCreated({ id: "user_gone" }));
-    await deliver(t, subscriptionEvent("created", { payer: { userId: "user_gone" }, items: [{ plan: "pro" }, { plan: "free" }] }));
+    await deliver(
+      t,
+      subscriptionEvent("created", { payer: { userId: "user_gone" }, items: [{ plan: "pro" }, { plan: "free" }] }),
+    );
     await deliver(t, subscriptionEvent("created", { payer: { orgId: "org_gone" } }));
     await deliver(t, subscriptionEvent("created", { payer: { userId: "user_stays" } }));
     await deliver(t, userDeleted("user_gone"));
@@ -209,10 +230,22 @@ describe("delivery guarantees for billing", () => {
     const t = initConvexTest();
     const odd = [
       { type: "subscription.created", object: "event", data: { id: "csub_bare" } },
-      { type: "subscription.updated", object: "event", data: { id: "csub_odd", items: [{ status: "active" }, null, { id: "csub_item_x" }] } },
-      { type: "subscription.active", object: "event", data: { id: "csub_p", payer: { user_id: "", organization_id: "" }, items: "x" } },
+      {
+        type: "subscription.updated",
+        object: "event",
+        data: { id: "csub_odd", items: [{ status: "active" }, null, { id: "csub_item_x" }] },
+      },
+      {
+        type: "subscription.active",
+        object: "event",
+        data: { id: "csub_p", payer: { user_id: "", organization_id: "" }, items: "x" },
+      },
       { type: "subscriptionItem.active", object: "event", data: { id: "csub_item_bare" } },
-      { type: "subscriptionItem.pastDue", object: "event", data: { id: "csub_item_odd", plan: null, payer: "x", period_end: "soon" } },
+      {
+        type: "subscriptionItem.pastDue",
+        object: "event",
+        data: { id: "csub_item_odd", plan: null, payer: "x", period_end: "soon" },
+      },
       { type: "subscriptionItem.someNewStatus", object: "event", data: { id: "csub_item_new" } },
     ];
     const answers = [];
@@ -221,7 +254,10 @@ describe("delivery guarantees for billing", () => {
     expect(await count(t, "subscriptions")).toBe(3);
     expect(await count(t, "subscriptionItems")).toBe(3); // csub_item_x (inside csub_odd), and the two bare ones
     const item = await inComponent(t, (ctx) =>
-      ctx.db.query("subscriptionItems").withIndex("by_item_id", (q) => q.eq("itemId", "csub_item_x")).unique(),
+      ctx.db
+        .query("subscriptionItems")
+        .withIndex("by_item_id", (q) => q.eq("itemId", "csub_item_x"))
+        .unique(),
     );
     expect(item).toMatchObject({ subscriptionId: "csub_odd", payerId: null, status: "", planSlug: null });
   });
@@ -232,18 +268,29 @@ describe("billing hooks", () => {
     vi.useFakeTimers();
     const t = initBillingHooksApp();
     const payer = { userId: "user_h" };
-    const subscription = { id: "csub_h", payer, updated_at: 10, items: [{ id: "csub_item_h", plan: "pro", updated_at: 10 }] };
+    const subscription = {
+      id: "csub_h",
+      payer,
+      updated_at: 10,
+      items: [{ id: "csub_item_h", plan: "pro", updated_at: 10 }],
+    };
     await deliver(t, subscriptionEvent("created", subscription), { id: "msg_sub" });
     await deliver(t, subscriptionEvent("created", subscription), { id: "msg_sub" }); // duplicate
     await deliver(t, subscriptionEvent("active", subscription)); // unchanged
-    await deliver(t, subscriptionItemEvent("canceled", { id: "csub_item_h", status: "canceled", payer, updated_at: 20 }));
+    await deliver(
+      t,
+      subscriptionItemEvent("canceled", { id: "csub_item_h", status: "canceled", payer, updated_at: 20 }),
+    );
 
     failing.enabled = true;
-    expect((await deliver(t, subscriptionEvent("pastDue", { ...subscription, status: "past_due", updated_at: 30 }))).status).toBe(500);
+    expect(
+      (await deliver(t, subscriptionEvent("pastDue", { ...subscription, status: "past_due", updated_at: 30 }))).status,
+    ).toBe(500);
     failing.enabled = false;
-    expect((await deliver(t, subscriptionEvent("pastDue", { ...subscription, status: "past_due", updated_at: 30 }))).body.outcome).toBe(
-      "updated",
-    );
+    expect(
+      (await deliver(t, subscriptionEvent("pastDue", { ...subscription, status: "past_due", updated_at: 30 }))).body
+        .outcome,
+    ).toBe("updated");
     await deliver(t, userDeleted("user_h"));
     await t.finishAllScheduledFunctions(vi.runAllTimers);
     expect(await hookCalls(t)).toEqual([

@@ -30,7 +30,10 @@ const has = (t: TestApp, identity: Identity | null, check: HasCheck, options?: H
 async function seedSyncedData(t: TestApp) {
   // In ACTIVE the synced membership is a plain member with no permissions; in OTHER an admin.
   await deliver(t, membershipCreated({ orgId: ACTIVE, userId: USER, role: "org:member", permissions: [] }));
-  await deliver(t, membershipCreated({ orgId: OTHER, userId: USER, role: "org:admin", permissions: ["org:reports:read"] }));
+  await deliver(
+    t,
+    membershipCreated({ orgId: OTHER, userId: USER, role: "org:admin", permissions: ["org:reports:read"] }),
+  );
   // The user's synced plan is "plus"; ACTIVE's is "team"; OTHER's is "enterprise".
   await deliver(t, subscriptionEvent("created", { payer: { userId: USER }, items: [{ plan: "plus" }] }));
   await deliver(t, subscriptionEvent("created", { payer: { orgId: ACTIVE }, items: [{ plan: "team" }] }));
@@ -62,11 +65,15 @@ describe("has() answers from the session token when it covers the question", () 
     const t = initConvexTest();
     await seedSyncedData(t);
     const answers = async (kind: "plan" | "feature", keys: string[]) =>
-      Promise.all(keys.map((key) => has(t, activeOrgClaims, (kind === "plan" ? { plan: key } : { feature: key }) as HasCheck)));
-    expect(await answers("plan", ["pro", "o:pro", "org:pro", "u:pro", "free", "u:free", "o:free", "plus", "team", "x:pro"]))
-      .toEqual([true, true, true, false, true, true, false, false, false, false]);
-    expect(await answers("feature", ["reports", "o:reports", "u:reports", "beta", "user:beta", "organization:beta"]))
-      .toEqual([true, true, false, true, true, false]);
+      Promise.all(
+        keys.map((key) => has(t, activeOrgClaims, (kind === "plan" ? { plan: key } : { feature: key }) as HasCheck)),
+      );
+    expect(
+      await answers("plan", ["pro", "o:pro", "org:pro", "u:pro", "free", "u:free", "o:free", "plus", "team", "x:pro"]),
+    ).toEqual([true, true, true, false, true, true, false, false, false, false]);
+    expect(
+      await answers("feature", ["reports", "o:reports", "u:reports", "beta", "user:beta", "organization:beta"]),
+    ).toEqual([true, true, false, true, true, false]);
   });
 
   test("the flattened claims of a custom JWT provider (`o.id`, `o.rol`…) read the same", async () => {
@@ -102,7 +109,10 @@ describe("has() falls back to synced data where the token says nothing", () => {
     expect(await has(t, activeOrgClaims, { plan: "enterprise" }, { orgId: OTHER })).toBe(true);
     expect(await has(t, activeOrgClaims, { plan: "free" }, { orgId: OTHER })).toBe(true);
     // An organization the user is not a member of grants nothing, whatever it pays for.
-    await deliver(t, subscriptionEvent("created", { payer: { orgId: "org_stranger" }, items: [{ plan: "enterprise" }] }));
+    await deliver(
+      t,
+      subscriptionEvent("created", { payer: { orgId: "org_stranger" }, items: [{ plan: "enterprise" }] }),
+    );
     expect(await has(t, activeOrgClaims, { plan: "o:enterprise" }, { orgId: "org_stranger" })).toBe(false);
     expect(await has(t, activeOrgClaims, { role: "org:admin" }, { orgId: "org_stranger" })).toBe(false);
   });
@@ -138,7 +148,10 @@ describe("has() falls back to synced data where the token says nothing", () => {
     const t = initConvexTest();
     await seedSyncedData(t);
     expect(await has(t, activeOrgClaims, { permission: "org:sys_memberships:manage" })).toBe(false);
-    await deliver(t, roleCreated({ key: "org:member", permissions: ["org:sys_memberships:manage", "org:reports:read"] }));
+    await deliver(
+      t,
+      roleCreated({ key: "org:member", permissions: ["org:sys_memberships:manage", "org:reports:read"] }),
+    );
     expect(await has(t, activeOrgClaims, { permission: "org:sys_memberships:manage" })).toBe(true);
     // A user without a token `o` claim: the effective permissions of the synced membership.
     expect(await has(t, baseClaims, { permission: "org:reports:read" }, { orgId: ACTIVE })).toBe(true);

@@ -82,9 +82,9 @@ describe("delivery guarantees for roles and permissions", () => {
   test("ordered by updated_at; a redelivery is a duplicate; a deleted role stays deleted", async () => {
     const t = initConvexTest();
     const role = { id: "role_o", key: "org:editor" };
-    expect(await outcome(t, roleUpdated({ ...role, permissions: ["org:a:read", "org:a:write"], updated_at: 20 }), "msg_r")).toBe(
-      "inserted",
-    );
+    expect(
+      await outcome(t, roleUpdated({ ...role, permissions: ["org:a:read", "org:a:write"], updated_at: 20 }), "msg_r"),
+    ).toBe("inserted");
     expect(await outcome(t, roleCreated({ ...role, permissions: ["org:a:read"], updated_at: 10 }))).toBe("stale");
     expect(await outcome(t, roleUpdated({ ...role, permissions: [], updated_at: 30 }), "msg_r")).toBe("duplicate");
     expect((await getRole(t, "org:editor"))?.permissions.map(({ key }) => key)).toEqual(["org:a:read", "org:a:write"]);
@@ -101,19 +101,24 @@ describe("delivery guarantees for roles and permissions", () => {
     expect(await outcome(t, permissionUpdated({ id: "perm_n", key: "org:posts:old", updated_at: 40 }))).toBe("stale");
     const carried = clerkPermission({ id: "perm_n", key: "org:posts:older", updated_at: 10 });
     await deliver(t, roleCreated({ key: "org:editor", permissions: [carried] }));
-    expect((await getRole(t, "org:editor"))?.permissions).toEqual([{ permissionId: "perm_n", key: "org:posts:publish" }]);
+    expect((await getRole(t, "org:editor"))?.permissions).toEqual([
+      { permissionId: "perm_n", key: "org:posts:publish" },
+    ]);
   });
 
   test("deleted-object payloads with only an id answer 2xx; without an id they are ignored", async () => {
     const t = initConvexTest();
     expect(await outcome(t, roleDeleted("role_never_seen"))).toBe("tombstoned");
     expect(await outcome(t, permissionDeleted("perm_never_seen"))).toBe("tombstoned");
-    expect(await outcome(t, { type: "role.deleted", object: "event", data: { object: "role", slug: null, deleted: true } })).toBe(
-      "ignored",
-    );
+    expect(
+      await outcome(t, { type: "role.deleted", object: "event", data: { object: "role", slug: null, deleted: true } }),
+    ).toBe("ignored");
     expect(await outcome(t, { type: "permission.deleted", object: "event", data: { deleted: true } })).toBe("ignored");
     // A permission deleted before its role arrives is left out of the role.
-    await deliver(t, roleCreated({ key: "org:x", permissions: [clerkPermission({ id: "perm_never_seen", key: "org:x:y" })] }));
+    await deliver(
+      t,
+      roleCreated({ key: "org:x", permissions: [clerkPermission({ id: "perm_never_seen", key: "org:x:y" })] }),
+    );
     expect((await getRole(t, "org:x"))?.permissions).toEqual([]);
   });
 
@@ -121,8 +126,16 @@ describe("delivery guarantees for roles and permissions", () => {
     const t = initConvexTest();
     const odd = [
       { type: "role.created", object: "event", data: { id: "role_bare" } },
-      { type: "role.updated", object: "event", data: { id: "role_odd", key: "org:odd", permissions: "all", updated_at: "x" } },
-      { type: "role.updated", object: "event", data: { id: "role_p", key: "org:p", permissions: [{ key: "org:p:q" }, 7, null] } },
+      {
+        type: "role.updated",
+        object: "event",
+        data: { id: "role_odd", key: "org:odd", permissions: "all", updated_at: "x" },
+      },
+      {
+        type: "role.updated",
+        object: "event",
+        data: { id: "role_p", key: "org:p", permissions: [{ key: "org:p:q" }, 7, null] },
+      },
       { type: "permission.created", object: "event", data: { id: "perm_bare" } },
       { type: "permission.updated", object: "event", data: { id: "perm_odd", key: 12, name: null, description: {} } },
     ];
@@ -143,7 +156,10 @@ describe("permission checks follow the role, without membership events", () => {
     const t = initConvexTest();
     const orgId = "org_roles";
     // Clerk computed the member's permissions when the membership was last delivered.
-    await deliver(t, membershipCreated({ orgId, userId: "user_ed", role: "org:editor", permissions: ["org:posts:read"] }));
+    await deliver(
+      t,
+      membershipCreated({ orgId, userId: "user_ed", role: "org:editor", permissions: ["org:posts:read"] }),
+    );
     expect(await permissionCheck(t, orgId, "user_ed", "org:posts:publish")).toBe("FORBIDDEN");
 
     // The role is synced: its permission set is what counts.
@@ -164,8 +180,9 @@ describe("permission checks follow the role, without membership events", () => {
     expect(await permissionCheck(t, orgId, "user_ed", "org:articles:read")).toBe("ok");
     const membership = await t.query(async (ctx) => clerk.getMembership(ctx, { orgId, clerkId: "user_ed" }));
     expect(membership?.permissions).toEqual(["org:articles:read"]);
-    const [listed] = (await t.query(async (ctx) => clerk.listMembers(ctx, orgId, { paginationOpts: { numItems: 10, cursor: null } })))
-      .page;
+    const [listed] = (
+      await t.query(async (ctx) => clerk.listMembers(ctx, orgId, { paginationOpts: { numItems: 10, cursor: null } }))
+    ).page;
     expect(listed.permissions).toEqual(["org:articles:read"]);
     const [forUser] = await t.query(async (ctx) => clerk.listOrganizationsForUser(ctx, "user_ed"));
     expect(forUser.membership.permissions).toEqual(["org:articles:read"]);
@@ -183,7 +200,10 @@ describe("permission checks follow the role, without membership events", () => {
   test("members of other roles, and of roles never synced, keep what they carried", async () => {
     const t = initConvexTest();
     await deliver(t, roleCreated({ key: "org:editor", permissions: ["org:posts:publish"] }));
-    await deliver(t, membershipCreated({ orgId: "org_r", userId: "user_m", role: "org:member", permissions: ["org:posts:read"] }));
+    await deliver(
+      t,
+      membershipCreated({ orgId: "org_r", userId: "user_m", role: "org:member", permissions: ["org:posts:read"] }),
+    );
     expect(await permissionCheck(t, "org_r", "user_m", "org:posts:read")).toBe("ok");
     expect(await permissionCheck(t, "org_r", "user_m", "org:posts:publish")).toBe("FORBIDDEN");
   });
@@ -194,7 +214,9 @@ describe("the example app: renaming a project needs org:projects:manage", () => 
     const t = initConvexTest();
     const orgId = "org_example";
     await deliver(t, membershipCreated({ orgId, userId: "user_lead", role: "org:lead", permissions: [] }));
-    const projectId = await t.run((ctx) => ctx.db.insert("projects", { orgId, name: "Apollo", createdBy: "user_lead" }));
+    const projectId = await t.run((ctx) =>
+      ctx.db.insert("projects", { orgId, name: "Apollo", createdBy: "user_lead" }),
+    );
     const rename = async (name: string) => {
       try {
         await t.withIdentity({ subject: "user_lead" }).mutation(api.projects.rename, { projectId, name });
@@ -204,9 +226,15 @@ describe("the example app: renaming a project needs org:projects:manage", () => 
       }
     };
     expect(await rename("Gemini")).toBe("FORBIDDEN");
-    await deliver(t, roleCreated({ id: "role_lead", key: "org:lead", permissions: ["org:projects:manage"], updated_at: 1 }));
+    await deliver(
+      t,
+      roleCreated({ id: "role_lead", key: "org:lead", permissions: ["org:projects:manage"], updated_at: 1 }),
+    );
     expect(await rename("Gemini")).toBe("ok");
-    await deliver(t, roleUpdated({ id: "role_lead", key: "org:lead", permissions: ["org:projects:read"], updated_at: 2 }));
+    await deliver(
+      t,
+      roleUpdated({ id: "role_lead", key: "org:lead", permissions: ["org:projects:read"], updated_at: 2 }),
+    );
     expect(await rename("Mercury")).toBe("FORBIDDEN");
     expect(await t.run(async (ctx) => (await ctx.db.get(projectId))?.name)).toBe("Gemini");
   });

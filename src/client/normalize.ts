@@ -243,7 +243,8 @@ export function normalizeSubscription(data: Record<string, unknown> & { id: stri
     const id = text(item.id);
     if (id === null) return [];
     const record = normalizeSubscriptionItem({ ...item, id });
-    return [{ ...record, subscriptionId: data.id, payerId: record.payerId ?? payer.payerId, payerType: record.payerType ?? payer.payerType }];
+    const payerOfItem = record.payerId !== null ? { payerId: record.payerId, payerType: record.payerType } : payer;
+    return [{ ...record, ...payerOfItem, subscriptionId: data.id }];
   });
   return { subscription, items };
 }

@@ -35,7 +35,8 @@ export const onBillingEvent = defineBillingEventHandlers(internalMutation, {
     record(ctx, subscription.subscriptionId, `sub.updated:${previous.status}->${subscription.status}`),
   "subscription.deleted": (ctx, { subscriptionId, previous, source }) =>
     record(ctx, subscriptionId, `sub.deleted:${source}:${previous.payerId}`),
-  "subscriptionItem.created": (ctx, { item }) => record(ctx, item.itemId, `item.created:${item.planSlug}:${item.status}`),
+  "subscriptionItem.created": (ctx, { item }) =>
+    record(ctx, item.itemId, `item.created:${item.planSlug}:${item.status}`),
   "subscriptionItem.updated": (ctx, { item, previous }) =>
     record(ctx, item.itemId, `item.updated:${previous.status}->${item.status}`),
   "subscriptionItem.deleted": (ctx, { itemId, previous }) => record(ctx, itemId, `item.deleted:${previous.planSlug}`),
