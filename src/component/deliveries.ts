@@ -1,7 +1,7 @@
 import { v, type Infer } from "convex/values";
 import { mutation, type MutationCtx } from "./_generated/server.js";
-import { vChangeOutcome, vHookHandles, type ChangeContext, type ChangeOutcome } from "./changes.js";
 import { applySubscriptionSnapshot, subscriptionItemKind } from "./billing.js";
+import { vChangeOutcome, vHookHandles, type ChangeContext, type ChangeOutcome } from "./changes.js";
 import { applyMembershipSnapshots, membershipKind } from "./memberships.js";
 import { organizationKind } from "./organizations.js";
 import {
@@ -143,6 +143,7 @@ async function applyEvent(ctx: MutationCtx, event: ClerkEvent, context: ChangeCo
     case "subscription.pastDue":
       return applySubscriptionSnapshot(ctx, event.subscription, event.items, context);
     default:
+      // Every `subscriptionItem.*` event: the whole item, whatever status names the event.
       return applySnapshot(ctx, subscriptionItemKind, event.item, context);
   }
 }
