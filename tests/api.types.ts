@@ -2,8 +2,10 @@
 // `@ts-expect-error` fails the build if the line it marks ever type-checks.
 import {
   ClerkSync,
+  defineBillingEventHandlers,
   defineOrganizationEventHandlers,
   defineUserEventHandlers,
+  vSyncedSubscription,
   vSyncedUser,
 } from "convex-clerk-sync";
 import { registerClerkRoutes } from "convex-clerk-sync/http";
@@ -110,4 +112,38 @@ defineOrganizationEventHandlers(internalMutation, {
   },
   // @ts-expect-error an organization's deletion carries `orgId` and `previous`, not `organization`
   "organization.deleted": async (_ctx, { organization }) => void organization,
+});
+
+defineBillingEventHandlers(internalMutation, {
+  "subscriptionItem.updated": async (_ctx, { item, previous }) => {
+    const statuses: string[] = [item.status, previous.status];
+    const plan: string | null = item.planSlug;
+    void [statuses, plan];
+  },
+  // @ts-expect-error a deleted subscription's event carries `subscriptionId` and `previous`, not `subscription`
+  "subscription.deleted": async (_ctx, { subscription }) => void subscription,
+});
+
+// has() takes one question at a time, and a ctx with `auth`.
+export const canExport = query({
+  args: { orgId: v.string() },
+  returns: v.boolean(),
+  handler: (ctx, { orgId }) => clerk.has(ctx, { feature: "o:export" }, { orgId }),
+});
+// @ts-expect-error not a question has() answers
+export const badCheck = query({ args: {}, handler: (ctx) => clerk.has(ctx, { plans: "pro" }) });
+export const noAuth = query({
+  args: {},
+  // @ts-expect-error a ctx without `auth` cannot read the session token
+  handler: (ctx) => clerk.has({ runQuery: ctx.runQuery }, { plan: "pro" }),
+});
+
+// A payer's billing is a Convex value: a host may declare it in `returns`.
+export const myBilling = query({
+  args: {},
+  returns: v.union(vSyncedSubscription, v.null()),
+  handler: async (ctx) => {
+    const user = await clerk.requireCurrentUser(ctx);
+    return clerk.getSubscription(ctx, { userId: user.clerkId });
+  },
 });

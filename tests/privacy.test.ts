@@ -96,8 +96,10 @@ async function seed(t: TestApp) {
   for (const payload of deliveries) expect((await deliver(t, payload)).status).toBe(200);
   const owner = t.withIdentity({ subject: OWNER });
   await owner.mutation(api.notes.add, { text: "the owner's note" });
-  await owner.mutation(api.projects.create, { orgId: ORG, name: "Owner's project" });
+  ownerProjectId = await owner.mutation(api.projects.create, { orgId: ORG, name: "Owner's project" });
 }
+/** The seeded organization's project, for the functions that take a project id. */
+let ownerProjectId: string;
 
 type Outcome = "ok" | "UNAUTHENTICATED" | "FORBIDDEN";
 type Case = {
@@ -128,6 +130,12 @@ const CASES: Record<string, Case> = {
     signedOut: "UNAUTHENTICATED",
     stranger: "FORBIDDEN",
   },
+  "projects:rename": {
+    args: () => ({ projectId: ownerProjectId, name: "Hijack" }),
+    signedOut: "UNAUTHENTICATED",
+    stranger: "FORBIDDEN",
+  },
+  "projects:exportCsv": { args: () => ({ orgId: ORG }), signedOut: "UNAUTHENTICATED", stranger: "FORBIDDEN" },
 };
 
 type Kind = "query" | "mutation" | "action";

@@ -10,10 +10,29 @@ import type {
 import { ConvexError } from "convex/values";
 import type { ComponentApi } from "../component/_generated/component.js";
 import type { ClerkApiOptions } from "./clerkApi.js";
-import type { OrganizationEventHandlerReference, UserEventHandlerReference } from "./hooks.js";
+import {
+  billingScope,
+  isSystemPermission,
+  permissionGranted,
+  roleMatches,
+  sessionAuthorization,
+  type HasCheck,
+} from "./authorization.js";
+import type {
+  BillingEventHandlerReference,
+  OrganizationEventHandlerReference,
+  UserEventHandlerReference,
+} from "./hooks.js";
 import type { HookHandles } from "../component/changes.js";
 import type { SyncStatus } from "../component/syncStatus.js";
-import { toSynced, type SyncedMembership, type SyncedOrganization, type SyncedUser } from "./synced.js";
+import {
+  toSynced,
+  type SyncedMembership,
+  type SyncedOrganization,
+  type SyncedRole,
+  type SyncedSubscription,
+  type SyncedUser,
+} from "./synced.js";
 
 /**
  * Any ctx that can run component queries: a query's, a mutation's or an action's.
@@ -59,6 +78,11 @@ export type ClerkSyncOptions = {
    * run for every change, from webhooks and backfill alike.
    */
   onOrganizationEvent?: OrganizationEventHandlerReference;
+  /**
+   * Clerk Billing hooks (subscriptions and their items), declared with
+   * `defineBillingEventHandlers`: run for every change, from webhooks and backfill alike.
+   */
+  onBillingEvent?: BillingEventHandlerReference;
   /** For `syncCurrentUser`: Clerk's Backend API (secret key default `CLERK_SECRET_KEY`). */
   clerkApi?: ClerkApiOptions;
 };
@@ -69,12 +93,16 @@ export type ClerkSyncErrorCode = "UNAUTHENTICATED" | "USER_NOT_SYNCED" | "FORBID
 /** What `requireOrgRole` asks for: a role key, or a permission. */
 export type OrgRequirement = string | { permission: string };
 
-/** Current role keys and the legacy keys of instances created before custom roles. */
-const EQUIVALENT_ROLES: Record<string, string> = {
-  "org:admin": "admin",
-  admin: "org:admin",
-  "org:member": "basic_member",
-  basic_member: "org:member",
+/** Whose Clerk Billing to read: a user's (`user_…`) or an organization's (`org_…`). */
+export type BillingPayer = { userId: string } | { orgId: string };
+
+/** Options of `has`. */
+export type HasOptions = {
+  /**
+   * The organization a role, permission, or organization plan or feature is checked in.
+   * Default: the session's active organization (the token's `o.id`).
+   */
+  orgId?: string;
 };
 
 /**
@@ -90,10 +118,11 @@ export class ClerkSync {
 
   /** Function handles of the configured hooks, as the component's mutations take them. */
   async hookHandles(): Promise<HookHandles> {
-    const { onUserEvent, onOrganizationEvent } = this.options;
+    const { onUserEvent, onOrganizationEvent, onBillingEvent } = this.options;
     return {
       ...(onUserEvent ? { onUserEvent: await createFunctionHandle(onUserEvent) } : {}),
       ...(onOrganizationEvent ? { onOrganizationEvent: await createFunctionHandle(onOrganizationEvent) } : {}),
+      ...(onBillingEvent ? { onBillingEvent: await createFunctionHandle(onBillingEvent) } : {}),
     };
   }
 
@@ -195,7 +224,10 @@ export class ClerkSync {
     return { ...result, page: result.page.map((record) => toSynced(record)) };
   }
 
-  /** A user's membership in an organization, or null. */
+  /**
+   * A user's membership in an organization, or null. Its `permissions` are the effective
+   * set: the role's current permissions when the role is synced, else what it carried.
+   */
   async getMembership(ctx: RunQueryCtx, args: { orgId: string; clerkId: string }): Promise<SyncedMembership | null> {
     return toSynced(await ctx.runQuery(this.component.memberships.getMembership, args));
   }
@@ -203,7 +235,9 @@ export class ClerkSync {
   /**
    * The signed-in user's membership in `orgId`, if it has the role (`"org:admin"`; legacy
    * `admin`/`basic_member` keys count as `org:admin`/`org:member`) or the permission
-   * (`{ permission: "org:posts:write" }`); with no requirement, any membership. Otherwise
+   * (`{ permission: "org:posts:write" }`, checked against the effective set, so it follows
+   * `role.*`/`permission.*` events); with no requirement, any membership. From synced data
+   * only (it returns the membership); `has` answers from the session token first. Otherwise
    * throws a `ConvexError` with `code` `UNAUTHENTICATED`, or `FORBIDDEN` when the user is
    * not a member or lacks the role or permission.
    */
@@ -221,8 +255,8 @@ export class ClerkSync {
       membership !== null &&
       (requirement === undefined ||
         (typeof requirement === "string"
-          ? membership.role === requirement || EQUIVALENT_ROLES[membership.role] === requirement
-          : membership.permissions.includes(requirement.permission)));
+          ? roleMatches(membership.role, requirement)
+          : permissionGranted(membership.permissions, requirement.permission)));
     if (!allowed) {
       const wanted = typeof requirement === "string" ? `role ${requirement}` : `permission ${requirement?.permission}`;
       throw new ConvexError({
@@ -231,6 +265,88 @@ export class ClerkSync {
       });
     }
     return membership;
+  }
+
+  /** The organization role with this key (`org:editor`), with the permissions it grants now; null if not synced. */
+  async getRole(ctx: RunQueryCtx, key: string): Promise<SyncedRole | null> {
+    return ctx.runQuery(this.component.roles.getByKey, { key });
+  }
+
+  /**
+   * A user's or an organization's Clerk Billing, from synced data: its subscription, the
+   * items not yet over, and the plans (slugs) and features they grant now; null when none
+   * was synced. Items that are active, past due, or canceled but inside their period grant
+   * their plan. Features are known only where a payload listed them (the Backend API's
+   * plans do, webhook payloads do not): prefer `has({ feature })`, which reads the token.
+   */
+  async getSubscription(ctx: RunQueryCtx, payer: BillingPayer): Promise<SyncedSubscription | null> {
+    const payerId = "userId" in payer ? payer.userId : payer.orgId;
+    return ctx.runQuery(this.component.billing.getForPayer, { payerId });
+  }
+
+  /** Whether a user or an organization is entitled to the plan (its slug), from synced data. */
+  async hasPlan(ctx: RunQueryCtx, payer: BillingPayer, plan: string): Promise<boolean> {
+    return (await this.getSubscription(ctx, payer))?.plans.includes(plan) ?? false;
+  }
+
+  /** Whether a user's or an organization's plans include the feature (its slug), from synced data. */
+  async hasFeature(ctx: RunQueryCtx, payer: BillingPayer, feature: string): Promise<boolean> {
+    return (await this.getSubscription(ctx, payer))?.features.includes(feature) ?? false;
+  }
+
+  /**
+   * Clerk's `has()` inside Convex functions, for the signed-in user: a role or permission in
+   * an organization (`{ role: "org:admin" }`, `{ permission: "org:reports:read" }`), or a
+   * plan or feature (`{ plan: "pro" }`, `{ feature: "o:export" }`; `u:`/`o:` scope as in
+   * Clerk, unscoped means the user's or the organization's). False when signed out.
+   *
+   * Answered from the session token when it covers the question: the active organization
+   * (`o` claim: role, permissions) and the signed-in user's and active organization's plans
+   * and features (`pla`, `fea`). The token is at most about 60 s old (Clerk's session token
+   * lifetime), so a change in Clerk shows within a minute. Otherwise, from synced data: an
+   * organization other than the active one (`orgId`), a system permission (`org:sys_…`,
+   * which Clerk leaves out of tokens), or a token without the claims (Billing off, a custom
+   * JWT template). Synced data is as fresh as the last webhook that landed (seconds,
+   * usually; longer while Svix retries a failed delivery). Permissions from synced data are
+   * the effective set; an organization's plan counts only for its members.
+   */
+  async has(ctx: RunQueryAuthCtx, check: HasCheck, options: HasOptions = {}): Promise<boolean> {
+    const identity = await ctx.auth.getUserIdentity();
+    if (!identity) return false;
+    const token = sessionAuthorization(identity);
+    const orgId = options.orgId ?? token.orgId;
+    const membership = () =>
+      orgId === null ? Promise.resolve(null) : this.getMembership(ctx, { orgId, clerkId: identity.subject });
+
+    if ("role" in check || "permission" in check) {
+      if (orgId === null) return false;
+      const fromToken = orgId === token.orgId;
+      if ("role" in check) {
+        if (fromToken && token.orgRole !== null) return roleMatches(token.orgRole, check.role);
+        const member = await membership();
+        return member !== null && roleMatches(member.role, check.role);
+      }
+      if (fromToken && token.orgPermissions !== null && !isSystemPermission(check.permission)) {
+        return token.check({ permission: check.permission });
+      }
+      const member = await membership();
+      return member !== null && permissionGranted(member.permissions, check.permission);
+    }
+
+    const isPlan = "plan" in check;
+    const scope = billingScope(isPlan ? check.plan : check.feature);
+    if (!scope) return false;
+    const inToken = isPlan ? token.hasPlansClaim : token.hasFeaturesClaim;
+    const fromToken = (prefix: "u" | "o") =>
+      token.check(isPlan ? { plan: `${prefix}:${scope.key}` } : { feature: `${prefix}:${scope.key}` });
+    const fromSynced = async (payer: BillingPayer) => {
+      const billing = await this.getSubscription(ctx, payer);
+      return (isPlan ? billing?.plans : billing?.features)?.includes(scope.key) ?? false;
+    };
+    if (scope.user && (inToken ? fromToken("u") : await fromSynced({ userId: identity.subject }))) return true;
+    if (!scope.organization || orgId === null) return false;
+    if (inToken && orgId === token.orgId) return fromToken("o");
+    return (await membership()) !== null && (await fromSynced({ orgId }));
   }
 
   /**

@@ -7,13 +7,22 @@ import type {
 } from "convex/server";
 import { v } from "convex/values";
 import {
+  vBillingHookEvent,
   vOrganizationHookEvent,
   vUserHookEvent,
+  type BillingHookEvent,
   type ChangeSource,
   type OrganizationHookEvent,
   type UserHookEvent,
 } from "../component/changes.js";
-import { toSynced, type SyncedMembership, type SyncedOrganization, type SyncedUser } from "./synced.js";
+import {
+  toSynced,
+  type SyncedMembership,
+  type SyncedOrganization,
+  type SyncedSubscriptionItem,
+  type SyncedSubscriptionRecord,
+  type SyncedUser,
+} from "./synced.js";
 
 /** The host mutation that `ClerkSync({ onUserEvent })` runs for each change. */
 export type UserEventHandlerReference = FunctionReference<"mutation", "internal", { event: UserHookEvent }, null>;
@@ -151,4 +160,76 @@ export function defineOrganizationEventHandlers<DataModel extends GenericDataMod
       return null;
     },
   }) as RegisteredMutation<"internal", { event: OrganizationHookEvent }, Promise<null>>;
+}
+
+/** The host mutation that `ClerkSync({ onBillingEvent })` runs for each change. */
+export type BillingEventHandlerReference = FunctionReference<"mutation", "internal", { event: BillingHookEvent }, null>;
+
+/**
+ * Clerk Billing hooks; each is optional. They run inside the sync's mutation. Clerk names
+ * its events after statuses (`subscriptionItem.canceled`…): here an item's status change
+ * is an `updated` with the `previous` version.
+ */
+export type BillingEventHandlers<Ctx> = {
+  "subscription.created"?: (
+    ctx: Ctx,
+    event: { subscription: SyncedSubscriptionRecord; source: ChangeSource },
+  ) => Promise<void> | void;
+  "subscription.updated"?: (
+    ctx: Ctx,
+    event: { subscription: SyncedSubscriptionRecord; previous: SyncedSubscriptionRecord; source: ChangeSource },
+  ) => Promise<void> | void;
+  /** Run when the payer (user or organization) is deleted. */
+  "subscription.deleted"?: (
+    ctx: Ctx,
+    event: { subscriptionId: string; previous: SyncedSubscriptionRecord; source: ChangeSource },
+  ) => Promise<void> | void;
+  "subscriptionItem.created"?: (
+    ctx: Ctx,
+    event: { item: SyncedSubscriptionItem; source: ChangeSource },
+  ) => Promise<void> | void;
+  "subscriptionItem.updated"?: (
+    ctx: Ctx,
+    event: { item: SyncedSubscriptionItem; previous: SyncedSubscriptionItem; source: ChangeSource },
+  ) => Promise<void> | void;
+  /** Run when the payer (user or organization) is deleted. */
+  "subscriptionItem.deleted"?: (
+    ctx: Ctx,
+    event: { itemId: string; previous: SyncedSubscriptionItem; source: ChangeSource },
+  ) => Promise<void> | void;
+};
+
+/** Declare the host's billing hooks as one internal mutation, like `defineUserEventHandlers`. */
+export function defineBillingEventHandlers<DataModel extends GenericDataModel>(
+  internalMutation: MutationBuilder<DataModel, "internal">,
+  handlers: BillingEventHandlers<GenericMutationCtx<DataModel>>,
+): RegisteredMutation<"internal", { event: BillingHookEvent }, Promise<null>> {
+  return internalMutation({
+    args: { event: vBillingHookEvent },
+    returns: v.null(),
+    handler: async (ctx, { event }: { event: BillingHookEvent }) => {
+      const { source } = event;
+      switch (event.type) {
+        case "subscription.created":
+          await handlers[event.type]?.(ctx, { subscription: event.subscription, source });
+          break;
+        case "subscription.updated":
+          await handlers[event.type]?.(ctx, { subscription: event.subscription, previous: event.previous, source });
+          break;
+        case "subscription.deleted":
+          await handlers[event.type]?.(ctx, { subscriptionId: event.subscriptionId, previous: event.previous, source });
+          break;
+        case "subscriptionItem.created":
+          await handlers[event.type]?.(ctx, { item: event.item, source });
+          break;
+        case "subscriptionItem.updated":
+          await handlers[event.type]?.(ctx, { item: event.item, previous: event.previous, source });
+          break;
+        case "subscriptionItem.deleted":
+          await handlers[event.type]?.(ctx, { itemId: event.itemId, previous: event.previous, source });
+          break;
+      }
+      return null;
+    },
+  }) as RegisteredMutation<"internal", { event: BillingHookEvent }, Promise<null>>;
 }

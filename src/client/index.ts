@@ -3,7 +3,9 @@
 // so a module that only reads users loads neither.
 export {
   ClerkSync,
+  type BillingPayer,
   type ClerkSyncErrorCode,
+  type HasOptions,
   type ClerkSyncOptions,
   type OrgRequirement,
   type RunActionCtx,
@@ -11,8 +13,11 @@ export {
   type RunQueryCtx,
 } from "./clerkSync.js";
 export {
+  defineBillingEventHandlers,
   defineOrganizationEventHandlers,
   defineUserEventHandlers,
+  type BillingEventHandlerReference,
+  type BillingEventHandlers,
   type OrganizationEventHandlerReference,
   type OrganizationEventHandlers,
   type UserEventHandlerReference,
@@ -21,13 +26,27 @@ export {
 export {
   vSyncedMembership,
   vSyncedOrganization,
+  vSyncedRole,
+  vSyncedSubscription,
+  vSyncedSubscriptionItem,
+  vSyncedSubscriptionRecord,
   vSyncedUser,
   type SyncedMembership,
   type SyncedOrganization,
+  type SyncedRole,
+  type SyncedSubscription,
+  type SyncedSubscriptionItem,
+  type SyncedSubscriptionRecord,
   type SyncedUser,
 } from "./synced.js";
+export type { HasCheck } from "./authorization.js";
 export type { ClerkApiOptions } from "./clerkApi.js";
 export type { ComponentApi } from "../component/_generated/component.js";
-export type { ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/changes.js";
+export type {
+  BillingHookEvent,
+  ChangeSource,
+  OrganizationHookEvent,
+  UserHookEvent,
+} from "../component/changes.js";
 export type { FailureReason, SyncStatus } from "../component/syncStatus.js";
 export { clerkAuthProvider, type ClerkAuthProvider, type ClerkAuthProviderOptions } from "./authConfig.js";

@@ -6,7 +6,18 @@ import type {
   UserJSON,
 } from "@clerk/backend";
 import type { ClerkEvent } from "../component/deliveries.js";
-import type { MembershipRecord, OrganizationRecord, UserRecord } from "../component/records.js";
+import {
+  SUBSCRIPTION_EVENT_TYPES,
+  SUBSCRIPTION_ITEM_EVENT_TYPES,
+  type MembershipRecord,
+  type OrganizationRecord,
+  type PayerType,
+  type PermissionRecord,
+  type RoleRecord,
+  type SubscriptionItemRecord,
+  type SubscriptionRecord,
+  type UserRecord,
+} from "../component/records.js";
 
 /**
  * What a verified webhook body turns into: an event for the component, something
@@ -55,7 +66,34 @@ const NORMALIZERS: Record<string, Normalizer> = {
   "organizationMembership.created": (id, data) => membershipEvent("organizationMembership.created", id, data),
   "organizationMembership.updated": (id, data) => membershipEvent("organizationMembership.updated", id, data),
   "organizationMembership.deleted": (membershipId) => event({ type: "organizationMembership.deleted", membershipId }),
+  "role.created": (id, data) => roleEvent("role.created", id, data),
+  "role.updated": (id, data) => roleEvent("role.updated", id, data),
+  "role.deleted": (roleId) => event({ type: "role.deleted", roleId }),
+  "permission.created": (id, data) =>
+    event({ type: "permission.created", permission: normalizePermission({ ...data, id }) }),
+  "permission.updated": (id, data) =>
+    event({ type: "permission.updated", permission: normalizePermission({ ...data, id }) }),
+  "permission.deleted": (permissionId) => event({ type: "permission.deleted", permissionId }),
+  ...Object.fromEntries(
+    SUBSCRIPTION_EVENT_TYPES.map((type): [string, Normalizer] => [
+      type,
+      (id, data) => event({ type, ...normalizeSubscription({ ...data, id }) }),
+    ]),
+  ),
+  ...Object.fromEntries(
+    SUBSCRIPTION_ITEM_EVENT_TYPES.map((type): [string, Normalizer] => [
+      type,
+      (id, data) => event({ type, item: normalizeSubscriptionItem({ ...data, id }) }),
+    ]),
+  ),
 };
+
+function roleEvent(type: "role.created" | "role.updated", id: string, data: Record<string, unknown>) {
+  const permissions = objects(data.permissions)
+    .filter((permission) => text(permission.id) !== null)
+    .map((permission) => normalizePermission({ ...permission, id: text(permission.id)! }));
+  return event({ type, role: normalizeRole({ ...data, id }), permissions });
+}
 
 function membershipEvent(
   type: "organizationMembership.created" | "organizationMembership.updated",
@@ -137,6 +175,108 @@ export function normalizeMembership(
   };
 }
 
+/** Map Clerk's role JSON (webhook or Backend API) to the stored record. */
+export function normalizeRole(data: Record<string, unknown> & { id: string }): RoleRecord {
+  const createdAt = timestamp(data.created_at) ?? 0;
+  return {
+    roleId: data.id,
+    key: text(data.key) ?? "",
+    name: text(data.name) ?? text(data.key) ?? data.id,
+    description: text(data.description),
+    permissions: objects(data.permissions).flatMap((permission) => {
+      const permissionId = text(permission.id);
+      const key = text(permission.key);
+      return permissionId !== null && key !== null ? [{ permissionId, key }] : [];
+    }),
+    createdAt,
+    updatedAt: timestamp(data.updated_at) ?? createdAt,
+  };
+}
+
+/** Map Clerk's permission JSON (webhook or Backend API) to the stored record. */
+export function normalizePermission(data: Record<string, unknown> & { id: string }): PermissionRecord {
+  const createdAt = timestamp(data.created_at) ?? 0;
+  return {
+    permissionId: data.id,
+    key: text(data.key) ?? "",
+    name: text(data.name) ?? text(data.key) ?? data.id,
+    description: text(data.description),
+    type: text(data.type) ?? "custom",
+    createdAt,
+    updatedAt: timestamp(data.updated_at) ?? createdAt,
+  };
+}
+
+/**
+ * Who pays, from Clerk's payer JSON: an organization when `organization_id` is set (a
+ * user payer's is `""`), else the user.
+ */
+function normalizePayer(payer: unknown): { payerId: string | null; payerType: PayerType | null } {
+  if (!isObject(payer)) return { payerId: null, payerType: null };
+  const orgId = text(payer.organization_id);
+  if (orgId !== null) return { payerId: orgId, payerType: "organization" };
+  const userId = text(payer.user_id);
+  return userId !== null ? { payerId: userId, payerType: "user" } : { payerId: null, payerType: null };
+}
+
+/**
+ * Map Clerk's subscription JSON to the stored record and its items (`items` in webhooks,
+ * `subscription_items` in the Backend API), each item with the subscription's id and payer.
+ */
+export function normalizeSubscription(data: Record<string, unknown> & { id: string }): {
+  subscription: SubscriptionRecord;
+  items: SubscriptionItemRecord[];
+} {
+  const payer = normalizePayer(data.payer);
+  const createdAt = timestamp(data.created_at) ?? 0;
+  const subscription: SubscriptionRecord = {
+    subscriptionId: data.id,
+    ...payer,
+    status: text(data.status) ?? "",
+    activeAt: timestamp(data.active_at),
+    pastDueAt: timestamp(data.past_due_at),
+    canceledAt: timestamp(data.canceled_at),
+    endedAt: timestamp(data.ended_at),
+    createdAt,
+    updatedAt: timestamp(data.updated_at) ?? createdAt,
+  };
+  const items = objects(Array.isArray(data.items) ? data.items : data.subscription_items).flatMap((item) => {
+    const id = text(item.id);
+    if (id === null) return [];
+    const record = normalizeSubscriptionItem({ ...item, id });
+    const payerOfItem = record.payerId !== null ? { payerId: record.payerId, payerType: record.payerType } : payer;
+    return [{ ...record, ...payerOfItem, subscriptionId: data.id }];
+  });
+  return { subscription, items };
+}
+
+/** Map Clerk's subscription item JSON to the stored record. */
+export function normalizeSubscriptionItem(data: Record<string, unknown> & { id: string }): SubscriptionItemRecord {
+  const plan = isObject(data.plan) ? data.plan : {};
+  const createdAt = timestamp(data.created_at) ?? 0;
+  return {
+    itemId: data.id,
+    subscriptionId: text(data.subscription_id),
+    ...normalizePayer(data.payer),
+    status: text(data.status) ?? "",
+    isFreeTrial: data.is_free_trial === true,
+    planId: text(data.plan_id) ?? text(plan.id),
+    planSlug: text(plan.slug),
+    planName: text(plan.name),
+    planFeatures: Array.isArray(plan.features)
+      ? plan.features.flatMap((feature) => {
+          const slug = typeof feature === "string" ? text(feature) : isObject(feature) ? text(feature.slug) : null;
+          return slug === null ? [] : [slug];
+        })
+      : null,
+    interval: text(data.interval) ?? text(data.plan_period),
+    periodStart: timestamp(data.period_start),
+    periodEnd: timestamp(data.period_end),
+    createdAt,
+    updatedAt: timestamp(data.updated_at) ?? createdAt,
+  };
+}
+
 /** First + last, else whichever exists, else username, else email, else the Clerk id. */
 export function displayName(user: {
   firstName: string | null;
@@ -168,6 +308,11 @@ function timestamp(value: unknown): number | null {
 /** Metadata as JSON text; anything but a JSON object is stored as `{}`. */
 function metadataJson(value: unknown): string {
   return isObject(value) ? JSON.stringify(value) : "{}";
+}
+
+/** The objects in an array; anything else is no objects. */
+function objects(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter(isObject) : [];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -3,6 +3,10 @@ import {
   membershipRecordFields,
   organizationRecordFields,
   userRecordFields,
+  vPayerBilling,
+  vRoleRecord,
+  vSubscriptionItemRecord,
+  vSubscriptionRecord,
   type MembershipRecord,
   type OrganizationRecord,
   type UserRecord,
@@ -18,7 +22,10 @@ const vPublicMetadata = v.record(v.string(), v.any());
 export const vSyncedUser = v.object({ ...userRecordFields, publicMetadata: vPublicMetadata });
 /** A synced Clerk organization. */
 export const vSyncedOrganization = v.object({ ...organizationRecordFields, publicMetadata: vPublicMetadata });
-/** A synced membership; `role` is Clerk's role key as sent. */
+/**
+ * A synced membership; `role` is Clerk's role key as sent, `permissions` the effective set
+ * (the role's current permissions when the role is synced, else what the membership carried).
+ */
 export const vSyncedMembership = v.object({ ...membershipRecordFields, publicMetadata: vPublicMetadata });
 
 type WithMetadata<T> = Omit<T, "publicMetadata"> & { publicMetadata: Record<string, Value> };
@@ -44,3 +51,17 @@ export function toSynced<R extends UserRecord | OrganizationRecord | MembershipR
   if (!record) return null;
   return { ...record, publicMetadata: metadataFromJson(record.publicMetadataJson) } as unknown as Synced<R>;
 }
+
+// Roles and billing carry no metadata: the host sees them as stored.
+/** A synced organization role, with the permissions it grants now. */
+export const vSyncedRole = vRoleRecord;
+export type SyncedRole = Infer<typeof vSyncedRole>;
+/** A payer's Clerk Billing: its subscription, current items, and the plans and features they grant. */
+export const vSyncedSubscription = vPayerBilling;
+export type SyncedSubscription = Infer<typeof vSyncedSubscription>;
+/** A Clerk Billing subscription, as billing hooks receive it. */
+export const vSyncedSubscriptionRecord = vSubscriptionRecord;
+export type SyncedSubscriptionRecord = Infer<typeof vSyncedSubscriptionRecord>;
+/** One plan of a subscription for one period, as billing hooks and `SyncedSubscription.items` hold it. */
+export const vSyncedSubscriptionItem = vSubscriptionItemRecord;
+export type SyncedSubscriptionItem = Infer<typeof vSyncedSubscriptionItem>;

@@ -1,5 +1,11 @@
 import { v, type Infer } from "convex/values";
-import { vMembershipRecord, vOrganizationRecord, vUserRecord } from "./records.js";
+import {
+  vMembershipRecord,
+  vOrganizationRecord,
+  vSubscriptionItemRecord,
+  vSubscriptionRecord,
+  vUserRecord,
+} from "./records.js";
 
 /** Where a change came from. */
 export const vChangeSource = v.union(
@@ -33,6 +39,7 @@ export type ChangeOutcome = Infer<typeof vChangeOutcome>;
 export const vHookHandles = v.object({
   onUserEvent: v.optional(v.string()),
   onOrganizationEvent: v.optional(v.string()),
+  onBillingEvent: v.optional(v.string()),
 });
 export type HookHandles = Infer<typeof vHookHandles>;
 
@@ -115,3 +122,54 @@ export const vOrganizationHookEvent = v.union(
   }),
 );
 export type OrganizationHookEvent = Infer<typeof vOrganizationHookEvent>;
+
+/**
+ * What a host's billing hook receives, once per real change to subscriptions or their
+ * items. Clerk's own event names (`subscriptionItem.canceled`…) are statuses: compare
+ * `status` with `previous.status`. Deletions happen only when the payer is deleted.
+ */
+export const vBillingHookEvent = v.union(
+  v.object({
+    type: v.literal("subscription.created"),
+    subscriptionId: v.string(),
+    subscription: vSubscriptionRecord,
+    previous: v.null(),
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("subscription.updated"),
+    subscriptionId: v.string(),
+    subscription: vSubscriptionRecord,
+    previous: vSubscriptionRecord,
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("subscription.deleted"),
+    subscriptionId: v.string(),
+    subscription: v.null(),
+    previous: vSubscriptionRecord,
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("subscriptionItem.created"),
+    itemId: v.string(),
+    item: vSubscriptionItemRecord,
+    previous: v.null(),
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("subscriptionItem.updated"),
+    itemId: v.string(),
+    item: vSubscriptionItemRecord,
+    previous: vSubscriptionItemRecord,
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("subscriptionItem.deleted"),
+    itemId: v.string(),
+    item: v.null(),
+    previous: vSubscriptionItemRecord,
+    source: vChangeSource,
+  }),
+);
+export type BillingHookEvent = Infer<typeof vBillingHookEvent>;

@@ -1,9 +1,21 @@
 import { v, type Infer } from "convex/values";
 import { mutation, type MutationCtx } from "./_generated/server.js";
+import { applySubscriptionSnapshot, subscriptionItemKind } from "./billing.js";
 import { vChangeOutcome, vHookHandles, type ChangeContext, type ChangeOutcome } from "./changes.js";
 import { applyMembershipSnapshots, membershipKind } from "./memberships.js";
 import { organizationKind } from "./organizations.js";
-import { vMembershipRecord, vOrganizationRecord, vUserRecord } from "./records.js";
+import {
+  SUBSCRIPTION_EVENT_TYPES,
+  SUBSCRIPTION_ITEM_EVENT_TYPES,
+  vMembershipRecord,
+  vOrganizationRecord,
+  vPermissionRecord,
+  vRoleRecord,
+  vSubscriptionItemRecord,
+  vSubscriptionRecord,
+  vUserRecord,
+} from "./records.js";
+import { applyRoleSnapshot, permissionKind, roleKind } from "./roles.js";
 import { applyDeletion, applySnapshot } from "./snapshots.js";
 import { userKind } from "./users.js";
 
@@ -34,6 +46,34 @@ export const vClerkEvent = v.union(
   v.object({
     type: v.literal("organizationMembership.deleted"),
     membershipId: v.string(),
+  }),
+  v.object({
+    type: v.union(v.literal("role.created"), v.literal("role.updated")),
+    role: vRoleRecord,
+    /** The permission snapshots the role payload carries. */
+    permissions: v.array(vPermissionRecord),
+  }),
+  v.object({
+    type: v.literal("role.deleted"),
+    roleId: v.string(),
+  }),
+  v.object({
+    type: v.union(v.literal("permission.created"), v.literal("permission.updated")),
+    permission: vPermissionRecord,
+  }),
+  v.object({
+    type: v.literal("permission.deleted"),
+    permissionId: v.string(),
+  }),
+  v.object({
+    type: v.union(...SUBSCRIPTION_EVENT_TYPES.map((type) => v.literal(type))),
+    subscription: vSubscriptionRecord,
+    /** The subscription's items, with its id and payer. */
+    items: v.array(vSubscriptionItemRecord),
+  }),
+  v.object({
+    type: v.union(...SUBSCRIPTION_ITEM_EVENT_TYPES.map((type) => v.literal(type))),
+    item: vSubscriptionItemRecord,
   }),
 );
 export type ClerkEvent = Infer<typeof vClerkEvent>;
@@ -87,5 +127,23 @@ async function applyEvent(ctx: MutationCtx, event: ClerkEvent, context: ChangeCo
     }
     case "organizationMembership.deleted":
       return applyDeletion(ctx, membershipKind, event.membershipId, context);
+    case "role.created":
+    case "role.updated":
+      return applyRoleSnapshot(ctx, event.role, event.permissions, context);
+    case "role.deleted":
+      return applyDeletion(ctx, roleKind, event.roleId, context);
+    case "permission.created":
+    case "permission.updated":
+      return applySnapshot(ctx, permissionKind, event.permission, context);
+    case "permission.deleted":
+      return applyDeletion(ctx, permissionKind, event.permissionId, context);
+    case "subscription.created":
+    case "subscription.updated":
+    case "subscription.active":
+    case "subscription.pastDue":
+      return applySubscriptionSnapshot(ctx, event.subscription, event.items, context);
+    default:
+      // Every `subscriptionItem.*` event: the whole item, whatever status names the event.
+      return applySnapshot(ctx, subscriptionItemKind, event.item, context);
   }
 }

@@ -19,6 +19,7 @@ import {
   type MembershipWithOrganization,
   type OrganizationRecord,
 } from "./records.js";
+import { withEffectivePermissions, type RoleCache } from "./roles.js";
 import schema from "./schema.js";
 import { applySnapshot, removeRow, runHook, type SyncedKind } from "./snapshots.js";
 
@@ -99,7 +100,7 @@ export const getMembership = query({
       .query("memberships")
       .withIndex("by_org_user", (q) => q.eq("orgId", orgId).eq("clerkId", clerkId))
       .first();
-    return row && toMembershipRecord(row);
+    return row && withEffectivePermissions(ctx, toMembershipRecord(row));
   },
 });
 
@@ -112,7 +113,11 @@ export const listMembers = query({
       .query("memberships")
       .withIndex("by_org_user", (q) => q.eq("orgId", orgId))
       .paginate(paginationOpts);
-    return { page: result.page.map(toMembershipRecord), isDone: result.isDone, continueCursor: result.continueCursor };
+    const roles: RoleCache = new Map();
+    const page = await Promise.all(
+      result.page.map((row) => withEffectivePermissions(ctx, toMembershipRecord(row), roles)),
+    );
+    return { page, isDone: result.isDone, continueCursor: result.continueCursor };
   },
 });
 
@@ -125,10 +130,12 @@ export const listForUser = query({
       .query("memberships")
       .withIndex("by_user", (q) => q.eq("clerkId", clerkId))
       .take(MAX_ORGANIZATIONS_PER_USER);
+    const roles: RoleCache = new Map();
     return Promise.all(
       memberships.map(async (row) => {
         const organization = await organizationKind.find(ctx, row.orgId);
-        return { membership: toMembershipRecord(row), organization: organization && toOrganizationRecord(organization) };
+        const membership = await withEffectivePermissions(ctx, toMembershipRecord(row), roles);
+        return { membership, organization: organization && toOrganizationRecord(organization) };
       }),
     );
   },

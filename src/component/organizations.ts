@@ -1,6 +1,7 @@
 import { v } from "convex/values";
 import type { Doc } from "./_generated/dataModel.js";
 import { query } from "./_generated/server.js";
+import { scheduleBillingCleanup } from "./billing.js";
 import type { OrganizationHookEvent } from "./changes.js";
 import { scheduleMembershipCleanup } from "./memberships.js";
 import { vOrganizationRecord, type OrganizationRecord } from "./records.js";
@@ -27,8 +28,11 @@ export const organizationKind: SyncedKind<"organizations", OrganizationRecord> =
           : { type: "organization.deleted", orgId, organization: null, previous: change.previous, source };
     return runHook(ctx, hooks.onOrganizationEvent, event);
   },
-  // Memberships may have arrived before (or without) the organization itself.
-  afterDelete: (ctx, orgId, context) => scheduleMembershipCleanup(ctx, { orgId }, context),
+  // Memberships and billing may have arrived before (or without) the organization itself.
+  afterDelete: async (ctx, orgId, context) => {
+    await scheduleMembershipCleanup(ctx, { orgId }, context);
+    await scheduleBillingCleanup(ctx, orgId, context);
+  },
 };
 
 export function toOrganizationRecord(row: Doc<"organizations">): OrganizationRecord {

@@ -2,7 +2,15 @@ import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
 import { backfillRunFields } from "./backfillValidators.js";
 import { deliveryFailureFields } from "./syncStatus.js";
-import { membershipRecordFields, organizationRecordFields, userRecordFields } from "./records.js";
+import {
+  membershipRecordFields,
+  organizationRecordFields,
+  permissionRecordFields,
+  roleRecordFields,
+  subscriptionItemRecordFields,
+  subscriptionRecordFields,
+  userRecordFields,
+} from "./records.js";
 
 export default defineSchema({
   /** One row per live Clerk user. */
@@ -24,10 +32,26 @@ export default defineSchema({
     .index("by_org_user", ["orgId", "clerkId"])
     .index("by_user", ["clerkId"]),
 
+  /** Organization roles, looked up by the key a membership carries (newest version last). */
+  roles: defineTable(roleRecordFields).index("by_role_id", ["roleId"]).index("by_key", ["key", "updatedAt"]),
+
+  /** Organization permissions, for the current key of each permission a role grants. */
+  permissions: defineTable(permissionRecordFields).index("by_permission_id", ["permissionId"]),
+
+  /** Clerk Billing subscriptions, by payer (a user or an organization). */
+  subscriptions: defineTable(subscriptionRecordFields)
+    .index("by_subscription_id", ["subscriptionId"])
+    .index("by_payer", ["payerId", "createdAt"]),
+
+  /** Clerk Billing subscription items: one plan of a subscription, for one period. */
+  subscriptionItems: defineTable(subscriptionItemRecordFields)
+    .index("by_item_id", ["itemId"])
+    .index("by_payer", ["payerId", "updatedAt"]),
+
   /**
-   * Deleted users, organizations and memberships, by Clerk object id. Clerk never reuses
-   * an id, so a tombstone makes every later snapshot of that id stale, whatever its
-   * `updated_at`. No personal data is kept.
+   * Deleted users, organizations, memberships, roles and permissions, by Clerk object id.
+   * Clerk never reuses an id, so a tombstone makes every later snapshot of that id stale,
+   * whatever its `updated_at`. No personal data is kept.
    */
   tombstones: defineTable({
     objectId: v.string(),

@@ -1,11 +1,24 @@
 import type { FunctionHandle, WithoutSystemFields } from "convex/server";
 import type { Doc } from "./_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "./_generated/server.js";
-import type { ChangeContext, ChangeOutcome, OrganizationHookEvent, UserHookEvent } from "./changes.js";
+import type {
+  BillingHookEvent,
+  ChangeContext,
+  ChangeOutcome,
+  OrganizationHookEvent,
+  UserHookEvent,
+} from "./changes.js";
 import { addTombstone, isTombstoned } from "./tombstones.js";
 
 /** The tables that hold synced Clerk objects. */
-export type SyncedTable = "users" | "organizations" | "memberships";
+export type SyncedTable =
+  | "users"
+  | "organizations"
+  | "memberships"
+  | "roles"
+  | "permissions"
+  | "subscriptions"
+  | "subscriptionItems";
 
 /** A real change to a synced object, as the kind's hook sees it. */
 export type KindChange<R> =
@@ -15,7 +28,7 @@ export type KindChange<R> =
 
 /**
  * What the snapshot rules need to know about one kind of Clerk object. Each kind is
- * declared next to its table's functions (users.ts, organizations.ts, memberships.ts).
+ * declared next to its table's functions (users.ts, organizations.ts, memberships.ts, roles.ts, billing.ts).
  */
 export type SyncedKind<T extends SyncedTable, R extends { updatedAt: number }> = {
   table: T;
@@ -106,7 +119,7 @@ export async function removeRow<T extends SyncedTable, R extends { updatedAt: nu
 export async function runHook(
   ctx: MutationCtx,
   handle: string | undefined,
-  event: UserHookEvent | OrganizationHookEvent,
+  event: UserHookEvent | OrganizationHookEvent | BillingHookEvent,
 ) {
   if (!handle) return;
   await ctx.runMutation(handle as FunctionHandle<"mutation", { event: typeof event }>, { event });

@@ -3,6 +3,7 @@ import { v } from "convex/values";
 import { paginator } from "convex-helpers/server/pagination";
 import type { Doc } from "./_generated/dataModel.js";
 import { mutation, query } from "./_generated/server.js";
+import { scheduleBillingCleanup } from "./billing.js";
 import { vChangeOutcome, vChangeSource, vHookHandles, type UserHookEvent } from "./changes.js";
 import { scheduleMembershipCleanup } from "./memberships.js";
 import { vUserRecord, type UserRecord } from "./records.js";
@@ -30,8 +31,11 @@ export const userKind: SyncedKind<"users", UserRecord> = {
           : { type: "user.deleted", clerkId, user: null, previous: change.previous, source };
     return runHook(ctx, hooks.onUserEvent, event);
   },
-  // Memberships may have arrived before (or without) the user itself.
-  afterDelete: (ctx, clerkId, context) => scheduleMembershipCleanup(ctx, { clerkId }, context),
+  // Memberships and billing may have arrived before (or without) the user itself.
+  afterDelete: async (ctx, clerkId, context) => {
+    await scheduleMembershipCleanup(ctx, { clerkId }, context);
+    await scheduleBillingCleanup(ctx, clerkId, context);
+  },
 };
 
 /** The stored row minus what only the component needs. */

@@ -171,3 +171,156 @@ export function membershipUpdated(overrides: Parameters<typeof clerkMembership>[
 export function membershipDeleted(overrides: Parameters<typeof clerkMembership>[0] = {}) {
   return envelope("organizationMembership.deleted", clerkMembership(overrides));
 }
+
+/** A permission object as Clerk sends it (from Clerk's documented example). */
+export function clerkPermission(overrides: Record<string, unknown> & { id?: string; key?: string } = {}) {
+  const now = Date.now();
+  return {
+    object: "permission",
+    name: "Create Posts",
+    key: "org:posts:create",
+    description: "Ability to create new posts in the organization",
+    type: "custom",
+    created_at: now,
+    updated_at: now,
+    ...overrides,
+    id: overrides.id ?? `perm_${randomToken()}`,
+  };
+}
+
+/**
+ * A role object as Clerk sends it: `permissions` takes permission keys (each becomes a
+ * permission object with a fresh id) or permission objects.
+ */
+export function clerkRole(
+  overrides: Omit<Record<string, unknown>, "permissions"> & {
+    id?: string;
+    key?: string;
+    permissions?: (string | ReturnType<typeof clerkPermission>)[];
+  } = {},
+) {
+  const { permissions, ...fields } = overrides;
+  const now = Date.now();
+  return {
+    object: "role",
+    name: "Content Manager",
+    key: "org:content_manager",
+    description: "Can manage all content in the organization",
+    is_creator_eligible: false,
+    created_at: now,
+    updated_at: now,
+    ...fields,
+    permissions: (permissions ?? ["org:posts:create"]).map((permission) =>
+      typeof permission === "string" ? clerkPermission({ key: permission, updated_at: 0, created_at: 0 }) : permission,
+    ),
+    id: fields.id ?? `role_${randomToken()}`,
+  };
+}
+
+export function roleCreated(overrides: Parameters<typeof clerkRole>[0] = {}) {
+  return envelope("role.created", clerkRole(overrides));
+}
+export function roleUpdated(overrides: Parameters<typeof clerkRole>[0] = {}) {
+  return envelope("role.updated", clerkRole(overrides));
+}
+/** Clerk sends only the id, `slug: null` and `deleted: true`. */
+export function roleDeleted(id: string) {
+  return envelope("role.deleted", { object: "role", id, slug: null, deleted: true });
+}
+export function permissionCreated(overrides: Parameters<typeof clerkPermission>[0] = {}) {
+  return envelope("permission.created", clerkPermission(overrides));
+}
+export function permissionUpdated(overrides: Parameters<typeof clerkPermission>[0] = {}) {
+  return envelope("permission.updated", clerkPermission(overrides));
+}
+/** Clerk sends only the id and `deleted: true`. */
+export function permissionDeleted(id: string) {
+  return envelope("permission.deleted", { object: "permission", id, deleted: true });
+}
+
+/** Who pays: a user or an organization. */
+export type PayerOverrides = { userId: string } | { orgId: string };
+
+/** A payer object as Clerk sends it: a user payer's `organization_id` is `""`. */
+export function clerkPayer(payer: PayerOverrides) {
+  const isOrg = "orgId" in payer;
+  return {
+    object: "commerce_payer",
+    id: `cpayer_${randomToken()}`,
+    user_id: isOrg ? "" : payer.userId,
+    first_name: isOrg ? "" : "Test",
+    last_name: isOrg ? "" : "User",
+    email: "test@example.com",
+    organization_id: isOrg ? payer.orgId : "",
+    organization_name: isOrg ? "Acme Corp" : "",
+    image_url: "https://img.clerk.com/xxxxxx",
+    created_at: 0,
+    updated_at: 0,
+  };
+}
+
+/**
+ * A subscription item as Clerk sends it: `plan` is the plan's slug, `payer` who pays
+ * (left out, as inside a subscription payload, when not given).
+ */
+export function clerkSubscriptionItem(
+  overrides: Record<string, unknown> & { id?: string; plan?: string; payer?: PayerOverrides } = {},
+) {
+  const { plan, payer, ...fields } = overrides;
+  const now = Date.now();
+  const slug = plan ?? "pro";
+  return {
+    object: "commerce_subscription_item",
+    status: "active",
+    is_free_trial: false,
+    created_at: now,
+    updated_at: now,
+    period_start: now,
+    period_end: now + 30 * 24 * 60 * 60 * 1000,
+    interval: "month",
+    plan_id: `cplan_${slug}`,
+    plan: { id: `cplan_${slug}`, slug, name: slug, is_recurring: true, amount: 2000, currency: "USD" },
+    subscription_id: null,
+    ...(payer ? { payer: clerkPayer(payer) } : {}),
+    ...fields,
+    id: fields.id ?? `csub_item_${randomToken()}`,
+  };
+}
+
+/** A subscription as Clerk sends it, with its items (`items`: item overrides). */
+export function clerkSubscription(
+  overrides: Omit<Record<string, unknown>, "items"> & {
+    id?: string;
+    payer?: PayerOverrides;
+    items?: Parameters<typeof clerkSubscriptionItem>[0][];
+  } = {},
+) {
+  const { payer, items, ...fields } = overrides;
+  const now = Date.now();
+  return {
+    object: "commerce_subscription",
+    status: "active",
+    active_at: now,
+    canceled_at: null,
+    created_at: now,
+    ended_at: null,
+    past_due_at: null,
+    updated_at: now,
+    latest_payment_id: `cpa_${randomToken()}`,
+    payer_id: `cpayer_${randomToken()}`,
+    payer: clerkPayer(payer ?? { userId: newUserId() }),
+    payment_source_id: `cps_${randomToken()}`,
+    items: (items ?? [{}]).map((item) => clerkSubscriptionItem({ ...item, payer: undefined })),
+    ...fields,
+    id: fields.id ?? `csub_${randomToken()}`,
+  };
+}
+
+/** A `subscription.*` delivery (`created`, `updated`, `active`, `pastDue`). */
+export function subscriptionEvent(type: string, overrides: Parameters<typeof clerkSubscription>[0] = {}) {
+  return envelope(`subscription.${type}`, clerkSubscription(overrides));
+}
+/** A `subscriptionItem.*` delivery (`active`, `canceled`, `ended`, `updated`…). */
+export function subscriptionItemEvent(type: string, overrides: Parameters<typeof clerkSubscriptionItem>[0] = {}) {
+  return envelope(`subscriptionItem.${type}`, clerkSubscriptionItem(overrides));
+}

@@ -10,6 +10,7 @@
 
 import type * as backfill from "../backfill.js";
 import type * as backfillValidators from "../backfillValidators.js";
+import type * as billing from "../billing.js";
 import type * as changes from "../changes.js";
 import type * as crons from "../crons.js";
 import type * as deliveries from "../deliveries.js";
@@ -17,6 +18,7 @@ import type * as memberships from "../memberships.js";
 import type * as organizations from "../organizations.js";
 import type * as records from "../records.js";
 import type * as retention from "../retention.js";
+import type * as roles from "../roles.js";
 import type * as snapshots from "../snapshots.js";
 import type * as syncStatus from "../syncStatus.js";
 import type * as tombstones from "../tombstones.js";
@@ -32,6 +34,7 @@ import { anyApi, componentsGeneric } from "convex/server";
 const fullApi: ApiFromModules<{
   backfill: typeof backfill;
   backfillValidators: typeof backfillValidators;
+  billing: typeof billing;
   changes: typeof changes;
   crons: typeof crons;
   deliveries: typeof deliveries;
@@ -39,6 +42,7 @@ const fullApi: ApiFromModules<{
   organizations: typeof organizations;
   records: typeof records;
   retention: typeof retention;
+  roles: typeof roles;
   snapshots: typeof snapshots;
   syncStatus: typeof syncStatus;
   tombstones: typeof tombstones;

@@ -175,7 +175,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           step: string;
-          hooks: { onUserEvent?: string; onOrganizationEvent?: string };
+          hooks: {
+            onUserEvent?: string;
+            onOrganizationEvent?: string;
+            onBillingEvent?: string;
+          };
           pageSize: number;
           reconcile: boolean;
           organizations: boolean;
@@ -235,6 +239,47 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           clerkTotal: number | null;
           estimatedRemaining: number | null;
           lastError: string | null;
+        } | null,
+        Name
+      >;
+    };
+    billing: {
+      getForPayer: FunctionReference<
+        "query",
+        "internal",
+        { payerId: string },
+        {
+          subscription: {
+            subscriptionId: string;
+            payerId: string | null;
+            payerType: "user" | "organization" | null;
+            status: string;
+            activeAt: number | null;
+            pastDueAt: number | null;
+            canceledAt: number | null;
+            endedAt: number | null;
+            createdAt: number;
+            updatedAt: number;
+          } | null;
+          items: Array<{
+            itemId: string;
+            subscriptionId: string | null;
+            payerId: string | null;
+            payerType: "user" | "organization" | null;
+            status: string;
+            isFreeTrial: boolean;
+            planId: string | null;
+            planSlug: string | null;
+            planName: string | null;
+            planFeatures: Array<string> | null;
+            interval: string | null;
+            periodStart: number | null;
+            periodEnd: number | null;
+            createdAt: number;
+            updatedAt: number;
+          }>;
+          plans: Array<string>;
+          features: Array<string>;
         } | null,
         Name
       >;
@@ -308,8 +353,113 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   updatedAt: number;
                 } | null;
               }
-            | { type: "organizationMembership.deleted"; membershipId: string };
-          hooks: { onUserEvent?: string; onOrganizationEvent?: string };
+            | { type: "organizationMembership.deleted"; membershipId: string }
+            | {
+                type: "role.created" | "role.updated";
+                role: {
+                  roleId: string;
+                  key: string;
+                  name: string;
+                  description: string | null;
+                  permissions: Array<{ permissionId: string; key: string }>;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+                permissions: Array<{
+                  permissionId: string;
+                  key: string;
+                  name: string;
+                  description: string | null;
+                  type: string;
+                  createdAt: number;
+                  updatedAt: number;
+                }>;
+              }
+            | { type: "role.deleted"; roleId: string }
+            | {
+                type: "permission.created" | "permission.updated";
+                permission: {
+                  permissionId: string;
+                  key: string;
+                  name: string;
+                  description: string | null;
+                  type: string;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+              }
+            | { type: "permission.deleted"; permissionId: string }
+            | {
+                type:
+                  | "subscription.created"
+                  | "subscription.updated"
+                  | "subscription.active"
+                  | "subscription.pastDue";
+                subscription: {
+                  subscriptionId: string;
+                  payerId: string | null;
+                  payerType: "user" | "organization" | null;
+                  status: string;
+                  activeAt: number | null;
+                  pastDueAt: number | null;
+                  canceledAt: number | null;
+                  endedAt: number | null;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+                items: Array<{
+                  itemId: string;
+                  subscriptionId: string | null;
+                  payerId: string | null;
+                  payerType: "user" | "organization" | null;
+                  status: string;
+                  isFreeTrial: boolean;
+                  planId: string | null;
+                  planSlug: string | null;
+                  planName: string | null;
+                  planFeatures: Array<string> | null;
+                  interval: string | null;
+                  periodStart: number | null;
+                  periodEnd: number | null;
+                  createdAt: number;
+                  updatedAt: number;
+                }>;
+              }
+            | {
+                type:
+                  | "subscriptionItem.created"
+                  | "subscriptionItem.updated"
+                  | "subscriptionItem.active"
+                  | "subscriptionItem.canceled"
+                  | "subscriptionItem.upcoming"
+                  | "subscriptionItem.ended"
+                  | "subscriptionItem.abandoned"
+                  | "subscriptionItem.incomplete"
+                  | "subscriptionItem.pastDue"
+                  | "subscriptionItem.freeTrialEnding";
+                item: {
+                  itemId: string;
+                  subscriptionId: string | null;
+                  payerId: string | null;
+                  payerType: "user" | "organization" | null;
+                  status: string;
+                  isFreeTrial: boolean;
+                  planId: string | null;
+                  planSlug: string | null;
+                  planName: string | null;
+                  planFeatures: Array<string> | null;
+                  interval: string | null;
+                  periodStart: number | null;
+                  periodEnd: number | null;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+              };
+          hooks: {
+            onUserEvent?: string;
+            onOrganizationEvent?: string;
+            onBillingEvent?: string;
+          };
         },
         | "inserted"
         | "updated"
@@ -430,6 +580,23 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           imageUrl: string | null;
           createdBy: string | null;
           publicMetadataJson: string;
+          createdAt: number;
+          updatedAt: number;
+        } | null,
+        Name
+      >;
+    };
+    roles: {
+      getByKey: FunctionReference<
+        "query",
+        "internal",
+        { key: string },
+        {
+          roleId: string;
+          key: string;
+          name: string;
+          description: string | null;
+          permissions: Array<{ permissionId: string; key: string }>;
           createdAt: number;
           updatedAt: number;
         } | null,
@@ -604,7 +771,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             banned: boolean;
             locked: boolean;
           };
-          hooks?: { onUserEvent?: string; onOrganizationEvent?: string };
+          hooks?: {
+            onUserEvent?: string;
+            onOrganizationEvent?: string;
+            onBillingEvent?: string;
+          };
           source?: "webhook" | "backfill" | "api";
         },
         | "inserted"
