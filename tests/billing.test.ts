@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { beforeEach, describe, expect, test, vi } from "vitest";
 import { convexTest } from "./support/convexRules";
 import { ClerkSync } from "convex-clerk-sync";
 import clerkTest, {

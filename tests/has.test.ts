@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ConvexError } from "convex/values";
 import type { UserIdentity } from "convex/server";
 import { ClerkSync, type HasCheck, type HasOptions } from "convex-clerk-sync";

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ConvexError } from "convex/values";
 import { ClerkSync } from "convex-clerk-sync";
 import {

@@ -33,10 +33,10 @@ export const create = mutation({
 export const rename = mutation({
   args: { projectId: v.id("projects"), name: v.string() },
   handler: async (ctx, { projectId, name }) => {
-    const project = await ctx.db.get(projectId);
+    const project = await ctx.db.get("projects", projectId);
     if (!project) throw new ConvexError({ code: "NOT_FOUND", message: "No such project" });
     await clerk.requireOrgRole(ctx, project.orgId, { permission: "org:projects:manage" });
-    await ctx.db.patch(projectId, { name });
+    await ctx.db.patch("projects", projectId, { name });
   },
 });
 
@@ -80,7 +80,7 @@ export const deleteForOrganization = internalMutation({
       .query("projects")
       .withIndex("by_org", (q) => q.eq("orgId", orgId))
       .take(DELETE_BATCH);
-    for (const project of projects) await ctx.db.delete(project._id);
+    for (const project of projects) await ctx.db.delete("projects", project._id);
     if (projects.length === DELETE_BATCH) {
       await ctx.scheduler.runAfter(0, internal.projects.deleteForOrganization, { orgId });
     }

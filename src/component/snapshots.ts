@@ -78,7 +78,7 @@ export async function applySnapshot<T extends SyncedTable, R extends { updatedAt
   const isNewer = record.updatedAt > stored.updatedAt;
   const next = isNewer ? merge(record, stored) : merge(stored, record);
   if (!isNewer && next === stored) return record.updatedAt < stored.updatedAt ? "stale" : "unchanged";
-  await ctx.db.replace(existing._id, kind.toRow(next) as never);
+  await ctx.db.replace(kind.table, existing._id, kind.toRow(next) as never);
   await kind.notify(ctx, context, { type: "updated", id, record: next, previous: stored });
   return "updated";
 }
@@ -107,7 +107,7 @@ export async function removeRow<T extends SyncedTable, R extends { updatedAt: nu
   row: Doc<T>,
   context: ChangeContext,
 ) {
-  await ctx.db.delete(row._id);
+  await ctx.db.delete(kind.table, row._id);
   const previous = kind.toRecord(row);
   await kind.notify(ctx, context, { type: "deleted", id: kind.idOf(previous), record: null, previous });
 }
