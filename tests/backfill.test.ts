@@ -73,8 +73,8 @@ describe("backfill from Clerk's Backend API", () => {
       clerkTotal: 2_000,
       estimatedRemaining: 0,
       lastError: null,
-      // 4 full pages and the empty one that ends the list; getUserList fetches the count alongside each page
-      counts: { seen: 2_000, inserted: 2_000, updated: 0, unchanged: 0, pages: 5, requests: 10 },
+      // 4 full pages and the empty one that ends the list, one request each, and Clerk's count once
+      counts: { seen: 2_000, inserted: 2_000, updated: 0, unchanged: 0, pages: 5, requests: 6 },
     });
     const rows = await users(t as unknown as TestApp);
     expect(new Set(rows.map((u) => u.clerkId))).toEqual(new Set(clerkApi.users.keys()));
@@ -86,7 +86,7 @@ describe("backfill from Clerk's Backend API", () => {
     const first = await t.mutation(internal.backfill.start, {});
     const again = await t.mutation(internal.backfill.start, {});
     expect(again).toEqual({ started: false, run: first.run });
-    expect(await drain(t)).toMatchObject({ status: "done", phase: "reconcile", counts: { inserted: 30, deleted: 0 } });
+    expect(await drain(t)).toMatchObject({ status: "done", phase: "reconcileMemberships", counts: { inserted: 30, deleted: 0 } });
     const [someone] = clerkApi.users.values();
     expect(await t.query(api.profiles.get, { clerkId: someone.id })).toMatchObject({ displayName: someone.first_name + " Example" });
 
@@ -164,7 +164,7 @@ describe("backfill from Clerk's Backend API", () => {
     const t = initConvexTest();
     clerkApi.addUsers(3);
     await t.mutation(internal.backfill.start, {});
-    clerkApi.rateLimitNext(2, 7); // both requests of the first page
+    clerkApi.rateLimitNext(1, 7); // the first request (Clerk's count)
     await runNextStep(t);
     expect(await status(t)).toMatchObject({ lastError: "Clerk rate limit (429): waiting as told", counts: { pages: 0 } });
     expect(await nextStepDelay(t)).toBe(7_000);
@@ -176,7 +176,9 @@ describe("backfill from Clerk's Backend API", () => {
     clerkApi.addUsers(3);
     await startWithPageSize(t, 1);
     await runNextStep(t);
-    expect(await nextStepDelay(t)).toBe(2 * 200); // a page is two requests, 200 ms each
+    expect(await nextStepDelay(t)).toBe(2 * 200); // the first step also fetches Clerk's count: 200 ms a request
+    await runNextStep(t);
+    expect(await nextStepDelay(t)).toBe(200); // then one request per page
   });
 
   test("reconciliation deletes exactly the users Clerk no longer has", async () => {
