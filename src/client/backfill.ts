@@ -30,6 +30,8 @@ import {
 } from "./clerkApi.js";
 import type { ClerkSync, RunMutationCtx, RunQueryCtx } from "./clerkSync.js";
 
+/** `"full" | "incremental"`, for a host function's arguments. */
+export { vBackfillMode } from "../component/backfillValidators.js";
 export type {
   BackfillCounts,
   BackfillMode,
@@ -111,7 +113,11 @@ export class ClerkBackfill {
    * Start a pass, or get the one already running (`started: false`). A full start takes
    * over from a running incremental pass.
    */
-  async start(ctx: RunMutationCtx, step: BackfillStepReference, options: BackfillStartOptions = {}): Promise<BackfillStart> {
+  async start(
+    ctx: RunMutationCtx,
+    step: BackfillStepReference,
+    options: BackfillStartOptions = {},
+  ): Promise<BackfillStart> {
     return ctx.runMutation(this.clerk.component.backfill.start, {
       step: await createFunctionHandle(step),
       hooks: await this.clerk.hookHandles(),
@@ -157,7 +163,8 @@ export class ClerkBackfill {
       if (!("candidates" in plan)) {
         const { page, size, clerkTotal } = await fetchPage(api, plan);
         const lastPage = size < plan.pageSize;
-        apply = () => ctx.runMutation(component.applyPage, { ...args, page, lastPage, requests: api.requests, clerkTotal });
+        apply = () =>
+          ctx.runMutation(component.applyPage, { ...args, page, lastPage, requests: api.requests, clerkTotal });
       } else {
         const gone = await confirmGone(api, plan);
         const { nextCursor } = plan;

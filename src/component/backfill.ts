@@ -350,7 +350,11 @@ function nextPosition(run: Run, entries: { id: string; key: number }[], descendi
   const overlap = Math.min(OVERLAP, run.pageSize - 1, entries.length);
   const anchors = entries.slice(entries.length - overlap).map((entry) => entry.id);
   const lastKey = entries.at(-1)?.key ?? run.lastKey;
-  return { rewound: false, listEnded: lastPage, patch: { offset: run.offset + entries.length - overlap, anchors, lastKey } };
+  return {
+    rewound: false,
+    listEnded: lastPage,
+    patch: { offset: run.offset + entries.length - overlap, anchors, lastKey },
+  };
 }
 
 /** Full passes: users, then organizations and memberships, then reconciliation of each, as asked. */
@@ -410,7 +414,10 @@ export const retryLater = mutation({
   handler: async (ctx, { runId, token, delayMs, error, requests }) => {
     const run = await currentRun(ctx, runId, token);
     if (!run) return false;
-    await ctx.db.patch(run._id, { lastError: error, counts: { ...run.counts, requests: run.counts.requests + requests } });
+    await ctx.db.patch(run._id, {
+      lastError: error,
+      counts: { ...run.counts, requests: run.counts.requests + requests },
+    });
     await scheduleStep(ctx, (await ctx.db.get(run._id))!, Math.max(0, delayMs));
     return true;
   },

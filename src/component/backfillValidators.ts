@@ -154,7 +154,9 @@ export const vBackfillStepPlan = v.union(
   }),
   v.object({
     phase: v.literal("reconcileMemberships"),
-    candidates: v.array(v.object({ membershipId: v.string(), orgId: v.string(), clerkId: v.union(v.string(), v.null()) })),
+    candidates: v.array(
+      v.object({ membershipId: v.string(), orgId: v.string(), clerkId: v.union(v.string(), v.null()) }),
+    ),
     nextCursor: vReconcileCursor,
   }),
 );

@@ -66,7 +66,11 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
   const ok = (body: unknown): Answer => ({ status: 200, body });
 
   /** Sort, filter and page a list as Clerk does. */
-  async function list<T extends StoredObject>(all: Iterable<T>, params: URLSearchParams, cursor = false): Promise<Answer> {
+  async function list<T extends StoredObject>(
+    all: Iterable<T>,
+    params: URLSearchParams,
+    cursor = false,
+  ): Promise<Answer> {
     const limit = Math.min(Number(params.get("limit") ?? 10), 500);
     const offset = Number(params.get("offset") ?? 0);
     const orderBy = params.get("order_by") ?? "-created_at";
@@ -101,7 +105,8 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
   }
 
   async function route(method: string, url: URL): Promise<Answer> {
-    if (method !== "GET") return { status: 405, body: { errors: [{ code: "method_not_allowed", message: "GET only" }] } };
+    if (method !== "GET")
+      return { status: 405, body: { errors: [{ code: "method_not_allowed", message: "GET only" }] } };
     const params = url.searchParams;
     if (url.pathname === "/v1/users/count") return ok({ object: "total_count", total_count: users.size });
     // The user list is a bare array; the organization lists are { data, total_count }.
@@ -126,7 +131,10 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
       const userIds = params.getAll("user_id");
       const members = [...memberships.values()].filter((m) => {
         const userId = (m.public_user_data as { user_id?: string } | undefined)?.user_id;
-        return (m.organization as StoredObject | undefined)?.id === orgId && (userIds.length === 0 || userIds.includes(userId ?? ""));
+        return (
+          (m.organization as StoredObject | undefined)?.id === orgId &&
+          (userIds.length === 0 || userIds.includes(userId ?? ""))
+        );
       });
       const answer = await list(members, params);
       return answer.status === 200 ? ok({ data: answer.body, total_count: members.length }) : answer;
@@ -136,7 +144,11 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    requests.push({ method: req.method ?? "", path: url.pathname + url.search, authorization: req.headers.authorization });
+    requests.push({
+      method: req.method ?? "",
+      path: url.pathname + url.search,
+      authorization: req.headers.authorization,
+    });
     if (drops > 0) {
       drops--;
       req.socket.destroy();
@@ -144,9 +156,14 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     }
     if (rateLimited.remaining > 0) {
       rateLimited.remaining--;
-      return json(res, 429, { errors: [{ code: "too_many_requests", message: "Too many requests" }] }, {
-        "Retry-After": String(rateLimited.seconds),
-      });
+      return json(
+        res,
+        429,
+        { errors: [{ code: "too_many_requests", message: "Too many requests" }] },
+        {
+          "Retry-After": String(rateLimited.seconds),
+        },
+      );
     }
     route(req.method ?? "", url).then(
       ({ status, body }) => json(res, status, body),
@@ -198,7 +215,13 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     },
     addMembership(orgId, userId, role = "org:member") {
       const createdAt = nextCreatedAt++;
-      const membership = clerkMembership({ orgId, userId, role, created_at: createdAt, updated_at: createdAt }) as StoredObject;
+      const membership = clerkMembership({
+        orgId,
+        userId,
+        role,
+        created_at: createdAt,
+        updated_at: createdAt,
+      }) as StoredObject;
       membership.organization = organizations.get(orgId);
       memberships.set(membership.id, membership);
       return membership;
