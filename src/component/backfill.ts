@@ -1,6 +1,5 @@
 import type { FunctionHandle } from "convex/server";
 import { v } from "convex/values";
-import { paginator } from "convex-helpers/server/pagination";
 import { internal } from "./_generated/api.js";
 import type { Doc, Id } from "./_generated/dataModel.js";
 import { internalMutation, mutation, query, type MutationCtx, type QueryCtx } from "./_generated/server.js";
@@ -19,7 +18,6 @@ import {
 import { vHookHandles, type ChangeContext } from "./changes.js";
 import { applyMembershipSnapshots, membershipKind } from "./memberships.js";
 import { organizationKind } from "./organizations.js";
-import schema from "./schema.js";
 import type { UserRecord } from "./records.js";
 import { applyDeletion, applySnapshot } from "./snapshots.js";
 import { isTombstoned } from "./tombstones.js";
@@ -27,15 +25,17 @@ import { userKind } from "./users.js";
 
 /** A step that has not reported by then (an action runs 10 minutes at most) is restarted. */
 const WATCHDOG_MS = 15 * 60 * 1000;
-/** Rows of a table checked per reconciliation step (each may cost a Clerk request). */
-const RECONCILE_BATCH = 100;
+/** Rows of a table examined per reconciliation step (one look-up each). */
+const RECONCILE_SCAN = 1000;
+/** Candidates per reconciliation step at most: each costs a Clerk request. */
+const RECONCILE_CANDIDATES = 100;
 /** Rows of `backfillSeen` deleted per step once a run ends. */
 const FORGET_BATCH = 1000;
 /**
  * Objects of an offset-paged list that each request reads again from the previous page:
  * if none of them comes back, objects before the position were deleted and the list shifted.
  */
-const OVERLAP = 5;
+export const OFFSET_OVERLAP = 5;
 /**
  * How far before a completed pass's start the next incremental pass looks: covers the
  * difference between Convex's clock and Clerk's, and updates Clerk commits late.
@@ -183,61 +183,68 @@ export const plan = query({
       case "memberships":
         return { phase: run.phase, pageSize, offset };
       case "reconcileUsers": {
-        const result = await paginator(ctx.db, schema)
+        const cursor = run.reconcileCursor;
+        const rows = await ctx.db
           .query("users")
-          .withIndex("by_clerk_id")
-          .paginate({ cursor: run.reconcileCursor, numItems: RECONCILE_BATCH });
-        const candidates = await unseen(ctx, run, result.page, (row) => row.clerkId);
-        return { phase: run.phase, candidates, nextCursor: result.isDone ? null : result.continueCursor };
+          .withIndex("by_clerk_id", (q) => (cursor === null ? q : q.gt("clerkId", cursor)))
+          .take(RECONCILE_SCAN);
+        const { candidates, nextCursor } = await unseen(ctx, run, rows, (row) => row.clerkId);
+        return { phase: run.phase, candidates: candidates.map((row) => row.clerkId), nextCursor };
       }
       case "reconcileOrganizations": {
-        const result = await paginator(ctx.db, schema)
+        const cursor = run.reconcileCursor;
+        const rows = await ctx.db
           .query("organizations")
-          .withIndex("by_org_id")
-          .paginate({ cursor: run.reconcileCursor, numItems: RECONCILE_BATCH });
-        const candidates = await unseen(ctx, run, result.page, (row) => row.orgId);
-        return { phase: run.phase, candidates, nextCursor: result.isDone ? null : result.continueCursor };
+          .withIndex("by_org_id", (q) => (cursor === null ? q : q.gt("orgId", cursor)))
+          .take(RECONCILE_SCAN);
+        const { candidates, nextCursor } = await unseen(ctx, run, rows, (row) => row.orgId);
+        return { phase: run.phase, candidates: candidates.map((row) => row.orgId), nextCursor };
       }
       case "reconcileMemberships": {
-        // By organization, so the host confirms each organization's candidates in one request.
-        const result = await paginator(ctx.db, schema)
+        const cursor = run.reconcileCursor;
+        const rows = await ctx.db
           .query("memberships")
-          .withIndex("by_org_user")
-          .paginate({ cursor: run.reconcileCursor, numItems: RECONCILE_BATCH });
-        const unseenIds = new Set(await unseen(ctx, run, result.page, (row) => row.membershipId));
-        const candidates = [];
-        for (const { membershipId, orgId, clerkId } of result.page) {
-          if (!unseenIds.has(membershipId)) continue;
-          // A deleted organization's or user's memberships are already being removed with it.
-          if ((await isTombstoned(ctx, orgId)) || (clerkId !== null && (await isTombstoned(ctx, clerkId)))) continue;
-          candidates.push({ membershipId, orgId, clerkId });
-        }
-        return { phase: run.phase, candidates, nextCursor: result.isDone ? null : result.continueCursor };
+          .withIndex("by_membership_id", (q) => (cursor === null ? q : q.gt("membershipId", cursor)))
+          .take(RECONCILE_SCAN);
+        // A deleted organization's or user's memberships are already being removed with it.
+        const removed = async ({ orgId, clerkId }: Doc<"memberships">) =>
+          (await isTombstoned(ctx, orgId)) || (clerkId !== null && (await isTombstoned(ctx, clerkId)));
+        const { candidates, nextCursor } = await unseen(ctx, run, rows, (row) => row.membershipId, removed);
+        return {
+          phase: run.phase,
+          candidates: candidates.map(({ membershipId, orgId, clerkId }) => ({ membershipId, orgId, clerkId })),
+          nextCursor,
+        };
       }
     }
   },
 });
 
 /**
- * Rows stored before the run began that the run did not see in Clerk: Clerk may no
- * longer have them. (Rows created since arrived by webhook; Clerk had them.)
+ * Of rows walked in index order, those stored before the run began that the run did not
+ * see in Clerk: Clerk may no longer have them. (Rows created since arrived by webhook;
+ * Clerk had them.) At most RECONCILE_CANDIDATES; `nextCursor` is the last row examined,
+ * null when the table is done.
  */
 async function unseen<R extends { _creationTime: number }>(
   ctx: QueryCtx,
   run: Run,
   rows: R[],
   idOf: (row: R) => string,
-): Promise<string[]> {
-  const ids: string[] = [];
+  skip: (row: R) => Promise<boolean> = async () => false,
+): Promise<{ candidates: R[]; nextCursor: string | null }> {
+  const candidates: R[] = [];
   for (const row of rows) {
     if (row._creationTime > run.startedAt) continue;
     const seen = await ctx.db
       .query("backfillSeen")
       .withIndex("by_run_clerk_id", (q) => q.eq("runId", run._id).eq("clerkId", idOf(row)))
       .first();
-    if (!seen) ids.push(idOf(row));
+    if (seen || (await skip(row))) continue;
+    candidates.push(row);
+    if (candidates.length === RECONCILE_CANDIDATES) return { candidates, nextCursor: idOf(row) };
   }
-  return ids;
+  return { candidates, nextCursor: rows.length === RECONCILE_SCAN ? idOf(rows[rows.length - 1]) : null };
 }
 
 /** Store one page of a Clerk list, under the same rules as webhooks, and go on. */
@@ -347,7 +354,7 @@ function nextPosition(run: Run, entries: { id: string; key: number }[], descendi
     const offset = Math.max(0, run.offset - (run.pageSize - run.anchors.length));
     return { rewound: true, listEnded: false, patch: { offset } };
   }
-  const overlap = Math.min(OVERLAP, run.pageSize - 1, entries.length);
+  const overlap = Math.min(OFFSET_OVERLAP, run.pageSize - 1, entries.length);
   const anchors = entries.slice(entries.length - overlap).map((entry) => entry.id);
   const lastKey = entries.at(-1)?.key ?? run.lastKey;
   return {

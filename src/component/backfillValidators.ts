@@ -77,7 +77,7 @@ export const backfillRunFields = {
   lastKey: v.union(v.number(), v.null()),
   /** Incremental pass: users whose Clerk `updated_at` (ms) is at least this are fetched. */
   updatedSince: v.union(v.number(), v.null()),
-  /** Reconciliation: where the walk over the phase's table resumes (an index-range cursor). */
+  /** Reconciliation: the last Clerk id examined in the phase's table (walked in id order). */
   reconcileCursor: v.union(v.string(), v.null()),
   counts: vBackfillCounts,
   /** Clerk's user count, fetched once at the start of a full pass. */
