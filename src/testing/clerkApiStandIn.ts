@@ -35,8 +35,8 @@ export type ClerkApiStandIn = {
   organizations: Map<string, StoredObject>;
   memberships: Map<string, StoredObject>;
   addOrganization(overrides?: Record<string, unknown> & { id?: string }): StoredObject;
-  /** A membership of `userId` in `orgId` (which must have been added), with its role. */
-  addMembership(orgId: string, userId: string, role?: string): StoredObject;
+  /** A membership of `userId` in `orgId` (which must have been added), with its role and any other fields. */
+  addMembership(orgId: string, userId: string, role?: string, overrides?: Record<string, unknown>): StoredObject;
   /** Delete an organization and, as Clerk does, its memberships. */
   deleteOrganization(id: string): void;
   close(): Promise<void>;
@@ -213,7 +213,7 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
       organizations.set(org.id, org);
       return org;
     },
-    addMembership(orgId, userId, role = "org:member") {
+    addMembership(orgId, userId, role = "org:member", overrides = {}) {
       const createdAt = nextCreatedAt++;
       const membership = clerkMembership({
         orgId,
@@ -221,6 +221,7 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
         role,
         created_at: createdAt,
         updated_at: createdAt,
+        ...overrides,
       }) as StoredObject;
       membership.organization = organizations.get(orgId);
       memberships.set(membership.id, membership);
