@@ -70,7 +70,7 @@ export function clerkApi(options: ClerkApiOptions): ClerkApi | string {
       } catch (error) {
         // fetch says only "fetch failed"; the cause says what failed (refused, reset, DNS).
         const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-        throw new Error(`${error instanceof Error ? error.message : String(error)}${cause}`);
+        throw new Error(`${error instanceof Error ? error.message : String(error)}${cause}`, { cause: error });
       }
       const body: unknown = await response.json().catch(() => null);
       if (response.ok) return body;
