@@ -17,6 +17,8 @@ import { embeddedExample, serveOverHttp } from "./embedded.js";
 
 const SECRET = "whsec_ZGVtby1zZWNyZXQtZm9yLWNvbnZleC1jbGVyay1zeW5j";
 const WEBHOOK_PATH = "/clerk-users-webhook";
+const ACME = "org_2acme000000000000000000000";
+const ACME_BOB = "orgmem_2acmebob00000000000000000";
 
 const { values: flags } = parseArgs({
   options: { serve: { type: "boolean", default: false }, port: { type: "string", default: "3218" } },
@@ -86,8 +88,8 @@ async function runStream() {
         }),
       },
     },
-    { what: "Bob joins Acme, before Acme's own event", payload: membershipCreated({ orgId: "org_2acme000000000000000000000", userId: bob, role: "org:admin" }) },
-    { what: "…Acme's own event completes it", payload: organizationCreated({ id: "org_2acme000000000000000000000", name: "Acme", slug: "acme" }) },
+    { what: "Bob joins Acme, before Acme's own event", payload: membershipCreated({ id: ACME_BOB, orgId: ACME, userId: bob, role: "org:admin" }) },
+    { what: "…Acme's own event completes it", payload: organizationCreated({ id: ACME, name: "Acme", slug: "acme" }) },
     { what: "a session event (not synced)", payload: { type: "session.created", object: "event", data: { id: "sess_1" } } },
     { what: "a forged delivery (wrong secret)", payload: userCreated({ first_name: "Mallory" }), secret: "whsec_" + btoa("not the endpoint's secret, 32 b!") },
     { what: "a tampered body", payload: userUpdated({ id: ada, first_name: "Mallory", updated_at: 9_000 }), tamper: true },
@@ -136,23 +138,21 @@ async function runBackfill() {
   // Cyd is not among them: Clerk no longer has her, so reconciliation deletes her.
   clerkApi.addUsers(1, () => ({ id: "user_2bob0000000000000000000000", first_name: "Bob", last_name: null, username: "bob", updated_at: 5_000 }));
   clerkApi.addUsers(1_199);
+  // Acme and Bob's membership in it, as the webhooks brought them (in Clerk, they are older).
+  clerkApi.addOrganization({ id: ACME, name: "Acme", slug: "acme" });
+  clerkApi.addMembership(ACME, "user_2bob0000000000000000000000", "org:admin", { id: ACME_BOB });
   const globex = clerkApi.addOrganization({ name: "Globex", slug: "globex" });
   clerkApi.addMembership(globex.id, "user_2bob0000000000000000000000", "org:member");
   console.log(`\nBackfill from a stand-in for Clerk's Backend API at ${clerkApi.url} (1,200 users, paced at 50 requests / 10 s):`);
 
   await t.mutation(internal.backfill.start, {});
-  let previous = "";
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const status = await t.query(internal.backfill.status, {});
-    if (!status) break;
-    const { phase, estimatedRemaining } = status;
-    const { pages, seen, inserted, unchanged, stale, deleted, organizationsSeen, membershipsSeen } = status.counts;
-    const line = `  ${status.status.padEnd(7)} ${phase.padEnd(11)} pages ${pages}  users seen ${seen}  inserted ${inserted}  unchanged ${unchanged}  stale ${stale}  deleted ${deleted}  remaining ~${estimatedRemaining ?? "?"}  organizations ${organizationsSeen}  memberships ${membershipsSeen}`;
-    if (line !== previous) console.log(line);
-    previous = line;
-    if (status.status !== "running") break;
-  }
+  console.log("  started a full pass");
+  await followBackfill();
+  // Two users change in Clerk and no webhook arrives: the hourly incremental pass fetches just those.
+  for (const id of [...clerkApi.users.keys()].slice(1, 3)) clerkApi.updateUser(id, { last_name: "Changed" });
+  await t.mutation(internal.backfill.start, { mode: "incremental" });
+  console.log("\n  started an incremental pass, as the example's hourly cron does");
+  await followBackfill();
   await clerkApi.close();
   const count = await t.query(async (ctx) => {
     let total = 0;
@@ -167,6 +167,27 @@ async function runBackfill() {
   });
   console.log(`\nUsers now synced: ${count} (Clerk has 1,200). The first few:`);
   await printUsers(4);
+}
+
+/** Print the latest run's progress until it ends. */
+async function followBackfill() {
+  let previous = "";
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const status = await t.query(internal.backfill.status, {});
+    if (!status) break;
+    const { phase, estimatedRemaining } = status;
+    const { pages, requests, seen, inserted, updated, unchanged, stale, deleted } = status.counts;
+    const { organizationsSeen, membershipsSeen, organizationsDeleted, membershipsDeleted } = status.counts;
+    const line =
+      `  ${status.status.padEnd(7)} ${phase.padEnd(22)} pages ${pages}  requests ${requests}  users seen ${seen}  ` +
+      `inserted ${inserted}  updated ${updated}  unchanged ${unchanged}  stale ${stale}  deleted ${deleted}  ` +
+      `remaining ~${estimatedRemaining ?? "?"}  organizations ${organizationsSeen} (deleted ${organizationsDeleted})  ` +
+      `memberships ${membershipsSeen} (deleted ${membershipsDeleted})`;
+    if (line !== previous) console.log(line);
+    previous = line;
+    if (status.status !== "running") break;
+  }
 }
 
 async function printUsers(limit: number) {

@@ -3,7 +3,13 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { convexTest } from "./support/convexRules";
 import { makeFunctionReference } from "convex/server";
 import { ClerkSync } from "convex-clerk-sync";
-import clerkTest, { organizationUpdated, userCreated, userUpdated } from "convex-clerk-sync/test";
+import clerkTest, {
+  organizationDeleted,
+  organizationUpdated,
+  userCreated,
+  userDeleted,
+  userUpdated,
+} from "convex-clerk-sync/test";
 import schema from "../example/convex/schema";
 import { api, components, internal } from "../example/convex/_generated/api";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
@@ -46,7 +52,12 @@ async function drain(t: TestApp, between?: (s: NonNullable<Status>) => Promise<v
 }
 const users = (t: TestApp) => inComponent(t, (ctx) => ctx.db.query("users").collect());
 const getUser = (t: TestApp, clerkId: string) =>
-  inComponent(t, (ctx) => ctx.db.query("users").withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId)).unique());
+  inComponent(t, (ctx) =>
+    ctx.db
+      .query("users")
+      .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
+      .unique(),
+  );
 /** The next scheduled step's delay, in ms from now. */
 const nextStepDelay = (t: TestApp) =>
   inComponent(t, async (ctx) => {
@@ -56,24 +67,38 @@ const nextStepDelay = (t: TestApp) =>
   });
 
 describe("backfill from Clerk's Backend API", () => {
-  test("2,000 users across page boundaries: every one stored once, with exact counts", async () => {
+  test("2,000 users by Clerk's cursor: one request per page, no offset, each stored once", async () => {
+    // A Clerk that times out past offset 1,000, as Clerk's offsets get slower and then fail.
+    await useStandIn({ maxOffset: 1_000 });
     process.env.CLERK_WEBHOOK_SECRET = SECRET;
-    const t = convexTest(schema, { ...modules, "../example/convex/leanBackfill.ts": () => import("./support/leanBackfill") });
+    const t = convexTest(schema, {
+      ...modules,
+      "../example/convex/leanBackfill.ts": () => import("./support/leanBackfill"),
+    });
     clerkTest.register(t);
     clerkApi.addUsers(2_000);
+    expect((await fetch(`${clerkApi.url}/v1/users?limit=10&offset=1500`)).status).toBe(504);
+    clerkApi.requests.length = 0;
     const start = makeFunctionReference<"mutation">("leanBackfill:start");
     expect(await t.mutation(start, {})).toMatchObject({ started: true });
     const done = await drain(t as unknown as TestApp);
     expect(done).toMatchObject({
       status: "done",
+      mode: "full",
       clerkTotal: 2_000,
       estimatedRemaining: 0,
       lastError: null,
-      // 4 full pages and the empty one that ends the list; getUserList fetches the count alongside each page
-      counts: { seen: 2_000, inserted: 2_000, updated: 0, unchanged: 0, pages: 5, requests: 10 },
+      // 4 full pages and the empty one that ends the list, one request each, and Clerk's count once
+      counts: { seen: 2_000, inserted: 2_000, updated: 0, unchanged: 0, pages: 5, requests: 6 },
     });
     const rows = await users(t as unknown as TestApp);
+    expect(rows).toHaveLength(2_000);
     expect(new Set(rows.map((u) => u.clerkId))).toEqual(new Set(clerkApi.users.keys()));
+    const lists = clerkApi.requests.filter((r) => r.path.startsWith("/v1/users?")).map((r) => r.path);
+    expect(lists).toHaveLength(5);
+    expect(lists.filter((path) => path.includes("offset="))).toEqual([]);
+    expect(lists.filter((path) => path.includes("starting_after="))).toHaveLength(4);
+    expect(clerkApi.requests.filter((r) => r.path === "/v1/users/count")).toHaveLength(1);
   }, 60_000);
 
   test("only one run at a time; a second pass changes nothing; hooks fire for real changes, marked backfill", async () => {
@@ -82,14 +107,23 @@ describe("backfill from Clerk's Backend API", () => {
     const first = await t.mutation(internal.backfill.start, {});
     const again = await t.mutation(internal.backfill.start, {});
     expect(again).toEqual({ started: false, run: first.run });
-    expect(await drain(t)).toMatchObject({ status: "done", phase: "reconcile", counts: { inserted: 30, deleted: 0 } });
+    expect(await drain(t)).toMatchObject({
+      status: "done",
+      phase: "reconcileMemberships",
+      counts: { inserted: 30, deleted: 0 },
+    });
     const [someone] = clerkApi.users.values();
-    expect(await t.query(api.profiles.get, { clerkId: someone.id })).toMatchObject({ displayName: someone.first_name + " Example" });
+    expect(await t.query(api.profiles.get, { clerkId: someone.id })).toMatchObject({
+      displayName: someone.first_name + " Example",
+    });
 
     const second = await t.mutation(internal.backfill.start, {});
     expect(second.started).toBe(true);
     expect(second.run.runId).not.toBe(first.run.runId);
-    expect(await drain(t)).toMatchObject({ status: "done", counts: { seen: 30, inserted: 0, updated: 0, unchanged: 30 } });
+    expect(await drain(t)).toMatchObject({
+      status: "done",
+      counts: { seen: 30, inserted: 0, updated: 0, unchanged: 30 },
+    });
     expect(await t.run(async (ctx) => (await ctx.db.query("profiles").collect()).length)).toBe(30);
     expect(await inComponent(t, async (ctx) => (await ctx.db.query("backfillSeen").collect()).length)).toBe(0);
   });
@@ -160,9 +194,12 @@ describe("backfill from Clerk's Backend API", () => {
     const t = initConvexTest();
     clerkApi.addUsers(3);
     await t.mutation(internal.backfill.start, {});
-    clerkApi.rateLimitNext(2, 7); // both requests of the first page
+    clerkApi.rateLimitNext(1, 7); // the first request (Clerk's count)
     await runNextStep(t);
-    expect(await status(t)).toMatchObject({ lastError: "Clerk rate limit (429): waiting as told", counts: { pages: 0 } });
+    expect(await status(t)).toMatchObject({
+      lastError: "Clerk rate limit (429): waiting as told",
+      counts: { pages: 0 },
+    });
     expect(await nextStepDelay(t)).toBe(7_000);
     expect(await drain(t)).toMatchObject({ status: "done", counts: { inserted: 3 } });
   });
@@ -172,7 +209,9 @@ describe("backfill from Clerk's Backend API", () => {
     clerkApi.addUsers(3);
     await startWithPageSize(t, 1);
     await runNextStep(t);
-    expect(await nextStepDelay(t)).toBe(2 * 200); // a page is two requests, 200 ms each
+    expect(await nextStepDelay(t)).toBe(2 * 200); // the first step also fetches Clerk's count: 200 ms a request
+    await runNextStep(t);
+    expect(await nextStepDelay(t)).toBe(200); // then one request per page
   });
 
   test("reconciliation deletes exactly the users Clerk no longer has", async () => {
@@ -233,14 +272,23 @@ describe("backfill from Clerk's Backend API", () => {
       const rows = await Promise.all(tables.map((table) => ctx.db.query(table).collect()));
       return JSON.stringify([rows, await ctx.db.system.query("_scheduled_functions").collect()]);
     });
-    const hostRows = await t.run(async (ctx) => JSON.stringify(await ctx.db.system.query("_scheduled_functions").collect()));
+    const hostRows = await t.run(async (ctx) =>
+      JSON.stringify(await ctx.db.system.query("_scheduled_functions").collect()),
+    );
     for (const text of [stored, hostRows, logs.join("\n")]) expect(text).not.toContain(SECRET_KEY);
   });
 });
 
+/** Replace the stand-in with one started with `options`. */
+async function useStandIn(options: Parameters<typeof startClerkApiStandIn>[0]) {
+  await clerkApi.close();
+  clerkApi = await startClerkApiStandIn(options);
+  process.env.CLERK_API_URL = clerkApi.url;
+}
+
 /** Start the example's backfill with a smaller page than Clerk's 500, to cross pages with few users. */
-async function startWithPageSize(t: TestApp, pageSize: number) {
-  const started = await t.mutation(internal.backfill.start, {});
+async function startWithPageSize(t: TestApp, pageSize: number, mode: "full" | "incremental" = "full") {
+  const started = await t.mutation(internal.backfill.start, { mode });
   // The first step is only scheduled (timers are fake): set the page size before it runs.
   await inComponent(t, async (ctx) => {
     const run = await ctx.db.query("backfillRuns").order("desc").first();
@@ -266,10 +314,16 @@ describe("backfill of organizations and memberships", () => {
     clerkApi.addMembership(acme.id, bob.id);
     clerkApi.addMembership(globex.id, bob.id, "admin");
     // A webhook already brought a newer Acme.
-    await deliver(t, organizationUpdated({ id: acme.id, name: "Acme (renamed)", slug: "acme", updated_at: acme.created_at + 1 }));
+    await deliver(
+      t,
+      organizationUpdated({ id: acme.id, name: "Acme (renamed)", slug: "acme", updated_at: acme.created_at + 1 }),
+    );
 
     await t.mutation(internal.backfill.start, {});
-    expect(await drain(t)).toMatchObject({ status: "done", counts: { seen: 2, organizationsSeen: 2, membershipsSeen: 3 } });
+    expect(await drain(t)).toMatchObject({
+      status: "done",
+      counts: { seen: 2, organizationsSeen: 2, membershipsSeen: 3 },
+    });
     const orgs = await inComponent(t, (ctx) => ctx.db.query("organizations").collect());
     expect(orgs.map((o) => o.name).sort()).toEqual(["Acme (renamed)", "Globex"]);
     const bobs = await t.query(async (ctx) => clerk.listOrganizationsForUser(ctx, bob.id));
@@ -278,6 +332,244 @@ describe("backfill of organizations and memberships", () => {
       ["globex", "admin"],
     ]);
     expect(clerkApi.requests.some((r) => r.path.startsWith("/v1/organization_memberships"))).toBe(true);
+  });
+});
+
+describe("changes under the run", () => {
+  test("users deleted in Clerk mid-run, the cursor's own among them: nobody else is skipped", async () => {
+    const t = initConvexTest();
+    const all = clerkApi.addUsers(10);
+    await startWithPageSize(t, 3);
+    const deletedAt = new Map<number, string[]>([
+      [1, [all[0].id, all[2].id]], // after the first page: one before the cursor, and the cursor itself
+      [2, [all[4].id]], // after the second: one in the page just read
+    ]);
+    const done = await drain(t, async (s) => {
+      for (const id of deletedAt.get(s.counts.pages) ?? []) {
+        clerkApi.users.delete(id);
+        await deliver(t, userDeleted(id)); // as Clerk sends it
+      }
+      deletedAt.delete(s.counts.pages);
+    });
+    expect(deletedAt.size).toBe(0);
+    // Each user read once: those deleted after their page was read had been stored, then the webhook deleted them.
+    expect(done).toMatchObject({ status: "done", lastError: null, counts: { seen: 10, inserted: 10 } });
+    expect((await users(t)).map((u) => u.clerkId).sort()).toEqual([...clerkApi.users.keys()].sort());
+    expect(clerkApi.users.size).toBe(7);
+    // Clerk refused the deleted cursor once; the page restarted at its created_at.
+    const lists = clerkApi.requests.filter((r) => r.path.startsWith("/v1/users?")).map((r) => r.path);
+    expect(lists.filter((path) => path.includes(`starting_after=${all[2].id}`))).toHaveLength(1);
+    expect(lists.filter((path) => path.includes(`created_at_after=${all[2].created_at - 1}`))).toHaveLength(1);
+    expect(lists.filter((path) => path.includes("offset="))).toEqual([]);
+  });
+});
+
+describe("incremental passes", () => {
+  /** A full pass over `count` users, then an hour later. */
+  async function afterFullPass(t: TestApp, count: number) {
+    const existing = clerkApi.addUsers(count);
+    await t.mutation(internal.backfill.start, { mode: "full" });
+    const full = await drain(t);
+    expect(full).toMatchObject({ status: "done", mode: "full", counts: { inserted: count } });
+    vi.advanceTimersByTime(60 * 60 * 1000);
+    return { existing, full: full! };
+  }
+  const watermark = (t: TestApp) => t.query(internal.backfill.watermark, {});
+  const listRequests = () => clerkApi.requests.filter((r) => r.path.startsWith("/v1/users?")).map((r) => r.path);
+
+  test("without a completed pass, an incremental start runs a full pass", async () => {
+    const t = initConvexTest();
+    clerkApi.addUsers(3);
+    expect(await watermark(t)).toBeNull();
+    const { run } = await t.mutation(internal.backfill.start, { mode: "incremental" });
+    expect(run).toMatchObject({ mode: "full", updatedSince: null });
+    expect(await drain(t)).toMatchObject({ status: "done", counts: { inserted: 3 } });
+    expect(await watermark(t)).toEqual({ updatedSince: run.startedAt - 5 * 60 * 1000, runId: run.runId, mode: "full" });
+  });
+
+  test("only the users changed since the last completed pass are fetched; the watermark advances", async () => {
+    const t = initConvexTest();
+    const { existing, full } = await afterFullPass(t, 20);
+    const changed = [existing[3], existing[11], existing[17]].map((u, i) =>
+      clerkApi.updateUser(u.id, { first_name: `Changed${i}` }),
+    );
+    const added = clerkApi.addUsers(2, () => ({ created_at: Date.now(), updated_at: Date.now() }));
+    vi.advanceTimersByTime(10 * 60 * 1000); // past the watermark's margin, so the next pass does not re-read them
+    const before = clerkApi.requests.length;
+
+    const { run } = await startWithPageSize(t, 2, "incremental");
+    expect(run).toMatchObject({ mode: "incremental", updatedSince: full.startedAt - 5 * 60 * 1000 });
+    const done = await drain(t);
+    // Five changed users, two per page, each page re-reading the previous page's last one:
+    // pages at offsets 0, 1, 2, 3, and the one at 4 that reaches users older than the watermark.
+    expect(done).toMatchObject({
+      status: "done",
+      mode: "incremental",
+      clerkTotal: null,
+      counts: { seen: 5, inserted: 2, updated: 3, unchanged: 0, deleted: 0, pages: 5, requests: 5, rewinds: 0 },
+    });
+    const requests = clerkApi.requests.slice(before).map((r) => r.path);
+    expect(requests.every((path) => path.startsWith("/v1/users?") && path.includes("order_by=-updated_at"))).toBe(true);
+    expect(requests.map((path) => new URL(path, clerkApi.url).searchParams.get("offset"))).toEqual([
+      "0",
+      "1",
+      "2",
+      "3",
+      "4",
+    ]);
+    for (const [i, user] of changed.entries())
+      expect(await getUser(t, user.id)).toMatchObject({ firstName: `Changed${i}` });
+    for (const user of added) expect(await getUser(t, user.id)).not.toBeNull();
+    expect(await watermark(t)).toEqual({
+      updatedSince: run.startedAt - 5 * 60 * 1000,
+      runId: run.runId,
+      mode: "incremental",
+    });
+
+    // Nothing changed since: one request, nothing stored.
+    vi.advanceTimersByTime(60 * 60 * 1000);
+    await t.mutation(internal.backfill.start, { mode: "incremental" });
+    expect(await drain(t)).toMatchObject({ status: "done", counts: { seen: 0, pages: 1, requests: 1 } });
+  });
+
+  test("a pass that does not complete leaves the watermark where it was", async () => {
+    const t = initConvexTest();
+    const { existing } = await afterFullPass(t, 5);
+    const before = await watermark(t);
+    clerkApi.updateUser(existing[1].id, { first_name: "Later" });
+
+    await t.mutation(internal.backfill.start, { mode: "incremental" });
+    clerkApi.dropNext(1);
+    await runNextStep(t);
+    expect(await status(t)).toMatchObject({
+      status: "running",
+      lastError: expect.stringMatching(/Clerk request failed/),
+    });
+    expect(await t.mutation(internal.backfill.cancel, {})).toMatchObject({ status: "canceled" });
+    expect(await watermark(t)).toEqual(before);
+    expect(await getUser(t, existing[1].id)).toMatchObject({ firstName: "User1" });
+
+    // The next pass starts from the same watermark and brings the change.
+    const { run } = await t.mutation(internal.backfill.start, { mode: "incremental" });
+    expect(run.updatedSince).toBe(before!.updatedSince);
+    expect(await drain(t)).toMatchObject({ status: "done", counts: { seen: 1, updated: 1 } });
+    expect(await getUser(t, existing[1].id)).toMatchObject({ firstName: "Later" });
+  });
+
+  test("users deleted mid-pass shift the list: the pass reads back and skips nobody", async () => {
+    const t = initConvexTest();
+    const { existing } = await afterFullPass(t, 10);
+    // Six changed users, most recent first: a b c d e f.
+    const [a, b, c, d, e, f] = existing
+      .slice(0, 6)
+      .map((u, i) => clerkApi.updateUser(u.id, { updated_at: Date.now() - i, last_name: "New" }));
+    await startWithPageSize(t, 3, "incremental");
+    let deleted = false;
+    const done = await drain(t, async (s) => {
+      if (s.counts.pages === 1 && !deleted) {
+        deleted = true; // the whole first page goes: d moves to the front, before the next offset
+        for (const user of [a, b, c]) clerkApi.users.delete(user.id);
+      }
+    });
+    expect(deleted).toBe(true);
+    expect(done).toMatchObject({ status: "done", counts: { seen: 6, updated: 6, rewinds: 1 } });
+    for (const user of [d, e, f]) expect(await getUser(t, user.id)).toMatchObject({ lastName: "New" });
+    const offsets = listRequests()
+      .slice(-4)
+      .map((path) => new URL(path, clerkApi.url).searchParams.get("offset"));
+    expect(offsets).toEqual(["0", "1", "0", "1"]);
+  });
+
+  test("a full start takes over from a running incremental pass", async () => {
+    const t = initConvexTest();
+    await afterFullPass(t, 3);
+    const incremental = await t.mutation(internal.backfill.start, { mode: "incremental" });
+    expect(await t.mutation(internal.backfill.start, { mode: "incremental" })).toMatchObject({ started: false });
+    const full = await t.mutation(internal.backfill.start, { mode: "full" });
+    expect(full).toMatchObject({ started: true, run: { mode: "full" } });
+    const superseded = await inComponent(t, (ctx) =>
+      ctx.db.get(ctx.db.normalizeId("backfillRuns", incremental.run.runId)!),
+    );
+    expect(superseded).toMatchObject({
+      status: "canceled",
+      lastError: "superseded by a full pass",
+    });
+    expect(await t.mutation(internal.backfill.start, { mode: "full" })).toMatchObject({ started: false });
+    expect(await drain(t)).toMatchObject({ status: "done", mode: "full", counts: { unchanged: 3 } });
+  });
+});
+
+describe("reconciliation of organizations and memberships", () => {
+  test("a full pass deletes, with hooks and tombstones, the organizations and memberships Clerk no longer has", async () => {
+    const t = initConvexTest();
+    const [ada, bob, cy] = clerkApi.addUsers(3);
+    const acme = clerkApi.addOrganization({ name: "Acme", slug: "acme" });
+    const globex = clerkApi.addOrganization({ name: "Globex", slug: "globex" });
+    clerkApi.addMembership(acme.id, ada.id, "org:admin");
+    const bobAtAcme = clerkApi.addMembership(acme.id, bob.id);
+    const cyAtAcme = clerkApi.addMembership(acme.id, cy.id);
+    clerkApi.addMembership(globex.id, bob.id, "org:admin");
+    await t.mutation(internal.backfill.start, {});
+    expect(await drain(t)).toMatchObject({ status: "done", counts: { organizationsSeen: 2, membershipsSeen: 4 } });
+    await t.run((ctx) => ctx.db.insert("projects", { orgId: globex.id, name: "Plan", createdBy: bob.id }));
+
+    // Gone from Clerk with no webhook delivered: Globex (and, with it, its membership) and two of Acme's members.
+    clerkApi.deleteOrganization(globex.id);
+    clerkApi.memberships.delete(bobAtAcme.id);
+    clerkApi.memberships.delete(cyAtAcme.id);
+    vi.advanceTimersByTime(60 * 60 * 1000);
+    const before = clerkApi.requests.length;
+    await t.mutation(internal.backfill.start, {});
+    expect(await drain(t)).toMatchObject({
+      status: "done",
+      counts: { organizationsDeleted: 1, membershipsDeleted: 2, deleted: 0, organizationsSeen: 1, membershipsSeen: 1 },
+    });
+    const orgs = await inComponent(t, (ctx) => ctx.db.query("organizations").collect());
+    expect(orgs.map((o) => o.orgId)).toEqual([acme.id]);
+    const memberships = await inComponent(t, (ctx) => ctx.db.query("memberships").collect());
+    expect(memberships.map((m) => [m.orgId, m.clerkId])).toEqual([[acme.id, ada.id]]);
+    const tombstones = await inComponent(t, (ctx) => ctx.db.query("tombstones").collect());
+    expect(tombstones.map((row) => row.objectId).sort()).toEqual([bobAtAcme.id, cyAtAcme.id, globex.id].sort());
+    // The organization hook ran: Globex's projects went with it.
+    expect(await t.run((ctx) => ctx.db.query("projects").collect())).toEqual([]);
+    // Confirmed with Clerk: Globex by id, Acme's two missing members in one request.
+    const paths = clerkApi.requests.slice(before).map((r) => decodeURIComponent(r.path));
+    expect(paths.filter((path) => path === `/v1/organizations/${globex.id}`)).toHaveLength(1);
+    const confirm = paths.filter((path) => path.startsWith(`/v1/organizations/${acme.id}/memberships`));
+    expect(confirm).toHaveLength(1);
+    expect(confirm[0]).toContain(`user_id=${bob.id}`);
+    expect(confirm[0]).toContain(`user_id=${cy.id}`);
+  });
+
+  test("organizations deleted mid-run shift Clerk's offset list: the run reads back and skips nobody", async () => {
+    const t = initConvexTest();
+    const orgs = Array.from({ length: 8 }, (_, i) => clerkApi.addOrganization({ name: `Org ${i}` }));
+    await startWithPageSize(t, 3);
+    let deleted = false;
+    const done = await drain(t, async (s) => {
+      if (s.phase === "organizations" && s.counts.organizationsSeen === 3 && !deleted) {
+        deleted = true; // the whole first page goes
+        for (const org of orgs.slice(0, 3)) {
+          clerkApi.deleteOrganization(org.id);
+          await deliver(t, organizationDeleted(org.id));
+        }
+      }
+    });
+    expect(deleted).toBe(true);
+    // Each page re-reads the previous page's last two. At offset 1 the list had shifted by three:
+    // none of those two came back and the page began after them, so the run read from 0 again.
+    expect(done).toMatchObject({ status: "done", counts: { organizationsSeen: 8, rewinds: 1 } });
+    const offsets = clerkApi.requests
+      .filter((r) => r.path.startsWith("/v1/organizations?"))
+      .map((r) => new URL(r.path, clerkApi.url).searchParams.get("offset") ?? "0"); // @clerk/backend omits 0
+    expect(offsets).toEqual(["0", "1", "0", "1", "2", "3"]);
+    const stored = await inComponent(t, (ctx) => ctx.db.query("organizations").collect());
+    expect(stored.map((o) => o.orgId).sort()).toEqual(
+      orgs
+        .slice(3)
+        .map((o) => o.id)
+        .sort(),
+    );
   });
 });
 

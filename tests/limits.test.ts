@@ -36,6 +36,8 @@ test("full pages of 500 users, organizations and memberships, with hooks, fit in
   for (const user of users.slice(0, 250)) {
     await deliver(t, userCreated({ id: user.id, first_name: "Old", updated_at: 1 }));
   }
+  // A full reconciliation batch of users Clerk no longer has: deleted in one mutation, with hooks.
+  for (let i = 0; i < 100; i++) await deliver(t, userCreated({ id: `user_gone_${i}` }));
   vi.advanceTimersByTime(1_000);
   await t.mutation(internal.backfill.start, {});
   for (let i = 0; i < 50; i++) {
@@ -44,7 +46,12 @@ test("full pages of 500 users, organizations and memberships, with hooks, fit in
     const status = await t.query(internal.backfill.status, {});
     if (status?.status !== "running") break;
   }
-  expect(await t.query(internal.backfill.status, {})).toMatchObject({ status: "done", lastError: null, counts: { inserted: 250, updated: 250, organizationsSeen: 5, membershipsSeen: 500 } });
+  expect(await t.query(internal.backfill.status, {})).toMatchObject({
+    status: "done",
+    lastError: null,
+    counts: { inserted: 250, updated: 250, deleted: 100, organizationsSeen: 5, membershipsSeen: 500 },
+  });
+  expect(await inComponent(t, async (ctx) => (await ctx.db.query("users").collect()).length)).toBe(500);
   expect(await inComponent(t, async (ctx) => (await ctx.db.query("memberships").collect()).length)).toBe(500);
 
   // Deleting an organization with 100 members, with hooks, in batches.

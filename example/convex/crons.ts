@@ -3,8 +3,11 @@ import { internal } from "./_generated/api";
 
 const crons = cronJobs();
 
-// Catch what webhooks missed (deliveries that failed past Svix's retries): a full pass
-// over Clerk's users each night, deleting those Clerk no longer has.
-crons.daily("reconcile users with Clerk", { hourUTC: 4, minuteUTC: 0 }, internal.backfill.start);
+// Catch what webhooks missed (deliveries that failed past Svix's retries). Every hour, the
+// users Clerk changed since the last completed pass: usually one request. Every night, a
+// full pass: every user, organization and membership, and deletions of what Clerk no longer
+// has (a full pass takes over from an incremental one still running).
+crons.hourly("sync users Clerk changed", { minuteUTC: 17 }, internal.backfill.start, { mode: "incremental" });
+crons.daily("reconcile everything with Clerk", { hourUTC: 4, minuteUTC: 23 }, internal.backfill.start, { mode: "full" });
 
 export default crons;

@@ -7,27 +7,50 @@ import {
   type RegisteredAction,
 } from "convex/server";
 import { v } from "convex/values";
-import type { BackfillRunStatus } from "../component/backfillValidators.js";
+import type {
+  BackfillMode,
+  BackfillPage,
+  BackfillRunStatus,
+  BackfillStepPlan,
+  BackfillWatermark,
+} from "../component/backfillValidators.js";
 import {
-  clerkClient,
-  fetchBackfillPage,
-  fetchUser,
-  REQUESTS_PER_PAGE,
+  clerkApi,
+  fetchMemberships,
+  fetchOrganizations,
+  fetchUserCount,
+  fetchUsersAfter,
+  fetchUsersByUpdate,
+  goneMemberships,
+  organizationIsGone,
   retryDelay,
+  userIsGone,
+  type ClerkApi,
   type ClerkApiOptions,
 } from "./clerkApi.js";
 import type { ClerkSync, RunMutationCtx, RunQueryCtx } from "./clerkSync.js";
 
-export type { BackfillCounts, BackfillRunStatus } from "../component/backfillValidators.js";
+/** `"full" | "incremental"`, for a host function's arguments. */
+export { vBackfillMode } from "../component/backfillValidators.js";
+export type {
+  BackfillCounts,
+  BackfillMode,
+  BackfillPhase,
+  BackfillRunStatus,
+  BackfillWatermark,
+} from "../component/backfillValidators.js";
 
 export type BackfillOptions = ClerkApiOptions & {
-  /** Users per Backend API page, at most 500 (Clerk's maximum). Default 500. */
+  /** Objects per Backend API page, at most 500 (Clerk's maximum). Default 500. */
   pageSize?: number;
-  /** After a complete pass, delete users Clerk no longer has. Default true. */
+  /**
+   * Full passes: afterwards, delete the users (and, with `organizations`, the organizations
+   * and memberships) Clerk no longer has, each confirmed with Clerk first. Default true.
+   */
   reconcile?: boolean;
   /**
-   * Also sync organizations and memberships (after the users). Default false: turn it on
-   * when the Clerk instance has Organizations enabled.
+   * Full passes: also sync organizations and memberships (after the users). Default false:
+   * turn it on when the Clerk instance has Organizations enabled.
    */
   organizations?: boolean;
   /**
@@ -39,21 +62,32 @@ export type BackfillOptions = ClerkApiOptions & {
   retryDelayMs?: number;
 };
 
+/** What `start` runs. */
+export type BackfillStartOptions = {
+  /**
+   * `full` (default): every user by Clerk's cursor (then organizations and memberships if
+   * enabled), then reconciliation. `incremental`: only the users Clerk updated since the
+   * last completed pass, most recent first, stopping at that watermark; no deletions. With
+   * no completed pass yet, an incremental start runs a full pass.
+   */
+  mode?: BackfillMode;
+};
+
 type StepArgs = { runId: string; token: number };
 /** The host's exported step action, e.g. `internal.clerk.backfillStep`. */
 export type BackfillStepReference = FunctionReference<"action", "internal", StepArgs, null>;
 
 /**
- * A resumable backfill and reconciliation of the users table from Clerk's Backend API.
- * Each step fetches one page, then one component mutation stores it under the webhook
- * rules and schedules the next step; a watchdog restarts a step that never reports.
+ * A resumable backfill and reconciliation from Clerk's Backend API. Each step makes one
+ * Clerk request (a page), then one component mutation stores it under the webhook rules
+ * and schedules the next step; a watchdog restarts a step that never reports.
  *
  * ```ts
  * const backfill = new ClerkBackfill(clerk);
  * export const backfillStep = backfill.step;
  * export const startBackfill = internalMutation({
- *   args: {},
- *   handler: (ctx): Promise<BackfillStart> => backfill.start(ctx, internal.clerk.backfillStep),
+ *   args: { mode: v.optional(v.union(v.literal("full"), v.literal("incremental"))) },
+ *   handler: (ctx, { mode }): Promise<BackfillStart> => backfill.start(ctx, internal.clerk.backfillStep, { mode }),
  * });
  * ```
  */
@@ -75,8 +109,15 @@ export class ClerkBackfill {
     }) as RegisteredAction<"internal", StepArgs, Promise<null>>;
   }
 
-  /** Start a run, or get the one already running (`started: false`). */
-  async start(ctx: RunMutationCtx, step: BackfillStepReference): Promise<BackfillStart> {
+  /**
+   * Start a pass, or get the one already running (`started: false`). A full start takes
+   * over from a running incremental pass.
+   */
+  async start(
+    ctx: RunMutationCtx,
+    step: BackfillStepReference,
+    options: BackfillStartOptions = {},
+  ): Promise<BackfillStart> {
     return ctx.runMutation(this.clerk.component.backfill.start, {
       step: await createFunctionHandle(step),
       hooks: await this.clerk.hookHandles(),
@@ -84,12 +125,18 @@ export class ClerkBackfill {
       reconcile: this.options.reconcile ?? true,
       organizations: this.options.organizations ?? false,
       requestsPer10Seconds: this.options.requestsPer10Seconds ?? 50,
+      ...(options.mode ? { mode: options.mode } : {}),
     });
   }
 
   /** A run's state (default: the latest run), or null. */
   async status(ctx: RunQueryCtx, runId?: string): Promise<BackfillRunStatus | null> {
     return ctx.runQuery(this.clerk.component.backfill.status, { runId });
+  }
+
+  /** Where the next incremental pass starts (from the last completed pass), or null before the first. */
+  async watermark(ctx: RunQueryCtx): Promise<BackfillWatermark | null> {
+    return ctx.runQuery(this.clerk.component.backfill.watermark, {});
   }
 
   /** Cancel the running run; returns it, or null if none was running. */
@@ -101,46 +148,82 @@ export class ClerkBackfill {
     const component = this.clerk.component.backfill;
     const plan = await ctx.runQuery(component.plan, { runId, token });
     if (!plan) return; // canceled, finished, or superseded by a newer step
-    let requests = 0;
-    const retryLater = (delayMs: number, error: string) =>
-      ctx.runMutation(component.retryLater, { runId, token, delayMs, error, requests });
-
-    const client = clerkClient(this.options);
-    if (typeof client === "string") return void (await retryLater(60_000, client));
     const retryDelayMs = this.options.retryDelayMs ?? 30_000;
-    const fail = async (delayMs: number, message: string) => {
-      console.warn(`[clerk-sync] backfill ${runId}: ${message}`);
-      await retryLater(delayMs, message);
+    const retryLater = async (delayMs: number, error: string, requests: number) => {
+      console.warn(`[clerk-sync] backfill ${runId}: ${error}`);
+      await ctx.runMutation(component.retryLater, { runId, token, delayMs, error, requests });
     };
 
+    const api = clerkApi(this.options);
+    if (typeof api === "string") return retryLater(60_000, api, 0);
     // 1. Ask Clerk. A failure here is Clerk's (or the network's): wait as told, then retry.
     let apply: () => Promise<unknown>;
     try {
-      if (plan.phase !== "reconcile") {
-        requests += plan.phase === "users" ? REQUESTS_PER_PAGE : 1;
-        const { page, size, clerkTotal } = await fetchBackfillPage(client, plan.phase, plan.offset, plan.pageSize);
+      const args = { runId, token };
+      if (!("candidates" in plan)) {
+        const { page, size, clerkTotal } = await fetchPage(api, plan);
         const lastPage = size < plan.pageSize;
-        apply = () => ctx.runMutation(component.applyPage, { runId, token, page, lastPage, requests, clerkTotal });
+        apply = () =>
+          ctx.runMutation(component.applyPage, { ...args, page, lastPage, requests: api.requests, clerkTotal });
       } else {
-        const gone: string[] = [];
-        for (const clerkId of plan.candidates) {
-          requests++;
-          if ((await fetchUser(client, clerkId)) === null) gone.push(clerkId);
-        }
-        const { nextAfter } = plan;
-        apply = () => ctx.runMutation(component.applyReconcile, { runId, token, gone, nextAfter, requests });
+        const gone = await confirmGone(api, plan);
+        const { nextCursor } = plan;
+        apply = () => ctx.runMutation(component.applyReconcile, { ...args, gone, nextCursor, requests: api.requests });
       }
     } catch (error) {
       const { delayMs, message } = retryDelay(error, retryDelayMs);
-      return fail(delayMs, message);
+      return retryLater(delayMs, message, api.requests);
     }
     // 2. Store what Clerk said. A failure here is ours (a hook threw, a limit was hit).
     try {
       await apply();
     } catch (error) {
-      await fail(retryDelayMs, `storing the page failed: ${error instanceof Error ? error.message : String(error)}`);
+      const message = `storing the page failed: ${error instanceof Error ? error.message : String(error)}`;
+      await retryLater(retryDelayMs, message, api.requests);
     }
   }
+}
+
+type ListPlan = Extract<BackfillStepPlan, { phase: "users" | "organizations" | "memberships" }>;
+type ReconcilePlan = Exclude<BackfillStepPlan, ListPlan>;
+
+/** One page of the plan's list, normalized: one request (and Clerk's user count once per full pass). */
+async function fetchPage(
+  api: ClerkApi,
+  plan: ListPlan,
+): Promise<{ page: BackfillPage; size: number; clerkTotal?: number }> {
+  if (plan.phase === "users") {
+    if (plan.order === "updated") {
+      const users = await fetchUsersByUpdate(api, plan.offset, plan.pageSize);
+      return { page: { kind: "users", users }, size: users.length };
+    }
+    const clerkTotal = plan.count ? await fetchUserCount(api) : undefined;
+    const users = await fetchUsersAfter(api, plan.after, plan.pageSize);
+    return { page: { kind: "users", users }, size: users.length, ...(clerkTotal !== undefined ? { clerkTotal } : {}) };
+  }
+  if (plan.phase === "organizations") {
+    const organizations = await fetchOrganizations(api, plan.offset, plan.pageSize);
+    return { page: { kind: "organizations", organizations }, size: organizations.length };
+  }
+  const memberships = await fetchMemberships(api, plan.offset, plan.pageSize);
+  return { page: { kind: "memberships", memberships }, size: memberships.length };
+}
+
+/** Of the plan's candidates, those Clerk confirms it no longer has. */
+async function confirmGone(api: ClerkApi, plan: ReconcilePlan): Promise<string[]> {
+  const gone: string[] = [];
+  if (plan.phase === "reconcileMemberships") {
+    // The plan lists them by organization: one request per organization's candidates.
+    const byOrganization = new Map<string, typeof plan.candidates>();
+    for (const candidate of plan.candidates) {
+      byOrganization.set(candidate.orgId, [...(byOrganization.get(candidate.orgId) ?? []), candidate]);
+    }
+    for (const [orgId, candidates] of byOrganization) gone.push(...(await goneMemberships(api, orgId, candidates)));
+    return gone;
+  }
+  const isGone = plan.phase === "reconcileUsers" ? userIsGone : organizationIsGone;
+  for (const id of plan.candidates) if (await isGone(api, id)) gone.push(id);
+  return gone;
 }
 
 export type BackfillStart = { started: boolean; run: BackfillRunStatus };

@@ -4,24 +4,43 @@ import { internal } from "./_generated/api.js";
 import type { Doc, Id } from "./_generated/dataModel.js";
 import { internalMutation, mutation, query, type MutationCtx, type QueryCtx } from "./_generated/server.js";
 import {
+  vBackfillMode,
   vBackfillPage,
   vBackfillRunStatus,
   vBackfillStepPlan,
+  vBackfillWatermark,
   type BackfillCounts,
+  type BackfillPhase,
   type BackfillRunStatus,
+  type BackfillStepPlan,
+  type BackfillWatermark,
 } from "./backfillValidators.js";
 import { vHookHandles, type ChangeContext } from "./changes.js";
-import { applyMembershipSnapshots } from "./memberships.js";
+import { applyMembershipSnapshots, membershipKind } from "./memberships.js";
 import { organizationKind } from "./organizations.js";
+import type { UserRecord } from "./records.js";
 import { applyDeletion, applySnapshot } from "./snapshots.js";
+import { isTombstoned } from "./tombstones.js";
 import { userKind } from "./users.js";
 
 /** A step that has not reported by then (an action runs 10 minutes at most) is restarted. */
 const WATCHDOG_MS = 15 * 60 * 1000;
-/** Users of the table checked per reconciliation step. */
-const RECONCILE_BATCH = 100;
+/** Rows of a table examined per reconciliation step (one look-up each). */
+const RECONCILE_SCAN = 1000;
+/** Candidates per reconciliation step at most: each costs a Clerk request. */
+const RECONCILE_CANDIDATES = 100;
 /** Rows of `backfillSeen` deleted per step once a run ends. */
 const FORGET_BATCH = 1000;
+/**
+ * Objects of an offset-paged list that each request reads again from the previous page:
+ * if none of them comes back, objects before the position were deleted and the list shifted.
+ */
+export const OFFSET_OVERLAP = 5;
+/**
+ * How far before a completed pass's start the next incremental pass looks: covers the
+ * difference between Convex's clock and Clerk's, and updates Clerk commits late.
+ */
+export const WATERMARK_MARGIN_MS = 5 * 60 * 1000;
 
 type Run = Doc<"backfillRuns">;
 const NO_COUNTS: BackfillCounts = {
@@ -35,10 +54,17 @@ const NO_COUNTS: BackfillCounts = {
   deleted: 0,
   organizationsSeen: 0,
   membershipsSeen: 0,
+  organizationsDeleted: 0,
+  membershipsDeleted: 0,
+  rewinds: 0,
 };
 type StepArgs = { runId: Id<"backfillRuns">; token: number };
 
-/** Start a run, or answer with the one already running. */
+/**
+ * Start a run, or answer with the one already running. A full pass takes over from a
+ * running incremental one (it covers all of it); an incremental pass with no completed
+ * pass before it to start from runs as a full pass.
+ */
 export const start = mutation({
   args: {
     /** Function handle of the host's step action. */
@@ -46,31 +72,42 @@ export const start = mutation({
     /** The host's hooks, run for every change the run makes. */
     hooks: vHookHandles,
     pageSize: v.number(),
+    /** Full passes: delete what Clerk no longer has. */
     reconcile: v.boolean(),
-    /** Also sync organizations and memberships. */
+    /** Full passes: also sync (and reconcile) organizations and memberships. */
     organizations: v.boolean(),
     requestsPer10Seconds: v.number(),
+    /** Default "full". */
+    mode: v.optional(vBackfillMode),
   },
   returns: v.object({ started: v.boolean(), run: vBackfillRunStatus }),
   handler: async (ctx, args) => {
-    const running = await ctx.db
-      .query("backfillRuns")
-      .withIndex("by_status", (q) => q.eq("status", "running"))
-      .first();
-    if (running) return { started: false, run: toStatus(running) };
     if (!(args.pageSize >= 1 && args.pageSize <= 500)) throw new Error("pageSize must be between 1 and 500");
     if (!(args.requestsPer10Seconds > 0)) throw new Error("requestsPer10Seconds must be positive");
+    const mode = args.mode ?? "full";
+    const running = await runningRun(ctx);
+    if (running) {
+      if (mode !== "full" || running.mode !== "incremental") return { started: false, run: toStatus(running) };
+      await endRun(ctx, running, "canceled", "superseded by a full pass");
+    }
+    const watermark = mode === "incremental" ? await latestWatermark(ctx) : null;
+    const full = watermark === null;
     const runId = await ctx.db.insert("backfillRuns", {
       status: "running",
+      mode: full ? "full" : "incremental",
       phase: "users",
-      organizations: args.organizations,
+      organizations: full && args.organizations,
       startedAt: Date.now(),
       finishedAt: null,
       pageSize: Math.floor(args.pageSize),
-      reconcile: args.reconcile,
+      reconcile: full && args.reconcile,
       msPerRequest: Math.ceil(10_000 / args.requestsPer10Seconds),
+      userCursor: null,
       offset: 0,
-      reconcileAfter: null,
+      anchors: [],
+      lastKey: null,
+      updatedSince: watermark?.updatedSince ?? null,
+      reconcileCursor: null,
       counts: NO_COUNTS,
       clerkTotal: null,
       lastError: null,
@@ -97,15 +134,32 @@ export const status = query({
   },
 });
 
+/** Where the next incremental pass starts; null before the first completed pass. */
+export const watermark = query({
+  args: {},
+  returns: v.union(vBackfillWatermark, v.null()),
+  handler: (ctx) => latestWatermark(ctx),
+});
+
+/**
+ * A completed pass (full or incremental) saw every user as it was at some moment after
+ * its start: what changed before then is stored, so the next pass starts there.
+ */
+async function latestWatermark(ctx: QueryCtx): Promise<BackfillWatermark | null> {
+  const done = await ctx.db
+    .query("backfillRuns")
+    .withIndex("by_status", (q) => q.eq("status", "done"))
+    .order("desc")
+    .first();
+  return done && { updatedSince: done.startedAt - WATERMARK_MARGIN_MS, runId: done._id, mode: done.mode };
+}
+
 /** Stop the running run; a step in flight finds it canceled and writes nothing. */
 export const cancel = mutation({
   args: {},
   returns: v.union(vBackfillRunStatus, v.null()),
   handler: async (ctx) => {
-    const run = await ctx.db
-      .query("backfillRuns")
-      .withIndex("by_status", (q) => q.eq("status", "running"))
-      .first();
+    const run = await runningRun(ctx);
     if (!run) return null;
     await endRun(ctx, run, "canceled");
     return toStatus((await ctx.db.get(run._id))!);
@@ -116,30 +170,82 @@ export const cancel = mutation({
 export const plan = query({
   args: { runId: v.string(), token: v.number() },
   returns: v.union(vBackfillStepPlan, v.null()),
-  handler: async (ctx, { runId, token }) => {
+  handler: async (ctx, { runId, token }): Promise<BackfillStepPlan | null> => {
     const run = await currentRun(ctx, runId, token);
     if (!run) return null;
-    if (run.phase !== "reconcile") return { phase: run.phase, offset: run.offset, pageSize: run.pageSize };
-    // Users stored before the run began that the run did not see in Clerk: Clerk may
-    // no longer have them. The host's step confirms each with Clerk before deleting.
-    const after = run.reconcileAfter;
-    const users = await ctx.db
-      .query("users")
-      .withIndex("by_clerk_id", (q) => (after === null ? q : q.gt("clerkId", after)))
-      .take(RECONCILE_BATCH);
-    const candidates: string[] = [];
-    for (const user of users) {
-      if (user._creationTime > run.startedAt) continue;
-      const seen = await ctx.db
-        .query("backfillSeen")
-        .withIndex("by_run_clerk_id", (q) => q.eq("runId", run._id).eq("clerkId", user.clerkId))
-        .first();
-      if (!seen) candidates.push(user.clerkId);
+    const { pageSize, offset } = run;
+    switch (run.phase) {
+      case "users":
+        return run.mode === "full"
+          ? { phase: "users", order: "created", pageSize, after: run.userCursor, count: run.clerkTotal === null }
+          : { phase: "users", order: "updated", pageSize, offset };
+      case "organizations":
+      case "memberships":
+        return { phase: run.phase, pageSize, offset };
+      case "reconcileUsers": {
+        const cursor = run.reconcileCursor;
+        const rows = await ctx.db
+          .query("users")
+          .withIndex("by_clerk_id", (q) => (cursor === null ? q : q.gt("clerkId", cursor)))
+          .take(RECONCILE_SCAN);
+        const { candidates, nextCursor } = await unseen(ctx, run, rows, (row) => row.clerkId);
+        return { phase: run.phase, candidates: candidates.map((row) => row.clerkId), nextCursor };
+      }
+      case "reconcileOrganizations": {
+        const cursor = run.reconcileCursor;
+        const rows = await ctx.db
+          .query("organizations")
+          .withIndex("by_org_id", (q) => (cursor === null ? q : q.gt("orgId", cursor)))
+          .take(RECONCILE_SCAN);
+        const { candidates, nextCursor } = await unseen(ctx, run, rows, (row) => row.orgId);
+        return { phase: run.phase, candidates: candidates.map((row) => row.orgId), nextCursor };
+      }
+      case "reconcileMemberships": {
+        const cursor = run.reconcileCursor;
+        const rows = await ctx.db
+          .query("memberships")
+          .withIndex("by_membership_id", (q) => (cursor === null ? q : q.gt("membershipId", cursor)))
+          .take(RECONCILE_SCAN);
+        // A deleted organization's or user's memberships are already being removed with it.
+        const removed = async ({ orgId, clerkId }: Doc<"memberships">) =>
+          (await isTombstoned(ctx, orgId)) || (clerkId !== null && (await isTombstoned(ctx, clerkId)));
+        const { candidates, nextCursor } = await unseen(ctx, run, rows, (row) => row.membershipId, removed);
+        return {
+          phase: run.phase,
+          candidates: candidates.map(({ membershipId, orgId, clerkId }) => ({ membershipId, orgId, clerkId })),
+          nextCursor,
+        };
+      }
     }
-    const nextAfter = users.length === RECONCILE_BATCH ? users[users.length - 1].clerkId : null;
-    return { phase: "reconcile" as const, candidates, nextAfter };
   },
 });
+
+/**
+ * Of rows walked in index order, those stored before the run began that the run did not
+ * see in Clerk: Clerk may no longer have them. (Rows created since arrived by webhook;
+ * Clerk had them.) At most RECONCILE_CANDIDATES; `nextCursor` is the last row examined,
+ * null when the table is done.
+ */
+async function unseen<R extends { _creationTime: number }>(
+  ctx: QueryCtx,
+  run: Run,
+  rows: R[],
+  idOf: (row: R) => string,
+  skip: (row: R) => Promise<boolean> = async () => false,
+): Promise<{ candidates: R[]; nextCursor: string | null }> {
+  const candidates: R[] = [];
+  for (const row of rows) {
+    if (row._creationTime > run.startedAt) continue;
+    const seen = await ctx.db
+      .query("backfillSeen")
+      .withIndex("by_run_clerk_id", (q) => q.eq("runId", run._id).eq("clerkId", idOf(row)))
+      .first();
+    if (seen || (await skip(row))) continue;
+    candidates.push(row);
+    if (candidates.length === RECONCILE_CANDIDATES) return { candidates, nextCursor: idOf(row) };
+  }
+  return { candidates, nextCursor: rows.length === RECONCILE_SCAN ? idOf(rows[rows.length - 1]) : null };
+}
 
 /** Store one page of a Clerk list, under the same rules as webhooks, and go on. */
 export const applyPage = mutation({
@@ -147,84 +253,163 @@ export const applyPage = mutation({
     runId: v.string(),
     token: v.number(),
     page: vBackfillPage,
-    /** Whether this was the last page of Clerk's list. */
+    /** Whether Clerk's list ended with this page (fewer objects than asked for). */
     lastPage: v.boolean(),
     requests: v.number(),
-    /** Clerk's user count, with a page of users. */
+    /** Clerk's user count, when the plan asked for it. */
     clerkTotal: v.optional(v.number()),
   },
   returns: v.boolean(),
   handler: async (ctx, { runId, token, page, lastPage, requests, clerkTotal }) => {
     const run = await currentRun(ctx, runId, token);
     if (!run || run.phase !== page.kind) return false;
-    const context = runContext(run);
-    const counts = { ...run.counts, pages: run.counts.pages + 1, requests: run.counts.requests + requests };
-    if (page.kind === "users") {
-      for (const user of page.users) {
-        const outcome = await applySnapshot(ctx, userKind, user, context);
-        if (outcome === "inserted" || outcome === "updated" || outcome === "unchanged" || outcome === "stale") {
-          counts[outcome]++;
-        }
-        if (run.reconcile) await ctx.db.insert("backfillSeen", { runId: run._id, clerkId: user.clerkId });
-      }
-      counts.seen += page.users.length;
-    } else if (page.kind === "organizations") {
-      for (const organization of page.organizations) await applySnapshot(ctx, organizationKind, organization, context);
-      counts.organizationsSeen += page.organizations.length;
+    const counts = { ...run.counts, requests: run.counts.requests + requests };
+    const patch: Partial<Run> = { lastError: null, clerkTotal: clerkTotal ?? run.clerkTotal };
+    let listEnded = lastPage;
+
+    if (page.kind === "users" && run.mode === "full") {
+      // Clerk's cursor: a user deleted mid-run shifts nothing, so nothing is skipped.
+      await storeUsers(ctx, run, page.users, counts);
+      counts.pages++;
+      const last = page.users.at(-1);
+      if (last) patch.userCursor = { id: last.clerkId, createdAt: last.createdAt };
     } else {
-      await applyMembershipSnapshots(ctx, page.memberships, context);
-      counts.membershipsSeen += page.memberships.length;
+      const entries =
+        page.kind === "users"
+          ? page.users.map((user) => ({ id: user.clerkId, key: user.updatedAt }))
+          : page.kind === "organizations"
+            ? page.organizations.map((org) => ({ id: org.orgId, key: org.createdAt }))
+            : page.memberships.map(({ membership }) => ({ id: membership.membershipId, key: membership.createdAt }));
+      // The incremental pass reads most recently updated first; the others oldest first.
+      const position = nextPosition(run, entries, page.kind === "users", lastPage);
+      Object.assign(patch, position.patch);
+      listEnded = position.listEnded;
+      if (position.rewound) {
+        counts.rewinds++;
+      } else {
+        counts.pages++;
+        // The anchors were stored by the previous step.
+        const fresh = (id: string) => !run.anchors.includes(id);
+        if (page.kind === "users") {
+          const since = run.updatedSince ?? 0;
+          // Past the watermark: nothing older changed since the last completed pass.
+          if (page.users.some((user) => user.updatedAt < since)) listEnded = true;
+          await storeUsers(
+            ctx,
+            run,
+            page.users.filter((user) => user.updatedAt >= since && fresh(user.clerkId)),
+            counts,
+          );
+        } else if (page.kind === "organizations") {
+          const organizations = page.organizations.filter((org) => fresh(org.orgId));
+          for (const organization of organizations) {
+            await applySnapshot(ctx, organizationKind, organization, runContext(run));
+            await markSeen(ctx, run, organization.orgId);
+          }
+          counts.organizationsSeen += organizations.length;
+        } else {
+          const memberships = page.memberships.filter(({ membership }) => fresh(membership.membershipId));
+          await applyMembershipSnapshots(ctx, memberships, runContext(run));
+          for (const { membership } of memberships) await markSeen(ctx, run, membership.membershipId);
+          counts.membershipsSeen += memberships.length;
+        }
+      }
     }
-    const size = page.kind === "users" ? page.users.length : page.kind === "organizations" ? page.organizations.length : page.memberships.length;
-    const next = lastPage ? nextPhase(run) : run.phase;
-    await ctx.db.patch(run._id, {
-      counts,
-      clerkTotal: clerkTotal ?? run.clerkTotal,
-      offset: next === run.phase ? run.offset + size : 0,
-      lastError: null,
-      ...(next !== "done" ? { phase: next } : {}),
-    });
-    await continueOrFinish(ctx, run._id, next === "done", requests);
+    await advance(ctx, run, { ...patch, counts }, listEnded, requests);
     return true;
   },
 });
 
-/** Users, then organizations and memberships if asked, then reconciliation if asked. */
-function nextPhase(run: Run): Run["phase"] | "done" {
-  const order: Run["phase"][] = [
+async function storeUsers(ctx: MutationCtx, run: Run, users: UserRecord[], counts: BackfillCounts) {
+  for (const user of users) {
+    const outcome = await applySnapshot(ctx, userKind, user, runContext(run));
+    if (outcome === "inserted" || outcome === "updated" || outcome === "unchanged" || outcome === "stale") {
+      counts[outcome]++;
+    }
+    await markSeen(ctx, run, user.clerkId);
+  }
+  counts.seen += users.length;
+}
+
+/** Record that a full pass with reconciliation saw an object in Clerk. */
+async function markSeen(ctx: MutationCtx, run: Run, clerkId: string) {
+  if (run.reconcile) await ctx.db.insert("backfillSeen", { runId: run._id, clerkId });
+}
+
+/**
+ * Where an offset-paged list goes on after a page. Each request starts at the previous
+ * page's last objects (the anchors). A page that contains none of them and starts after
+ * the last one read may have skipped objects: objects before the position were deleted
+ * and the list shifted. Then the run reads further back, until the pages join up again.
+ */
+function nextPosition(run: Run, entries: { id: string; key: number }[], descending: boolean, lastPage: boolean) {
+  const precedes = (a: number, b: number) => (descending ? a > b : a < b);
+  const first = entries[0];
+  const joined =
+    run.offset === 0 ||
+    run.anchors.length === 0 ||
+    entries.some((entry) => run.anchors.includes(entry.id)) ||
+    (first !== undefined && run.lastKey !== null && precedes(first.key, run.lastKey));
+  if (!joined) {
+    const offset = Math.max(0, run.offset - (run.pageSize - run.anchors.length));
+    return { rewound: true, listEnded: false, patch: { offset } };
+  }
+  const overlap = Math.min(OFFSET_OVERLAP, run.pageSize - 1, entries.length);
+  const anchors = entries.slice(entries.length - overlap).map((entry) => entry.id);
+  const lastKey = entries.at(-1)?.key ?? run.lastKey;
+  return {
+    rewound: false,
+    listEnded: lastPage,
+    patch: { offset: run.offset + entries.length - overlap, anchors, lastKey },
+  };
+}
+
+/** Full passes: users, then organizations and memberships, then reconciliation of each, as asked. */
+function nextPhase(run: Run): BackfillPhase | "done" {
+  const order: BackfillPhase[] = [
     "users",
     ...(run.organizations ? (["organizations", "memberships"] as const) : []),
-    ...(run.reconcile ? (["reconcile"] as const) : []),
+    ...(run.reconcile ? (["reconcileUsers"] as const) : []),
+    ...(run.reconcile && run.organizations ? (["reconcileOrganizations", "reconcileMemberships"] as const) : []),
   ];
   return order[order.indexOf(run.phase) + 1] ?? "done";
 }
 
-/** Delete (tombstone) the users Clerk confirmed gone, and go on. */
+/** Save the run's progress; when the phase is over, move to the next one (or finish). */
+async function advance(ctx: MutationCtx, run: Run, patch: Partial<Run>, phaseEnded: boolean, requests: number) {
+  const next = phaseEnded ? nextPhase(run) : run.phase;
+  const fresh = { offset: 0, anchors: [], lastKey: null, reconcileCursor: null };
+  await ctx.db.patch(run._id, { ...patch, ...(phaseEnded && next !== "done" ? { phase: next, ...fresh } : {}) });
+  await continueOrFinish(ctx, run._id, next === "done", requests);
+}
+
+/** Delete (tombstone, with hooks) the objects Clerk confirmed gone, and go on. */
 export const applyReconcile = mutation({
   args: {
     runId: v.string(),
     token: v.number(),
-    /** Candidates Clerk answered 404 for. */
+    /** Candidates Clerk confirmed gone (404). */
     gone: v.array(v.string()),
-    /** The plan's `nextAfter`: where the next step starts, null when reconciliation is done. */
-    nextAfter: v.union(v.string(), v.null()),
+    /** The plan's `nextCursor`: where the next step starts, null when this phase is done. */
+    nextCursor: v.union(v.string(), v.null()),
     requests: v.number(),
   },
   returns: v.boolean(),
-  handler: async (ctx, { runId, token, gone, nextAfter, requests }) => {
+  handler: async (ctx, { runId, token, gone, nextCursor, requests }) => {
     const run = await currentRun(ctx, runId, token);
-    if (!run || run.phase !== "reconcile") return false;
-    let deleted = 0;
-    for (const clerkId of gone) {
-      if ((await applyDeletion(ctx, userKind, clerkId, runContext(run))) === "deleted") deleted++;
+    if (!run || !run.phase.startsWith("reconcile")) return false;
+    const context = runContext(run);
+    const counts = { ...run.counts, requests: run.counts.requests + requests };
+    for (const id of gone) {
+      if (run.phase === "reconcileUsers") {
+        if ((await applyDeletion(ctx, userKind, id, context)) === "deleted") counts.deleted++;
+      } else if (run.phase === "reconcileOrganizations") {
+        if ((await applyDeletion(ctx, organizationKind, id, context)) === "deleted") counts.organizationsDeleted++;
+      } else if ((await applyDeletion(ctx, membershipKind, id, context)) === "deleted") {
+        counts.membershipsDeleted++;
+      }
     }
-    const { counts } = run;
-    await ctx.db.patch(run._id, {
-      reconcileAfter: nextAfter,
-      counts: { ...counts, requests: counts.requests + requests, deleted: counts.deleted + deleted },
-      lastError: null,
-    });
-    await continueOrFinish(ctx, run._id, nextAfter === null, requests);
+    await advance(ctx, run, { counts, reconcileCursor: nextCursor, lastError: null }, nextCursor === null, requests);
     return true;
   },
 });
@@ -236,7 +421,10 @@ export const retryLater = mutation({
   handler: async (ctx, { runId, token, delayMs, error, requests }) => {
     const run = await currentRun(ctx, runId, token);
     if (!run) return false;
-    await ctx.db.patch(run._id, { lastError: error, counts: { ...run.counts, requests: run.counts.requests + requests } });
+    await ctx.db.patch(run._id, {
+      lastError: error,
+      counts: { ...run.counts, requests: run.counts.requests + requests },
+    });
     await scheduleStep(ctx, (await ctx.db.get(run._id))!, Math.max(0, delayMs));
     return true;
   },
@@ -259,6 +447,13 @@ function runContext(run: Run): ChangeContext {
   return { source: "backfill", hooks: run.hooks };
 }
 
+function runningRun(ctx: QueryCtx): Promise<Run | null> {
+  return ctx.db
+    .query("backfillRuns")
+    .withIndex("by_status", (q) => q.eq("status", "running"))
+    .first();
+}
+
 async function currentRun(ctx: QueryCtx, runId: string, token: number): Promise<Run | null> {
   const id = ctx.db.normalizeId("backfillRuns", runId);
   const run = id && (await ctx.db.get(id));
@@ -272,13 +467,19 @@ async function continueOrFinish(ctx: MutationCtx, runId: Id<"backfillRuns">, fin
   await scheduleStep(ctx, run, requests * run.msPerRequest);
 }
 
-async function endRun(ctx: MutationCtx, run: Run, status: "done" | "canceled") {
+async function endRun(ctx: MutationCtx, run: Run, status: "done" | "canceled", reason?: string) {
   await cancelScheduled(ctx, run);
-  await ctx.db.patch(run._id, { status, finishedAt: Date.now(), scheduledStep: null, watchdog: null });
+  await ctx.db.patch(run._id, {
+    status,
+    finishedAt: Date.now(),
+    scheduledStep: null,
+    watchdog: null,
+    ...(reason ? { lastError: reason } : {}),
+  });
   if (run.reconcile) await ctx.scheduler.runAfter(0, internal.backfill.forgetSeen, { runId: run._id });
 }
 
-/** Delete an ended run's record of the users it saw, in batches. */
+/** Delete an ended run's record of the objects it saw, in batches. */
 export const forgetSeen = internalMutation({
   args: { runId: v.id("backfillRuns") },
   returns: v.null(),
@@ -319,6 +520,7 @@ function toStatus(run: Run): BackfillRunStatus {
   return {
     runId: run._id,
     status: run.status,
+    mode: run.mode,
     phase: run.phase,
     organizations: run.organizations,
     startedAt: run.startedAt,
@@ -326,6 +528,7 @@ function toStatus(run: Run): BackfillRunStatus {
     counts: run.counts,
     clerkTotal: run.clerkTotal,
     estimatedRemaining: run.clerkTotal === null ? null : Math.max(0, run.clerkTotal - run.counts.seen),
+    updatedSince: run.updatedSince,
     lastError: run.lastError,
   };
 }

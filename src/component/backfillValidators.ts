@@ -18,23 +18,45 @@ export const vBackfillCounts = v.object({
   deleted: v.number(),
   organizationsSeen: v.number(),
   membershipsSeen: v.number(),
+  /** Organizations and memberships deleted by reconciliation. */
+  organizationsDeleted: v.number(),
+  membershipsDeleted: v.number(),
+  /**
+   * Pages of an offset-paged list read again because the list shifted under the run
+   * (objects deleted before the position): nothing is skipped, it costs a request each.
+   */
+  rewinds: v.number(),
 });
 export type BackfillCounts = Infer<typeof vBackfillCounts>;
+
+/**
+ * `full`: every user (and organization and membership), then deletions;
+ * `incremental`: only the users Clerk changed since the last completed pass.
+ */
+export const vBackfillMode = v.union(v.literal("full"), v.literal("incremental"));
+export type BackfillMode = Infer<typeof vBackfillMode>;
 
 export const vBackfillPhase = v.union(
   v.literal("users"),
   v.literal("organizations"),
   v.literal("memberships"),
-  v.literal("reconcile"),
+  v.literal("reconcileUsers"),
+  v.literal("reconcileOrganizations"),
+  v.literal("reconcileMemberships"),
 );
+export type BackfillPhase = Infer<typeof vBackfillPhase>;
 export const vBackfillRunState = v.union(v.literal("running"), v.literal("done"), v.literal("canceled"));
+
+/** Clerk's cursor into its user list: the last user read. */
+export const vUserCursor = v.object({ id: v.string(), createdAt: v.number() });
 
 /** The stored state of a backfill run. */
 export const backfillRunFields = {
   status: vBackfillRunState,
+  mode: vBackfillMode,
   /**
    * `users`, `organizations`, `memberships`: paging through Clerk's lists, in that order;
-   * `reconcile`: deleting users Clerk no longer has.
+   * `reconcile…`: deleting what Clerk no longer has (full passes).
    */
   phase: vBackfillPhase,
   /** Whether the run also syncs organizations and memberships. */
@@ -45,12 +67,20 @@ export const backfillRunFields = {
   reconcile: v.boolean(),
   /** Minimum delay per Clerk request, from the configured rate. */
   msPerRequest: v.number(),
-  /** The next offset in the current phase's Clerk list (ordered by created_at). */
+  /** Full pass: the last user read, Clerk's `starting_after` for the next page; null before the first. */
+  userCursor: v.union(vUserCursor, v.null()),
+  /** Lists paged by offset: where the next request starts (it re-reads the `anchors`). */
   offset: v.number(),
-  /** The last Clerk id reconciliation checked in the users table (it walks `by_clerk_id`). */
-  reconcileAfter: v.union(v.string(), v.null()),
+  /** The ids of the objects read last, which the next page must contain unless the list shifted. */
+  anchors: v.array(v.string()),
+  /** The sort key (ms) of the object read last: a page that starts before it left no gap. */
+  lastKey: v.union(v.number(), v.null()),
+  /** Incremental pass: users whose Clerk `updated_at` (ms) is at least this are fetched. */
+  updatedSince: v.union(v.number(), v.null()),
+  /** Reconciliation: the last Clerk id examined in the phase's table (walked in id order). */
+  reconcileCursor: v.union(v.string(), v.null()),
   counts: vBackfillCounts,
-  /** Clerk's user count, as of the latest page. */
+  /** Clerk's user count, fetched once at the start of a full pass. */
   clerkTotal: v.union(v.number(), v.null()),
   lastError: v.union(v.string(), v.null()),
   /** Function handle of the host's step action, and of its hooks. */
@@ -66,6 +96,7 @@ export const backfillRunFields = {
 export const vBackfillRunStatus = v.object({
   runId: v.string(),
   status: vBackfillRunState,
+  mode: vBackfillMode,
   phase: vBackfillPhase,
   organizations: v.boolean(),
   startedAt: v.number(),
@@ -74,22 +105,59 @@ export const vBackfillRunStatus = v.object({
   clerkTotal: v.union(v.number(), v.null()),
   /** Users of Clerk's count not seen yet by this run (an estimate: users come and go). */
   estimatedRemaining: v.union(v.number(), v.null()),
+  /** Incremental pass: the watermark it started from (Clerk `updated_at`, ms); null for a full pass. */
+  updatedSince: v.union(v.number(), v.null()),
   lastError: v.union(v.string(), v.null()),
 });
 export type BackfillRunStatus = Infer<typeof vBackfillRunStatus>;
 
+/** Where the next incremental pass starts, from the last completed pass. */
+export const vBackfillWatermark = v.object({
+  /** Users whose Clerk `updated_at` (ms) is at least this are fetched by the next incremental pass. */
+  updatedSince: v.number(),
+  /** The completed run it comes from. */
+  runId: v.string(),
+  mode: vBackfillMode,
+});
+export type BackfillWatermark = Infer<typeof vBackfillWatermark>;
+
+const vReconcileCursor = v.union(v.string(), v.null());
 /** What the host's step action is asked to do next. */
 export const vBackfillStepPlan = v.union(
   v.object({
-    phase: v.union(v.literal("users"), v.literal("organizations"), v.literal("memberships")),
-    offset: v.number(),
+    /** Full pass: Clerk's cursor, oldest first. */
+    phase: v.literal("users"),
+    order: v.literal("created"),
     pageSize: v.number(),
+    after: v.union(vUserCursor, v.null()),
+    /** Also fetch Clerk's user count (once per run, for the progress estimate). */
+    count: v.boolean(),
   }),
   v.object({
-    phase: v.literal("reconcile"),
+    /** Incremental pass: most recently updated first, by offset (it stops at the watermark). */
+    phase: v.literal("users"),
+    order: v.literal("updated"),
+    pageSize: v.number(),
+    offset: v.number(),
+  }),
+  v.object({
+    phase: v.union(v.literal("organizations"), v.literal("memberships")),
+    pageSize: v.number(),
+    offset: v.number(),
+  }),
+  v.object({
+    phase: v.union(v.literal("reconcileUsers"), v.literal("reconcileOrganizations")),
+    /** Stored objects the run did not see in Clerk: each is confirmed with Clerk before it is deleted. */
     candidates: v.array(v.string()),
     /** Where the next reconciliation step starts; null when this is the last. */
-    nextAfter: v.union(v.string(), v.null()),
+    nextCursor: vReconcileCursor,
+  }),
+  v.object({
+    phase: v.literal("reconcileMemberships"),
+    candidates: v.array(
+      v.object({ membershipId: v.string(), orgId: v.string(), clerkId: v.union(v.string(), v.null()) }),
+    ),
+    nextCursor: vReconcileCursor,
   }),
 );
 export type BackfillStepPlan = Infer<typeof vBackfillStepPlan>;

@@ -80,9 +80,13 @@ export default defineSchema({
   /** Backfill and reconciliation runs over Clerk's Backend API; at most one is running. */
   backfillRuns: defineTable(backfillRunFields).index("by_status", ["status"]),
 
-  /** Users a run saw in Clerk, for its reconciliation; deleted when the run ends. */
+  /**
+   * Users, organizations and memberships a full pass saw in Clerk, for its reconciliation;
+   * deleted when the run ends.
+   */
   backfillSeen: defineTable({
     runId: v.id("backfillRuns"),
+    /** The Clerk id of the user, organization or membership (Clerk's ids never collide across kinds). */
     clerkId: v.string(),
   }).index("by_run_clerk_id", ["runId", "clerkId"]),
 });

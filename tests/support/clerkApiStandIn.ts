@@ -1,16 +1,30 @@
 // A stand-in for Clerk's Backend API on 127.0.0.1, serving what the backfill uses:
-// GET /v1/users (limit, offset, order_by), /v1/users/count, /v1/users/{id},
-// /v1/organizations and /v1/organization_memberships (paginated, with total_count), with
-// 429 + Retry-After on demand. It records every request, including the Authorization header.
+// GET /v1/users (limit, offset, order_by by created_at or updated_at, the starting_after
+// cursor, created_at_after/before), /v1/users/count, /v1/users/{id}, /v1/organizations
+// and /v1/organization_memberships (paginated by offset, with total_count),
+// /v1/organizations/{id} and /v1/organizations/{id}/memberships (user_id filter), with
+// 429 + Retry-After on demand. Like Clerk, an offset costs more the larger it is, and past
+// `maxOffset` the request fails as Clerk's time out. It records every request, including
+// the Authorization header.
 // For `convex-clerk-sync doctor`: POST /v1/webhooks/svix_url (or Clerk's 400 svix_app_missing),
 // Clerk's 401 clerk_key_invalid for any key but `secretKey` when one is given, and, as the
 // instance's Frontend API would, GET /.well-known/openid-configuration naming `url` as issuer.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { clerkMembership, clerkOrganization, clerkUser, type UserOverrides } from "../../src/events/payloads.js";
 
-type StoredUser = Record<string, unknown> & { id: string; created_at: number };
+type StoredUser = Record<string, unknown> & { id: string; created_at: number; updated_at: number };
 type StoredObject = Record<string, unknown> & { id: string; created_at: number };
+
+export type ClerkApiStandInOptions = {
+  /** Delay per 1,000 rows an `offset` skips, in ms (default 1): offsets get slower as they grow. */
+  msPer1000Skipped?: number;
+  /** Past this offset a list request fails with 504, as Clerk's time out (default 10,000). */
+  maxOffset?: number;
+  /** When set, a Backend API request without `Authorization: Bearer <secretKey>` gets 401 `clerk_key_invalid`. */
+  secretKey?: string;
+};
 
 export type ClerkApiStandIn = {
   url: string;
@@ -21,22 +35,26 @@ export type ClerkApiStandIn = {
   /** Fail the next `n` requests by closing the connection (a crash mid-request). */
   dropNext(n: number): void;
   addUsers(count: number, overrides?: (i: number) => UserOverrides): StoredUser[];
+  /** Change a user as Clerk would: `updated_at` becomes now (unless given). */
+  updateUser(id: string, fields?: Record<string, unknown>): StoredUser;
   organizations: Map<string, StoredObject>;
   memberships: Map<string, StoredObject>;
   addOrganization(overrides?: Record<string, unknown> & { id?: string }): StoredObject;
-  /** A membership of `userId` in `orgId` (which must have been added), with its role. */
-  addMembership(orgId: string, userId: string, role?: string): StoredObject;
+  /** A membership of `userId` in `orgId` (which must have been added), with its role and any other fields. */
+  addMembership(orgId: string, userId: string, role?: string, overrides?: Record<string, unknown>): StoredObject;
+  /** Delete an organization and, as Clerk does, its memberships. */
+  deleteOrganization(id: string): void;
   /** Answer `POST /v1/webhooks/svix_url` with 400 `svix_app_missing`, as for an instance without webhooks. */
   setSvixAppMissing(missing: boolean): void;
   close(): Promise<void>;
 };
 
-export type ClerkApiStandInOptions = {
-  /** When set, a Backend API request without `Authorization: Bearer <secretKey>` gets 401 `clerk_key_invalid`. */
-  secretKey?: string;
-};
+const notFound = { errors: [{ code: "resource_not_found", message: "not found" }] };
+const invalid = (message: string) => ({ errors: [{ code: "form_param_value_invalid", message }] });
 
 export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {}): Promise<ClerkApiStandIn> {
+  const msPer1000Skipped = options.msPer1000Skipped ?? 1;
+  const maxOffset = options.maxOffset ?? 10_000;
   const users = new Map<string, StoredUser>();
   const organizations = new Map<string, StoredObject>();
   const memberships = new Map<string, StoredObject>();
@@ -52,9 +70,93 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     res.end(JSON.stringify(body));
   };
 
+  type Answer = { status: number; body: unknown };
+  const ok = (body: unknown): Answer => ({ status: 200, body });
+
+  /** Sort, filter and page a list as Clerk does. */
+  async function list<T extends StoredObject>(
+    all: Iterable<T>,
+    params: URLSearchParams,
+    cursor = false,
+  ): Promise<Answer> {
+    const limit = Math.min(Number(params.get("limit") ?? 10), 500);
+    const offset = Number(params.get("offset") ?? 0);
+    const orderBy = params.get("order_by") ?? "-created_at";
+    const field = orderBy.replace(/^[+-]/, "");
+    if (field !== "created_at" && field !== "updated_at") return { status: 422, body: invalid(`order_by ${orderBy}`) };
+    const startingAfter = params.get("starting_after");
+    if (startingAfter !== null) {
+      if (!cursor) return { status: 422, body: invalid("starting_after is not supported here") };
+      if (field !== "created_at") return { status: 422, body: invalid("starting_after requires the created_at order") };
+      if (offset !== 0) return { status: 422, body: invalid("starting_after cannot be combined with offset") };
+    }
+    const after = Number(params.get("created_at_after") ?? -Infinity);
+    const before = Number(params.get("created_at_before") ?? Infinity);
+    const key = (item: T) => Number(item[field]);
+    const sorted = [...all]
+      .filter((item) => item.created_at > after && item.created_at < before)
+      .sort((a, b) => key(a) - key(b) || a.id.localeCompare(b.id));
+    if (orderBy.startsWith("-")) sorted.reverse();
+    let start = offset;
+    if (startingAfter !== null) {
+      const index = sorted.findIndex((item) => item.id === startingAfter);
+      // Clerk does not document a cursor whose user was deleted since: refusing it is the
+      // strictest answer, so the backfill is tested against it.
+      if (index < 0) return { status: 422, body: invalid("starting_after: no user with this id") };
+      start = index + 1;
+    }
+    if (offset > maxOffset) {
+      return { status: 504, body: { errors: [{ code: "timeout", message: "the request took too long" }] } };
+    }
+    if (offset > 0 && msPer1000Skipped > 0) await sleep((offset / 1000) * msPer1000Skipped);
+    return ok(sorted.slice(start, start + limit));
+  }
+
+  async function route(method: string, url: URL): Promise<Answer> {
+    if (method !== "GET")
+      return { status: 405, body: { errors: [{ code: "method_not_allowed", message: "GET only" }] } };
+    const params = url.searchParams;
+    if (url.pathname === "/v1/users/count") return ok({ object: "total_count", total_count: users.size });
+    // The user list is a bare array; the organization lists are { data, total_count }.
+    if (url.pathname === "/v1/users") return list(users.values(), params, true);
+    const withTotal = async (all: Map<string, StoredObject>, items: Iterable<StoredObject> = all.values()) => {
+      const answer = await list(items, params);
+      return answer.status === 200 ? ok({ data: answer.body, total_count: all.size }) : answer;
+    };
+    if (url.pathname === "/v1/organizations") return withTotal(organizations);
+    if (url.pathname === "/v1/organization_memberships") return withTotal(memberships);
+    const user = /^\/v1\/users\/([^/]+)$/.exec(url.pathname);
+    if (user) {
+      const found = users.get(decodeURIComponent(user[1]));
+      return found ? ok(found) : { status: 404, body: notFound };
+    }
+    const organization = /^\/v1\/organizations\/([^/]+)(\/memberships)?$/.exec(url.pathname);
+    if (organization) {
+      const orgId = decodeURIComponent(organization[1]);
+      const found = organizations.get(orgId);
+      if (!found) return { status: 404, body: notFound };
+      if (!organization[2]) return ok(found);
+      const userIds = params.getAll("user_id");
+      const members = [...memberships.values()].filter((m) => {
+        const userId = (m.public_user_data as { user_id?: string } | undefined)?.user_id;
+        return (
+          (m.organization as StoredObject | undefined)?.id === orgId &&
+          (userIds.length === 0 || userIds.includes(userId ?? ""))
+        );
+      });
+      const answer = await list(members, params);
+      return answer.status === 200 ? ok({ data: answer.body, total_count: members.length }) : answer;
+    }
+    return { status: 404, body: { errors: [{ code: "resource_not_found", message: "no such route" }] } };
+  }
+
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    requests.push({ method: req.method ?? "", path: url.pathname + url.search, authorization: req.headers.authorization });
+    requests.push({
+      method: req.method ?? "",
+      path: url.pathname + url.search,
+      authorization: req.headers.authorization,
+    });
     if (drops > 0) {
       drops--;
       req.socket.destroy();
@@ -62,9 +164,14 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     }
     if (rateLimited.remaining > 0) {
       rateLimited.remaining--;
-      return json(res, 429, { errors: [{ code: "too_many_requests", message: "Too many requests" }] }, {
-        "Retry-After": String(rateLimited.seconds),
-      });
+      return json(
+        res,
+        429,
+        { errors: [{ code: "too_many_requests", message: "Too many requests" }] },
+        {
+          "Retry-After": String(rateLimited.seconds),
+        },
+      );
     }
     if (url.pathname === "/.well-known/openid-configuration") {
       const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -80,34 +187,10 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
       const message = "No Svix apps are associated with the current instance.";
       return json(res, 400, { errors: [{ code: "svix_app_missing", message, long_message: message }] });
     }
-    if (req.method !== "GET") return json(res, 405, { errors: [{ code: "method_not_allowed", message: "GET only" }] });
-
-    if (url.pathname === "/v1/users/count") {
-      return json(res, 200, { object: "total_count", total_count: users.size });
-    }
-    const page = (all: Iterable<StoredObject>) => {
-      const limit = Math.min(Number(url.searchParams.get("limit") ?? 10), 500);
-      const offset = Number(url.searchParams.get("offset") ?? 0);
-      const orderBy = url.searchParams.get("order_by") ?? "-created_at";
-      const sorted = [...all].sort((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id));
-      if (orderBy.startsWith("-")) sorted.reverse();
-      return sorted.slice(offset, offset + limit);
-    };
-    // The user list is a bare array; the organization lists are { data, total_count }.
-    if (url.pathname === "/v1/users") return json(res, 200, page(users.values()));
-    if (url.pathname === "/v1/organizations") {
-      return json(res, 200, { data: page(organizations.values()), total_count: organizations.size });
-    }
-    if (url.pathname === "/v1/organization_memberships") {
-      return json(res, 200, { data: page(memberships.values()), total_count: memberships.size });
-    }
-    const match = /^\/v1\/users\/([^/]+)$/.exec(url.pathname);
-    if (match) {
-      const user = users.get(decodeURIComponent(match[1]));
-      if (!user) return json(res, 404, { errors: [{ code: "resource_not_found", message: "not found" }] });
-      return json(res, 200, user);
-    }
-    json(res, 404, { errors: [{ code: "resource_not_found", message: "no such route" }] });
+    route(req.method ?? "", url).then(
+      ({ status, body }) => json(res, status, body),
+      (error: unknown) => json(res, 500, { errors: [{ code: "internal", message: String(error) }] }),
+    );
   });
   // Steps can be seconds apart under convex-test; an idle keep-alive connection closed by
   // the default 5 s timeout would fail the next request and add a retry to the counts.
@@ -140,18 +223,38 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
       }
       return added;
     },
+    updateUser(id, fields = {}) {
+      const user = users.get(id);
+      if (!user) throw new Error(`no user ${id} in the stand-in`);
+      const updated = { ...user, updated_at: Date.now(), ...fields } as StoredUser;
+      users.set(id, updated);
+      return updated;
+    },
     addOrganization(overrides = {}) {
       const createdAt = nextCreatedAt++;
       const org = clerkOrganization({ created_at: createdAt, updated_at: createdAt, ...overrides }) as StoredObject;
       organizations.set(org.id, org);
       return org;
     },
-    addMembership(orgId, userId, role = "org:member") {
+    addMembership(orgId, userId, role = "org:member", overrides = {}) {
       const createdAt = nextCreatedAt++;
-      const membership = clerkMembership({ orgId, userId, role, created_at: createdAt, updated_at: createdAt }) as StoredObject;
+      const membership = clerkMembership({
+        orgId,
+        userId,
+        role,
+        created_at: createdAt,
+        updated_at: createdAt,
+        ...overrides,
+      }) as StoredObject;
       membership.organization = organizations.get(orgId);
       memberships.set(membership.id, membership);
       return membership;
+    },
+    deleteOrganization(id) {
+      organizations.delete(id);
+      for (const [membershipId, membership] of memberships) {
+        if ((membership.organization as StoredObject | undefined)?.id === id) memberships.delete(membershipId);
+      }
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -105,7 +105,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           runId: string;
           token: number;
           gone: Array<string>;
-          nextAfter: string | null;
+          nextCursor: string | null;
           requests: number;
         },
         boolean,
@@ -118,7 +118,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           runId: string;
           status: "running" | "done" | "canceled";
-          phase: "users" | "organizations" | "memberships" | "reconcile";
+          mode: "full" | "incremental";
+          phase:
+            | "users"
+            | "organizations"
+            | "memberships"
+            | "reconcileUsers"
+            | "reconcileOrganizations"
+            | "reconcileMemberships";
           organizations: boolean;
           startedAt: number;
           finishedAt: number | null;
@@ -133,9 +140,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             deleted: number;
             organizationsSeen: number;
             membershipsSeen: number;
+            organizationsDeleted: number;
+            membershipsDeleted: number;
+            rewinds: number;
           };
           clerkTotal: number | null;
           estimatedRemaining: number | null;
+          updatedSince: number | null;
           lastError: string | null;
         } | null,
         Name
@@ -145,14 +156,31 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         { runId: string; token: number },
         | {
-            phase: "users" | "organizations" | "memberships";
-            offset: number;
+            phase: "users";
+            order: "created";
             pageSize: number;
+            after: { id: string; createdAt: number } | null;
+            count: boolean;
+          }
+        | { phase: "users"; order: "updated"; pageSize: number; offset: number }
+        | {
+            phase: "organizations" | "memberships";
+            pageSize: number;
+            offset: number;
           }
         | {
-            phase: "reconcile";
+            phase: "reconcileUsers" | "reconcileOrganizations";
             candidates: Array<string>;
-            nextAfter: string | null;
+            nextCursor: string | null;
+          }
+        | {
+            phase: "reconcileMemberships";
+            candidates: Array<{
+              membershipId: string;
+              orgId: string;
+              clerkId: string | null;
+            }>;
+            nextCursor: string | null;
           }
         | null,
         Name
@@ -184,13 +212,21 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           reconcile: boolean;
           organizations: boolean;
           requestsPer10Seconds: number;
+          mode?: "full" | "incremental";
         },
         {
           started: boolean;
           run: {
             runId: string;
             status: "running" | "done" | "canceled";
-            phase: "users" | "organizations" | "memberships" | "reconcile";
+            mode: "full" | "incremental";
+            phase:
+              | "users"
+              | "organizations"
+              | "memberships"
+              | "reconcileUsers"
+              | "reconcileOrganizations"
+              | "reconcileMemberships";
             organizations: boolean;
             startedAt: number;
             finishedAt: number | null;
@@ -205,9 +241,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               deleted: number;
               organizationsSeen: number;
               membershipsSeen: number;
+              organizationsDeleted: number;
+              membershipsDeleted: number;
+              rewinds: number;
             };
             clerkTotal: number | null;
             estimatedRemaining: number | null;
+            updatedSince: number | null;
             lastError: string | null;
           };
         },
@@ -220,7 +260,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           runId: string;
           status: "running" | "done" | "canceled";
-          phase: "users" | "organizations" | "memberships" | "reconcile";
+          mode: "full" | "incremental";
+          phase:
+            | "users"
+            | "organizations"
+            | "memberships"
+            | "reconcileUsers"
+            | "reconcileOrganizations"
+            | "reconcileMemberships";
           organizations: boolean;
           startedAt: number;
           finishedAt: number | null;
@@ -235,10 +282,25 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             deleted: number;
             organizationsSeen: number;
             membershipsSeen: number;
+            organizationsDeleted: number;
+            membershipsDeleted: number;
+            rewinds: number;
           };
           clerkTotal: number | null;
           estimatedRemaining: number | null;
+          updatedSince: number | null;
           lastError: string | null;
+        } | null,
+        Name
+      >;
+      watermark: FunctionReference<
+        "query",
+        "internal",
+        {},
+        {
+          updatedSince: number;
+          runId: string;
+          mode: "full" | "incremental";
         } | null,
         Name
       >;
