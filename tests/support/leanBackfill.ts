@@ -1,14 +1,25 @@
-// A host module for the large backfill test: no hooks and no reconciliation, so the
-// run measures the sync itself (convex-test's indexes sort whole tables on each look-up).
+// A host's backfill with no hooks and no reconciliation, so a run measures the sync itself
+// (convex-test's indexes sort whole tables on each look-up). The large backfill test mounts
+// this module; the bench's host (bench/host/convex/backfill.ts) builds its lean backfill here too.
 import { internalMutationGeneric, makeFunctionReference } from "convex/server";
-import { ClerkSync } from "convex-clerk-sync";
+import { ClerkSync, type ComponentApi } from "convex-clerk-sync";
 import { ClerkBackfill, type BackfillStepReference } from "convex-clerk-sync/backfill";
 import { components } from "../../example/convex/_generated/api";
 
-const backfill = new ClerkBackfill(new ClerkSync(components.clerk), { reconcile: false, requestsPer10Seconds: 1000 });
+/** The step action and start mutations, for a host module whose step is exported at `stepPath`. */
+export function leanBackfillHost(component: ComponentApi, stepPath: string, requestsPer10Seconds: number) {
+  const backfill = new ClerkBackfill(new ClerkSync(component), { reconcile: false, requestsPer10Seconds });
+  const step = makeFunctionReference(stepPath) as unknown as BackfillStepReference;
+  return {
+    step: backfill.step,
+    start: internalMutationGeneric({ args: {}, handler: (ctx) => backfill.start(ctx, step) }),
+    startIncremental: internalMutationGeneric({
+      args: {},
+      handler: (ctx) => backfill.start(ctx, step, { mode: "incremental" }),
+    }),
+  };
+}
 
-export const step = backfill.step;
-export const start = internalMutationGeneric({
-  args: {},
-  handler: (ctx) => backfill.start(ctx, makeFunctionReference("leanBackfill:step") as unknown as BackfillStepReference),
-});
+const lean = leanBackfillHost(components.clerk, "leanBackfill:step", 1000);
+export const step = lean.step;
+export const start = lean.start;
