@@ -31,7 +31,9 @@ const machine = {
   node: process.version,
 };
 const started = performance.now();
-print(`convex-clerk-sync bench — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.os}, Node ${machine.node}`);
+print(
+  `convex-clerk-sync bench — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.os}, Node ${machine.node}`,
+);
 
 const results: Record<string, unknown> = { machine };
 for (const section of sections) {
@@ -46,7 +48,12 @@ results.durationSeconds = seconds;
 
 const previous = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, "utf8")) : null;
 print();
-changesSince(previous, results, ["deliveryCost", "backfill.counts", "size"], ["deliveryCost.method", "size.bundledAs"]).forEach((line) => print(line));
+changesSince(
+  previous,
+  results,
+  ["deliveryCost", "backfill.counts", "size"],
+  ["deliveryCost.method", "size.bundledAs"],
+).forEach((line) => print(line));
 fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 print(`Done in ${num(seconds)} s; figures written to ${path.relative(process.cwd(), resultsFile)}.`);
 // convex-test keeps the timers of canceled scheduled functions (each backfill step's

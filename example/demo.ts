@@ -65,9 +65,27 @@ async function runStream() {
   const ada = "user_2ada0000000000000000000000";
   const bob = "user_2bob0000000000000000000000";
   const cyd = "user_2cyd0000000000000000000000";
-  const adaCreated = userCreated({ id: ada, first_name: "Ada", last_name: "Lovelace", email: "ada@example.org", updated_at: 1_000 });
-  const adaRenamed = userUpdated({ id: ada, first_name: "Ada", last_name: "King", email: "ada@example.org", updated_at: 2_000 });
-  const adaOld = userUpdated({ id: ada, first_name: "Ada", last_name: "Byron", email: "ada@example.org", updated_at: 1_500 });
+  const adaCreated = userCreated({
+    id: ada,
+    first_name: "Ada",
+    last_name: "Lovelace",
+    email: "ada@example.org",
+    updated_at: 1_000,
+  });
+  const adaRenamed = userUpdated({
+    id: ada,
+    first_name: "Ada",
+    last_name: "King",
+    email: "ada@example.org",
+    updated_at: 2_000,
+  });
+  const adaOld = userUpdated({
+    id: ada,
+    first_name: "Ada",
+    last_name: "Byron",
+    email: "ada@example.org",
+    updated_at: 1_500,
+  });
 
   type Step = { what: string; payload: unknown; id?: string; secret?: string; tamper?: boolean };
   const steps: Step[] = [
@@ -75,24 +93,48 @@ async function runStream() {
     { what: "Ada changes her name", payload: adaRenamed, id: "msg_ada_renamed" },
     { what: "…and Svix delivers that again", payload: adaRenamed, id: "msg_ada_renamed" },
     { what: "an older update arrives late", payload: adaOld },
-    { what: "Bob's update arrives before his sign-up", payload: userUpdated({ id: bob, first_name: "Bob", last_name: null, username: "bob", updated_at: 5_000 }) },
-    { what: "…then Bob's sign-up", payload: userCreated({ id: bob, first_name: "Robert", last_name: null, username: "bob", updated_at: 4_000 }) },
+    {
+      what: "Bob's update arrives before his sign-up",
+      payload: userUpdated({ id: bob, first_name: "Bob", last_name: null, username: "bob", updated_at: 5_000 }),
+    },
+    {
+      what: "…then Bob's sign-up",
+      payload: userCreated({ id: bob, first_name: "Robert", last_name: null, username: "bob", updated_at: 4_000 }),
+    },
     {
       what: "a phone-only user with no name",
       payload: {
         type: "user.created",
         object: "event",
         data: clerkUser({
-          id: cyd, email: null, first_name: null, last_name: null,
-          primary_phone_number_id: "idn_phone", phone_numbers: [{ id: "idn_phone", phone_number: "+15550100" }] as never,
+          id: cyd,
+          email: null,
+          first_name: null,
+          last_name: null,
+          primary_phone_number_id: "idn_phone",
+          phone_numbers: [{ id: "idn_phone", phone_number: "+15550100" }] as never,
         }),
       },
     },
-    { what: "Bob joins Acme, before Acme's own event", payload: membershipCreated({ id: ACME_BOB, orgId: ACME, userId: bob, role: "org:admin" }) },
+    {
+      what: "Bob joins Acme, before Acme's own event",
+      payload: membershipCreated({ id: ACME_BOB, orgId: ACME, userId: bob, role: "org:admin" }),
+    },
     { what: "…Acme's own event completes it", payload: organizationCreated({ id: ACME, name: "Acme", slug: "acme" }) },
-    { what: "a session event (not synced)", payload: { type: "session.created", object: "event", data: { id: "sess_1" } } },
-    { what: "a forged delivery (wrong secret)", payload: userCreated({ first_name: "Mallory" }), secret: "whsec_" + btoa("not the endpoint's secret, 32 b!") },
-    { what: "a tampered body", payload: userUpdated({ id: ada, first_name: "Mallory", updated_at: 9_000 }), tamper: true },
+    {
+      what: "a session event (not synced)",
+      payload: { type: "session.created", object: "event", data: { id: "sess_1" } },
+    },
+    {
+      what: "a forged delivery (wrong secret)",
+      payload: userCreated({ first_name: "Mallory" }),
+      secret: "whsec_" + btoa("not the endpoint's secret, 32 b!"),
+    },
+    {
+      what: "a tampered body",
+      payload: userUpdated({ id: ada, first_name: "Mallory", updated_at: 9_000 }),
+      tamper: true,
+    },
     { what: "Ada deletes her account", payload: userDeleted(ada) },
     { what: "a late update for deleted Ada", payload: userUpdated({ id: ada, first_name: "Ada", updated_at: 3_000 }) },
   ];
@@ -136,14 +178,22 @@ async function runBackfill() {
   process.env.CLERK_SECRET_KEY = "sk_test_demo_standin";
   // Clerk has 1,200 users: Bob (as already synced), and 1,199 the webhooks never brought.
   // Cyd is not among them: Clerk no longer has her, so reconciliation deletes her.
-  clerkApi.addUsers(1, () => ({ id: "user_2bob0000000000000000000000", first_name: "Bob", last_name: null, username: "bob", updated_at: 5_000 }));
+  clerkApi.addUsers(1, () => ({
+    id: "user_2bob0000000000000000000000",
+    first_name: "Bob",
+    last_name: null,
+    username: "bob",
+    updated_at: 5_000,
+  }));
   clerkApi.addUsers(1_199);
   // Acme and Bob's membership in it, as the webhooks brought them (in Clerk, they are older).
   clerkApi.addOrganization({ id: ACME, name: "Acme", slug: "acme" });
   clerkApi.addMembership(ACME, "user_2bob0000000000000000000000", "org:admin", { id: ACME_BOB });
   const globex = clerkApi.addOrganization({ name: "Globex", slug: "globex" });
   clerkApi.addMembership(globex.id, "user_2bob0000000000000000000000", "org:member");
-  console.log(`\nBackfill from a stand-in for Clerk's Backend API at ${clerkApi.url} (1,200 users, paced at 50 requests / 10 s):`);
+  console.log(
+    `\nBackfill from a stand-in for Clerk's Backend API at ${clerkApi.url} (1,200 users, paced at 50 requests / 10 s):`,
+  );
 
   await t.mutation(internal.backfill.start, {});
   console.log("  started a full pass");
@@ -199,7 +249,14 @@ async function printUsers(limit: number) {
   const table: string[][] = [["clerkId", "name", "email", "phone", "updatedAt", "profile"]];
   for (const user of users.page) {
     const profile = await t.query(api.profiles.get, { clerkId: user.clerkId });
-    table.push([user.clerkId, user.name, user.email ?? "—", user.phone ?? "—", String(user.updatedAt), profile?.displayName ?? "—"]);
+    table.push([
+      user.clerkId,
+      user.name,
+      user.email ?? "—",
+      user.phone ?? "—",
+      String(user.updatedAt),
+      profile?.displayName ?? "—",
+    ]);
   }
   printTable(table);
 }
@@ -207,7 +264,12 @@ async function printUsers(limit: number) {
 function printTable(rows: string[][]) {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const [i, row] of rows.entries()) {
-    console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd());
+    console.log(
+      row
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join("  ")
+        .trimEnd(),
+    );
     if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
   }
 }

@@ -10,7 +10,10 @@ import path from "node:path";
 const tool = path.resolve("../shared/tools/convex-codegen-offline.mjs");
 // The example's auth.config.ts fails, as on a deployment, when no Clerk Frontend API URL is set:
 // codegen gets a placeholder (the generated code does not depend on its value).
-const env = { ...process.env, CLERK_FRONTEND_API_URL: process.env.CLERK_FRONTEND_API_URL ?? "https://example.clerk.accounts.dev" };
+const env = {
+  ...process.env,
+  CLERK_FRONTEND_API_URL: process.env.CLERK_FRONTEND_API_URL ?? "https://example.clerk.accounts.dev",
+};
 for (const args of [["--component-dir", "src/component"], []]) {
   const run = spawnSync("node", [tool, "--", ...args, "--typecheck", "disable"], { stdio: "inherit", env });
   if (run.status !== 0) process.exit(run.status ?? 1);

@@ -66,12 +66,9 @@ defineUserEventHandlers(internalMutation, {
   "user.renamed": async () => {},
 });
 
-const otherMutation = makeFunctionReference<"mutation", { userId: string }, null>("x:y") as unknown as FunctionReference<
-  "mutation",
-  "internal",
-  { userId: string },
-  null
->;
+const otherMutation = makeFunctionReference<"mutation", { userId: string }, null>(
+  "x:y",
+) as unknown as FunctionReference<"mutation", "internal", { userId: string }, null>;
 // @ts-expect-error a mutation with other arguments cannot be wired as the hooks
 new ClerkSync(components.clerk, { onUserEvent: otherMutation });
 

@@ -81,7 +81,17 @@ function send(...args: string[]) {
 describe("send", () => {
   test("user.created arrives signed, with the given fields, and the answer is printed", async () => {
     const before = Date.now();
-    const result = await send("user.created", "--email", "ada@example.org", "--first-name", "Ada", "--last-name", "Lovelace", "--username", "ada");
+    const result = await send(
+      "user.created",
+      "--email",
+      "ada@example.org",
+      "--first-name",
+      "Ada",
+      "--last-name",
+      "Lovelace",
+      "--username",
+      "ada",
+    );
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
     expect(endpoint.received).toHaveLength(1);
@@ -187,7 +197,9 @@ describe("answers that are not 2xx", () => {
     endpoint.reply = () => ({ status: 500, body: { error: "delivery could not be applied; it will be retried" } });
     const result = await send("user.created");
     expect(result.code).not.toBe(0);
-    expect(result.lines[0]).toMatch(/^500 error +\d+ ms {2}user\.created user_\w+ {2}\(delivery could not be applied; it will be retried\)$/);
+    expect(result.lines[0]).toMatch(
+      /^500 error +\d+ ms {2}user\.created user_\w+ {2}\(delivery could not be applied; it will be retried\)$/,
+    );
   });
 
   test("a delivery signed with another secret is answered 401, which fails the run", async () => {
@@ -253,9 +265,18 @@ describe("mistakes are one-line errors and send nothing", () => {
   test("no event, an unknown event, or fields that user.deleted does not carry", async () => {
     expectOneLineError(await send(), /^error: say which event to send/);
     expectOneLineError(await send("user.banned"), /^error: .*'user\.banned' is invalid/);
-    expectOneLineError(await send("user.deleted", "--email", "a@b.c"), /^error: user\.deleted carries only the user id/);
-    expectOneLineError(await send("--file", "x.json", "--email", "a@b.c"), /^error: option '--file <path>' cannot be used with option '--email/);
-    expectOneLineError(await send("user.created", "--count", "0"), /^error: option '--count <n>' argument '0' is invalid/);
+    expectOneLineError(
+      await send("user.deleted", "--email", "a@b.c"),
+      /^error: user\.deleted carries only the user id/,
+    );
+    expectOneLineError(
+      await send("--file", "x.json", "--email", "a@b.c"),
+      /^error: option '--file <path>' cannot be used with option '--email/,
+    );
+    expectOneLineError(
+      await send("user.created", "--count", "0"),
+      /^error: option '--count <n>' argument '0' is invalid/,
+    );
     expect(endpoint.received).toHaveLength(0);
   });
 
@@ -270,8 +291,11 @@ describe("mistakes are one-line errors and send nothing", () => {
 test("the entry point runs end to end and sets the exit code", { timeout: 30_000 }, async () => {
   const entry = async (args: string[]) =>
     new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile("npx", ["tsx", "src/cli/index.ts", "send", ...args], { env: { ...process.env, CLERK_WEBHOOK_SECRET: SECRET } }, (error, stdout) =>
-        resolve({ code: error ? Number(error.code) : 0, stdout }),
+      execFile(
+        "npx",
+        ["tsx", "src/cli/index.ts", "send", ...args],
+        { env: { ...process.env, CLERK_WEBHOOK_SECRET: SECRET } },
+        (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }),
       );
     });
 

@@ -9,14 +9,20 @@ import { deliver, inComponent, initConvexTest, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
-
 describe("ClerkSync from host functions", () => {
   test("getUser, getUserByEmail (case-insensitive) from a query, a mutation and an action", async () => {
     const t = initConvexTest();
-    await deliver(t, userCreated({ id: "user_ada", email: "Ada.Lovelace@Example.org", first_name: "Ada", last_name: null }));
+    await deliver(
+      t,
+      userCreated({ id: "user_ada", email: "Ada.Lovelace@Example.org", first_name: "Ada", last_name: null }),
+    );
     const fromQuery = await t.query(async (ctx) => (await clerk.getUser(ctx, "user_ada"))?.name);
-    const fromMutation = await t.mutation(async (ctx) => (await clerk.getUserByEmail(ctx, "ada.lovelace@example.ORG"))?.clerkId);
-    const fromAction = await t.action(async (ctx) => (await clerk.getUserByEmail(ctx, " ADA.LOVELACE@EXAMPLE.ORG "))?.email);
+    const fromMutation = await t.mutation(
+      async (ctx) => (await clerk.getUserByEmail(ctx, "ada.lovelace@example.ORG"))?.clerkId,
+    );
+    const fromAction = await t.action(
+      async (ctx) => (await clerk.getUserByEmail(ctx, " ADA.LOVELACE@EXAMPLE.ORG "))?.email,
+    );
     expect([fromQuery, fromMutation, fromAction]).toEqual(["Ada", "user_ada", "Ada.Lovelace@Example.org"]);
     expect(await t.query(async (ctx) => clerk.getUser(ctx, "user_nobody"))).toBeNull();
     const asAda = t.withIdentity({ subject: "user_ada" });
@@ -69,7 +75,10 @@ describe("ClerkSync from host functions", () => {
     const ada = t.withIdentity({ subject: "user_me" });
     expect(await t.query(api.users.me, {})).toBeNull();
     expect(await ada.query(api.users.me, {})).toBeNull();
-    await deliver(t, userCreated({ id: "user_me", first_name: "Ada", last_name: null, public_metadata: { role: "admin" } }));
+    await deliver(
+      t,
+      userCreated({ id: "user_me", first_name: "Ada", last_name: null, public_metadata: { role: "admin" } }),
+    );
     expect(await ada.query(api.users.me, {})).toMatchObject({ clerkId: "user_me", name: "Ada", role: "admin" });
     expect(await ada.action(async (ctx) => (await clerk.getCurrentUser(ctx))?.clerkId)).toBe("user_me");
   });
@@ -95,8 +104,15 @@ describe("ClerkSync from host functions", () => {
   test("another user's public profile has no email", async () => {
     const t = initConvexTest();
     await deliver(t, userCreated({ id: "user_other", email: "other@example.org", username: "other" }));
-    const profile = await t.withIdentity({ subject: "user_me" }).query(api.users.publicProfile, { clerkId: "user_other" });
-    expect(profile).toEqual({ clerkId: "user_other", name: "Example Example", username: "other", imageUrl: "https://img.clerk.com/xxxxxx" });
+    const profile = await t
+      .withIdentity({ subject: "user_me" })
+      .query(api.users.publicProfile, { clerkId: "user_other" });
+    expect(profile).toEqual({
+      clerkId: "user_other",
+      name: "Example Example",
+      username: "other",
+      imageUrl: "https://img.clerk.com/xxxxxx",
+    });
     expect(JSON.stringify(profile)).not.toContain("other@example.org");
   });
 });

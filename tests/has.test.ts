@@ -40,7 +40,6 @@ async function seedSyncedData(t: TestApp) {
   await deliver(t, subscriptionEvent("created", { payer: { orgId: OTHER }, items: [{ plan: "enterprise" }] }));
 }
 
-
 describe("has() answers from the session token when it covers the question", () => {
   test("role and permissions in the active organization come from the token's `o` claim", async () => {
     const t = initConvexTest();

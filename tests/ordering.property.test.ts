@@ -7,11 +7,13 @@ import { deliver, initConvexTest } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
-
 /** Snapshots of one user with distinct versions, and whether Clerk deleted it. */
 const history = fc.record({
   snapshots: fc.uniqueArray(
-    fc.record({ updatedAt: fc.integer({ min: 1, max: 1_000_000 }), firstName: fc.string({ minLength: 1, maxLength: 8 }) }),
+    fc.record({
+      updatedAt: fc.integer({ min: 1, max: 1_000_000 }),
+      firstName: fc.string({ minLength: 1, maxLength: 8 }),
+    }),
     { minLength: 1, maxLength: 6, selector: (s) => s.updatedAt },
   ),
   deleted: fc.boolean(),

@@ -27,7 +27,6 @@ const getMembership = (t: TestApp, orgId: string, clerkId: string) =>
 const count = (t: TestApp, table: "memberships" | "organizations") =>
   inComponent(t, async (ctx) => (await ctx.db.query(table).collect()).length);
 
-
 describe("Clerk's documented organization payloads", () => {
   test("organization.created, membership created and deleted, organization deleted", async () => {
     const t = initConvexTest();
@@ -74,7 +73,9 @@ describe("delivery guarantees for organizations", () => {
     await deliver(t, organizationCreated({ id: "org_early", name: "Early Inc", slug: "early", updated_at: 50 }));
     await deliver(t, userCreated({ id: "user_early", first_name: "Ea", last_name: null }));
     const orgs = await t.query(async (ctx) => clerk.listOrganizationsForUser(ctx, "user_early"));
-    expect(orgs.map(({ organization, membership }) => [organization?.name, membership.role])).toEqual([["Early Inc", "org:member"]]);
+    expect(orgs.map(({ organization, membership }) => [organization?.name, membership.role])).toEqual([
+      ["Early Inc", "org:member"],
+    ]);
   });
 
   test("membership updates are ordered by updated_at; duplicates are no-ops", async () => {
@@ -82,16 +83,25 @@ describe("delivery guarantees for organizations", () => {
     const id = "orgmem_order";
     const base = { id, orgId: "org_o", userId: "user_o" };
     await deliver(t, membershipUpdated({ ...base, role: "org:admin", updated_at: 3 }), { id: "msg_admin" });
-    expect((await deliver(t, membershipCreated({ ...base, role: "org:member", updated_at: 1 }))).body.outcome).toBe("stale");
-    expect((await deliver(t, membershipUpdated({ ...base, role: "org:member", updated_at: 2 }))).body.outcome).toBe("stale");
-    expect((await deliver(t, membershipUpdated({ ...base, role: "org:x", updated_at: 9 }), { id: "msg_admin" })).body.outcome).toBe("duplicate");
+    expect((await deliver(t, membershipCreated({ ...base, role: "org:member", updated_at: 1 }))).body.outcome).toBe(
+      "stale",
+    );
+    expect((await deliver(t, membershipUpdated({ ...base, role: "org:member", updated_at: 2 }))).body.outcome).toBe(
+      "stale",
+    );
+    expect(
+      (await deliver(t, membershipUpdated({ ...base, role: "org:x", updated_at: 9 }), { id: "msg_admin" })).body
+        .outcome,
+    ).toBe("duplicate");
     expect(await getMembership(t, "org_o", "user_o")).toMatchObject({ role: "org:admin", updatedAt: 3 });
   });
 
   test("an older organization snapshot, or one carried by a membership, never overwrites a newer one", async () => {
     const t = initConvexTest();
     await deliver(t, organizationUpdated({ id: "org_n", name: "Newest", updated_at: 100 }));
-    expect((await deliver(t, organizationCreated({ id: "org_n", name: "Old", updated_at: 50 }))).body.outcome).toBe("stale");
+    expect((await deliver(t, organizationCreated({ id: "org_n", name: "Old", updated_at: 50 }))).body.outcome).toBe(
+      "stale",
+    );
     await deliver(t, membershipCreated({ orgId: "org_n" })); // embeds an older organization
     expect(await getOrg(t, "org_n")).toMatchObject({ name: "Newest" });
   });
@@ -108,10 +118,27 @@ describe("delivery guarantees for organizations", () => {
 
   test("deleted-object payloads with only an id, or no id, answer 2xx", async () => {
     const t = initConvexTest();
-    expect((await deliver(t, { type: "organization.deleted", object: "event", data: { id: "org_x", deleted: true } })).body.outcome).toBe("tombstoned");
-    expect((await deliver(t, { type: "organization.deleted", object: "event", data: { slug: "x", deleted: true } })).body.outcome).toBe("ignored");
-    expect((await deliver(t, { type: "organizationMembership.deleted", object: "event", data: { object: "organization_membership", deleted: true } })).body.outcome).toBe("ignored");
-    expect((await deliver(t, { type: "organizationMembership.deleted", object: "event", data: { id: "orgmem_x" } })).body.outcome).toBe("tombstoned");
+    expect(
+      (await deliver(t, { type: "organization.deleted", object: "event", data: { id: "org_x", deleted: true } })).body
+        .outcome,
+    ).toBe("tombstoned");
+    expect(
+      (await deliver(t, { type: "organization.deleted", object: "event", data: { slug: "x", deleted: true } })).body
+        .outcome,
+    ).toBe("ignored");
+    expect(
+      (
+        await deliver(t, {
+          type: "organizationMembership.deleted",
+          object: "event",
+          data: { object: "organization_membership", deleted: true },
+        })
+      ).body.outcome,
+    ).toBe("ignored");
+    expect(
+      (await deliver(t, { type: "organizationMembership.deleted", object: "event", data: { id: "orgmem_x" } })).body
+        .outcome,
+    ).toBe("tombstoned");
   });
 
   test("a membership without public_user_data is stored, and a later one says who the member is", async () => {
@@ -156,10 +183,19 @@ describe("delivery guarantees for organizations", () => {
 
   test("a membership with a null identifier, odd permissions and a legacy role is kept as sent", async () => {
     const t = initConvexTest();
-    const payload = membershipCreated({ orgId: "org_l", userId: "user_l", role: "basic_member", permissions: ["org:a", 7, null] });
+    const payload = membershipCreated({
+      orgId: "org_l",
+      userId: "user_l",
+      role: "basic_member",
+      permissions: ["org:a", 7, null],
+    });
     (payload.data.public_user_data as { identifier: unknown }).identifier = null;
     expect((await deliver(t, payload)).status).toBe(200);
-    expect(await getMembership(t, "org_l", "user_l")).toMatchObject({ role: "basic_member", permissions: ["org:a"], identifier: null });
+    expect(await getMembership(t, "org_l", "user_l")).toMatchObject({
+      role: "basic_member",
+      permissions: ["org:a"],
+      identifier: null,
+    });
   });
 
   test("deleting a large organization removes its thousands of memberships in batches", async () => {
@@ -169,8 +205,15 @@ describe("delivery guarantees for organizations", () => {
     await inComponent(t, async (ctx) => {
       for (let i = 0; i < 1_050; i++) {
         await ctx.db.insert("memberships", {
-          membershipId: `orgmem_${i}`, orgId: "org_big", clerkId: `user_${i}`, role: "org:member",
-          permissions: [], identifier: null, publicMetadataJson: "{}", createdAt: 1, updatedAt: 1,
+          membershipId: `orgmem_${i}`,
+          orgId: "org_big",
+          clerkId: `user_${i}`,
+          role: "org:member",
+          permissions: [],
+          identifier: null,
+          publicMetadataJson: "{}",
+          createdAt: 1,
+          updatedAt: 1,
         });
       }
     });
@@ -201,11 +244,19 @@ describe("reading organizations from host functions", () => {
     const t = initConvexTest();
     for (let i = 0; i < 5; i++) await deliver(t, membershipCreated({ orgId: "org_p", userId: `user_${i}` }));
     await deliver(t, membershipCreated({ orgId: "org_q", userId: "user_9" }));
-    const first = await t.query(async (ctx) => clerk.listMembers(ctx, "org_p", { paginationOpts: { numItems: 3, cursor: null } }));
+    const first = await t.query(async (ctx) =>
+      clerk.listMembers(ctx, "org_p", { paginationOpts: { numItems: 3, cursor: null } }),
+    );
     const second = await t.query(async (ctx) =>
       clerk.listMembers(ctx, "org_p", { paginationOpts: { numItems: 3, cursor: first.continueCursor } }),
     );
-    expect([...first.page, ...second.page].map((m) => m.clerkId).sort()).toEqual(["user_0", "user_1", "user_2", "user_3", "user_4"]);
+    expect([...first.page, ...second.page].map((m) => m.clerkId).sort()).toEqual([
+      "user_0",
+      "user_1",
+      "user_2",
+      "user_3",
+      "user_4",
+    ]);
     expect(second.isDone).toBe(true);
   });
 
@@ -215,7 +266,15 @@ describe("reading organizations from host functions", () => {
     await deliver(t, organizationCreated({ id: "org_app", updated_at: 1 }));
     await deliver(t, membershipCreated({ orgId: "org_app", userId: "user_admin", role: "org:admin" }));
     await deliver(t, membershipCreated({ orgId: "org_app", userId: "user_legacy", role: "admin" }));
-    await deliver(t, membershipCreated({ orgId: "org_app", userId: "user_member", role: "org:member", permissions: ["org:posts:write"] }));
+    await deliver(
+      t,
+      membershipCreated({
+        orgId: "org_app",
+        userId: "user_member",
+        role: "org:member",
+        permissions: ["org:posts:write"],
+      }),
+    );
     const as = (subject: string) => t.withIdentity({ subject });
     const codeOf = async (run: () => Promise<unknown>) => {
       try {
@@ -225,9 +284,15 @@ describe("reading organizations from host functions", () => {
         return error instanceof ConvexError ? (error.data as { code: string }).code : String(error);
       }
     };
-    expect(await codeOf(() => as("user_admin").mutation(api.projects.create, { orgId: "org_app", name: "Apollo" }))).toBe("ok");
-    expect(await codeOf(() => as("user_legacy").mutation(api.projects.create, { orgId: "org_app", name: "Gemini" }))).toBe("ok");
-    expect(await codeOf(() => as("user_member").mutation(api.projects.create, { orgId: "org_app", name: "X" }))).toBe("FORBIDDEN");
+    expect(
+      await codeOf(() => as("user_admin").mutation(api.projects.create, { orgId: "org_app", name: "Apollo" })),
+    ).toBe("ok");
+    expect(
+      await codeOf(() => as("user_legacy").mutation(api.projects.create, { orgId: "org_app", name: "Gemini" })),
+    ).toBe("ok");
+    expect(await codeOf(() => as("user_member").mutation(api.projects.create, { orgId: "org_app", name: "X" }))).toBe(
+      "FORBIDDEN",
+    );
     expect(await as("user_member").query(api.projects.list, { orgId: "org_app" })).toEqual([
       { name: "Apollo", createdBy: "user_admin" },
       { name: "Gemini", createdBy: "user_legacy" },
@@ -236,7 +301,9 @@ describe("reading organizations from host functions", () => {
     expect(await codeOf(() => t.query(api.projects.list, { orgId: "org_app" }))).toBe("UNAUTHENTICATED");
     // A permission requirement.
     const byPermission = (subject: string) =>
-      codeOf(() => as(subject).query(async (ctx) => clerk.requireOrgRole(ctx, "org_app", { permission: "org:posts:write" })));
+      codeOf(() =>
+        as(subject).query(async (ctx) => clerk.requireOrgRole(ctx, "org_app", { permission: "org:posts:write" })),
+      );
     expect([await byPermission("user_member"), await byPermission("user_legacy")]).toEqual(["ok", "FORBIDDEN"]);
 
     // The example's organization hook deletes the projects with the organization.

@@ -7,15 +7,22 @@ import { logs, deliver, inComponent, initConvexTest, type TestApp } from "./setu
 const clerk = new ClerkSync(components.clerk);
 const getUser = (t: TestApp, id: string) => t.run((ctx) => clerk.getUser(ctx, id));
 
-
 describe("odd but valid payloads never cause a 5xx", () => {
   test.each([
     ["first and last", { first_name: "Ada", last_name: "Lovelace" }, "Ada Lovelace"],
     ["first only", { first_name: "Ada", last_name: null }, "Ada"],
     ["last only", { first_name: null, last_name: "Lovelace" }, "Lovelace"],
     ["blank names, a username", { first_name: "  ", last_name: "", username: "ada" }, "ada"],
-    ["no names, no username", { first_name: null, last_name: null, username: null, email: "Ada@Example.org" }, "Ada@Example.org"],
-    ["nothing but an id", { id: "user_bare", first_name: null, last_name: null, username: null, email: null }, "user_bare"],
+    [
+      "no names, no username",
+      { first_name: null, last_name: null, username: null, email: "Ada@Example.org" },
+      "Ada@Example.org",
+    ],
+    [
+      "nothing but an id",
+      { id: "user_bare", first_name: null, last_name: null, username: null, email: null },
+      "user_bare",
+    ],
   ])("display name with %s", async (_, overrides, name) => {
     const t = initConvexTest();
     const payload = userCreated(overrides);
@@ -140,7 +147,14 @@ describe("odd but valid payloads never cause a 5xx", () => {
 
   test("unknown event types are acknowledged and ignored", async () => {
     const t = initConvexTest();
-    const types = ["session.created", "organizationInvitation.created", "user.exploded", "constructor", "__proto__", "toString"];
+    const types = [
+      "session.created",
+      "organizationInvitation.created",
+      "user.exploded",
+      "constructor",
+      "__proto__",
+      "toString",
+    ];
     for (const type of types) {
       const res = await deliver(t, { type, object: "event", data: { id: "x" } });
       expect(res).toMatchObject({ status: 200, body: { outcome: "ignored" } });

@@ -158,8 +158,13 @@ async function publicFunctions(): Promise<PublicFunction[]> {
       if (typeof exported !== "function") continue;
       const value = exported as Registered;
       if (!value.isPublic) continue;
-      const kind: Kind | null =
-        value.isQuery ? "query" : value.isMutation ? "mutation" : value.isAction ? "action" : null;
+      const kind: Kind | null = value.isQuery
+        ? "query"
+        : value.isMutation
+          ? "mutation"
+          : value.isAction
+            ? "action"
+            : null;
       if (!kind) continue; // HTTP actions: reachable only through http.ts's routes
       let ref: Record<string, unknown> = api;
       for (const segment of [...modulePath.split("/"), exportName]) ref = ref[segment] as Record<string, unknown>;

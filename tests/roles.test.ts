@@ -37,7 +37,6 @@ async function permissionCheck(t: TestApp, orgId: string, clerkId: string, permi
   }
 }
 
-
 describe("Clerk's documented role and permission payloads", () => {
   test("role created, its permission renamed, the role updated (new key), then both deleted", async () => {
     const t = initConvexTest();

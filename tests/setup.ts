@@ -30,7 +30,11 @@ export async function deliver(
 ) {
   const { body, headers } = signDelivery(payload, options.secret ?? SECRET, options);
   const response = await t.fetch(WEBHOOK_PATH, { method: "POST", body, headers });
-  return { status: response.status, body: (await response.json()) as Record<string, string>, svixId: headers["svix-id"] };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, string>,
+    svixId: headers["svix-id"],
+  };
 }
 
 type ComponentCtx = GenericMutationCtx<ComponentDataModel>;

@@ -9,7 +9,8 @@ import { deliver, inComponent, initConvexTest, modules, SECRET, WEBHOOK_PATH, ty
 
 const clerk = new ClerkSync(components.clerk);
 const syncStatus = (t: TestApp) => t.query(async (ctx) => clerk.getSyncStatus(ctx));
-const failureRows = (t: TestApp) => inComponent(t, async (ctx) => (await ctx.db.query("deliveryFailures").collect()).length);
+const failureRows = (t: TestApp) =>
+  inComponent(t, async (ctx) => (await ctx.db.query("deliveryFailures").collect()).length);
 
 /** The example app whose user hook throws while `failing.enabled` is set. */
 function initWithFailingHooks() {

@@ -10,7 +10,10 @@ const clerk = new ClerkSync(components.clerk);
 
 describe("convex-clerk-sync/test", () => {
   test("the signer reproduces the Standard Webhooks signing vector", () => {
-    const signed = signDelivery(vector.body, vector.secret, { id: vector.id, timestamp: new Date(vector.timestamp * 1000) });
+    const signed = signDelivery(vector.body, vector.secret, {
+      id: vector.id,
+      timestamp: new Date(vector.timestamp * 1000),
+    });
     expect(signed).toEqual({
       body: vector.body,
       headers: { "svix-id": vector.id, "svix-timestamp": String(vector.timestamp), "svix-signature": vector.signature },
@@ -31,7 +34,10 @@ describe("convex-clerk-sync/test", () => {
       name: "Kit",
     });
     expect(userUpdated({ id: created.data.id }).type).toBe("user.updated");
-    expect(userDeleted(created.data.id)).toMatchObject({ type: "user.deleted", data: { id: created.data.id, deleted: true } });
+    expect(userDeleted(created.data.id)).toMatchObject({
+      type: "user.deleted",
+      data: { id: created.data.id, deleted: true },
+    });
     vi.restoreAllMocks();
   });
 

@@ -17,7 +17,6 @@ function countRows(t: TestApp, table: "users" | "tombstones" | "deliveries") {
   return inComponent(t, async (ctx) => (await ctx.db.query(table).collect()).length);
 }
 
-
 describe("applying Clerk's documented payloads", () => {
   test("user.created from the docs stores the primary email and a display name", async () => {
     const t = initConvexTest();

@@ -47,7 +47,9 @@ export function createApp(name: AppName, { counted }: { counted: boolean }): Ben
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
   const wrap = (map: ModuleMap, label: string) => (counted ? countCalls(map, label) : map);
   const t =
-    name === "ours" ? convexTest(hostSchema, wrap(modules.host, "app")) : convexTest(naiveSchema, wrap(modules.naive, "app"));
+    name === "ours"
+      ? convexTest(hostSchema, wrap(modules.host, "app"))
+      : convexTest(naiveSchema, wrap(modules.naive, "app"));
   if (name === "ours") t.registerComponent("clerk", componentSchema, wrap(modules.component, "clerk"));
   installMeter();
 

@@ -23,8 +23,14 @@ export function changesSince(previous: unknown, current: unknown, keys: string[]
           }),
         ];
   // Figures only one side has (a new or renamed measurement) cannot be compared: say which.
-  const added = groups([...after.keys()].filter((path) => !before.has(path)), before);
-  const removed = groups([...before.keys()].filter((path) => !after.has(path)), after);
+  const added = groups(
+    [...after.keys()].filter((path) => !before.has(path)),
+    before,
+  );
+  const removed = groups(
+    [...before.keys()].filter((path) => !after.has(path)),
+    after,
+  );
   if (added.length) lines.push(`Not in the previous results.json, so not compared: ${added.join(", ")}.`);
   if (removed.length) lines.push(`In the previous results.json, no longer reported: ${removed.join(", ")}.`);
   // A figure measured another way is not comparable with the old one: say when the method changed.
@@ -32,8 +38,11 @@ export function changesSince(previous: unknown, current: unknown, keys: string[]
     const [was, is] = [previous, current].map((results) => valueAt(results, key));
     const part = key.split(".")[0];
     if (typeof is === "string" && was !== is && valueAt(previous, part) !== undefined) {
-      const how = was === undefined ? "not recorded in the previous results.json" : "changed since the previous results.json";
-      lines.push(`How ${part} is measured (${key}) is ${how}: changes under ${part} may be the method's, not the code's.`);
+      const how =
+        was === undefined ? "not recorded in the previous results.json" : "changed since the previous results.json";
+      lines.push(
+        `How ${part} is measured (${key}) is ${how}: changes under ${part} may be the method's, not the code's.`,
+      );
     }
   }
   return lines;

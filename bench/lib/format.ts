@@ -3,7 +3,9 @@ export function table(rows: string[][], rightAligned: number[] = []): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
   const line = (row: string[]) =>
     row
-      .map((cell, column) => (rightAligned.includes(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+      .map((cell, column) =>
+        rightAligned.includes(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+      )
       .join("  ")
       .trimEnd();
   return [line(rows[0]), widths.map((width) => "-".repeat(width)).join("  "), ...rows.slice(1).map(line)];

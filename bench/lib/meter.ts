@@ -127,12 +127,18 @@ function onSyscall(inner: Syscalls, sync: Syscalls["syscall"], op: string, args:
     const filtered = query.operators.some((operator) => "filter" in operator);
     const limit = query.operators.find((operator) => "limit" in operator)?.limit ?? Infinity;
     const scan = query.source.type === "FullTableScan";
-    const label = scan ? `${query.source.tableName} (table scan${filtered ? " + filter" : ""})` : `${query.source.indexName}`;
+    const label = scan
+      ? `${query.source.tableName} (table scan${filtered ? " + filter" : ""})`
+      : `${query.source.indexName}`;
     cost.indexRanges += 1;
     if (scan) cost.tableScans += 1;
     // Started now, in the same transaction and snapshot, and drained on first use.
     const replayId = filtered
-      ? (JSON.parse(inner.syscall(op, JSON.stringify({ query: { ...query, operators: [] }, version }))) as { queryId: number }).queryId
+      ? (
+          JSON.parse(inner.syscall(op, JSON.stringify({ query: { ...query, operators: [] }, version }))) as {
+            queryId: number;
+          }
+        ).queryId
       : null;
     streams.set(queryId, { label, filtered, limit, returned: [], replayId, scanned: null });
   } else if (op === "1.0/queryCleanup") {
@@ -193,7 +199,9 @@ async function onAsyncSyscall(inner: Syscalls, async: Syscalls["asyncSyscall"], 
       cost.indexRanges += 1;
       if (scan) cost.tableScans += 1;
       read(cost, page.map(sized));
-      cost.trace.push(`page ${scan ? `${query.source.tableName} (table scan)` : query.source.indexName}: ${page.length} docs`);
+      cost.trace.push(
+        `page ${scan ? `${query.source.tableName} (table scan)` : query.source.indexName}: ${page.length} docs`,
+      );
       return result;
     }
     case "1.0/count":

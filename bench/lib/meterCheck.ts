@@ -15,7 +15,8 @@ export async function checkMeter() {
   const t = convexTest(naiveSchema, globModules(fileURLToPath(new URL("../naive/convex", import.meta.url))));
   installMeter();
   await t.run(async (ctx) => {
-    for (let i = 0; i < 10; i++) await ctx.db.insert("users", { clerkUserId: `u${i}`, name: "", email: null, imageUrl: null });
+    for (let i = 0; i < 10; i++)
+      await ctx.db.insert("users", { clerkUserId: `u${i}`, name: "", email: null, imageUrl: null });
   });
   const byId = (ctx: Ctx, id: string) => ctx.db.query("users").filter((q) => q.eq(q.field("clerkUserId"), id));
   const cases: Array<[string, number, (ctx: Ctx) => Promise<unknown>]> = [

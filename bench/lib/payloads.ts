@@ -15,7 +15,12 @@ export function typicalClerkUser(overrides: UserOverrides = {}) {
     email_address: i === 0 ? `${local}@example.org` : `ada.${local}@example.com`,
     reserved: false,
     linked_to: i === 1 ? [{ type: "oauth_google", id: `idn_${randomToken()}` }] : [],
-    verification: { status: "verified", strategy: i === 1 ? "from_oauth_google" : "email_code", attempts: 1, expire_at: 1716883800000 },
+    verification: {
+      status: "verified",
+      strategy: i === 1 ? "from_oauth_google" : "email_code",
+      attempts: 1,
+      expire_at: 1716883800000,
+    },
     created_at: 1716883200000,
     updated_at: 1716883200000,
   }));

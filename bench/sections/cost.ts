@@ -55,7 +55,10 @@ async function measureApp(name: AppName, size: number): Promise<AppResult> {
   const samples = Object.fromEntries(EVENTS.map((event) => [event, [] as Cost[]])) as Record<EventName, Cost[]>;
   for (let i = 0; i < SAMPLES; i++) {
     const [updatedId, deletedId] = [ids[2 * i], ids[2 * i + 1]];
-    const update = signDelivery(clerkEvent("user.updated", typicalClerkUser({ id: updatedId, first_name: "Grace" })), SECRET);
+    const update = signDelivery(
+      clerkEvent("user.updated", typicalClerkUser({ id: updatedId, first_name: "Grace" })),
+      SECRET,
+    );
     const deliveries: Record<EventName, SignedDelivery> = {
       "user.created": signDelivery(clerkEvent("user.created", typicalClerkUser()), SECRET),
       "user.updated": update,
@@ -126,7 +129,8 @@ function report(results: Record<AppName, Record<number, AppResult>>): string[] {
       .map(([, tableName, docs]) => `${tableName} (${docs} doc${docs === "1" ? "" : "s"})`),
   );
   const seeds = SIZES.map(
-    (size) => `${num(size)}: ${num(results.ours[size].seedSeconds, 1)} s / ${num(results.naive[size].seedSeconds, 1)} s`,
+    (size) =>
+      `${num(size)}: ${num(results.ours[size].seedSeconds, 1)} s / ${num(results.naive[size].seedSeconds, 1)} s`,
   );
   return [
     `Median of ${SAMPLES} deliveries per cell, at ${SIZES.map((size) => num(size)).join(" / ")} existing users;`,

@@ -104,7 +104,13 @@ export const sizeSection: Section = {
     const clerkInUsers = usersAdded.byPackage[CLERK_BACKEND] ?? 0;
     const clerkInLazy = lazySize.byPackage[CLERK_BACKEND] ?? 0;
     const svixInUsers = usersAdded.byPackage.svix ?? 0;
-    const row = (label: string, size: Size) => [label, num(size.files), num(size.raw), num(size.minified), num(size.gzipped)];
+    const row = (label: string, size: Size) => [
+      label,
+      num(size.files),
+      num(size.raw),
+      num(size.minified),
+      num(size.gzipped),
+    ];
     const parts = (size: Size) =>
       Object.entries(size.byPackage)
         .sort(([, a], [, b]) => b - a)
@@ -267,7 +273,11 @@ function lazyChunks(build: Build, entries: string[]): FileSet {
 
 /** Whether two modules' closures are the same chunks, apart from each module's own. */
 function sameChunks(a: FileSet, b: FileSet): boolean {
-  const chunks = (set: FileSet) => [...set.minified].filter((file) => file.startsWith("out/_deps/")).sort().join();
+  const chunks = (set: FileSet) =>
+    [...set.minified]
+      .filter((file) => file.startsWith("out/_deps/"))
+      .sort()
+      .join();
   return chunks(a) === chunks(b);
 }
 

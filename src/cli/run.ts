@@ -92,7 +92,11 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     .command("doctor")
     .description("Check a deployment's webhook set-up, one line per check, each failure with its fix.")
     .requiredOption("--url <url>", "the deployment's HTTP Actions URL, e.g. https://<name>.convex.site[/path]")
-    .addOption(new Option("--secret <whsec_…>", "the endpoint's signing secret, to check it is the deployment's").env(SECRET_ENV))
+    .addOption(
+      new Option("--secret <whsec_…>", "the endpoint's signing secret, to check it is the deployment's").env(
+        SECRET_ENV,
+      ),
+    )
     .addOption(
       new Option("--clerk-secret-key <sk_…>", "Clerk's secret key, to check it and that webhooks are enabled").env(
         CLERK_SECRET_KEY_ENV,
@@ -125,7 +129,8 @@ function processIo(): Io {
 
 function parseCount(value: string): number {
   const count = Number(value);
-  if (!Number.isSafeInteger(count) || count < 1) throw new InvalidArgumentError("expected a whole number of at least 1.");
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new InvalidArgumentError("expected a whole number of at least 1.");
   return count;
 }
 
@@ -185,7 +190,9 @@ async function deliveries(event: EventType | undefined, options: SendOptions): P
 
   if (event === "user.deleted") {
     if (Object.keys(fields).length > 0) {
-      throw new CliError("user.deleted carries only the user id: --email, --first-name, --last-name and --username do not apply");
+      throw new CliError(
+        "user.deleted carries only the user id: --email, --first-name, --last-name and --username do not apply",
+      );
     }
     return () => {
       const id = options.id ?? newUserId();
@@ -195,7 +202,9 @@ async function deliveries(event: EventType | undefined, options: SendOptions): P
   return () => {
     const id = options.id ?? newUserId();
     const payload =
-      event === "user.created" ? userCreated({ ...fields, id }) : userUpdated({ ...fields, id, updated_at: Date.now() });
+      event === "user.created"
+        ? userCreated({ ...fields, id })
+        : userUpdated({ ...fields, id, updated_at: Date.now() });
     return { payload, label: `${event} ${id}` };
   };
 }

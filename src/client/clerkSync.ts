@@ -241,11 +241,7 @@ export class ClerkSync {
    * throws a `ConvexError` with `code` `UNAUTHENTICATED`, or `FORBIDDEN` when the user is
    * not a member or lacks the role or permission.
    */
-  async requireOrgRole(
-    ctx: RunQueryAuthCtx,
-    orgId: string,
-    requirement?: OrgRequirement,
-  ): Promise<SyncedMembership> {
+  async requireOrgRole(ctx: RunQueryAuthCtx, orgId: string, requirement?: OrgRequirement): Promise<SyncedMembership> {
     const identity = await ctx.auth.getUserIdentity();
     if (!identity) {
       throw new ConvexError({ code: "UNAUTHENTICATED" satisfies ClerkSyncErrorCode, message: "Not signed in" });

@@ -91,7 +91,10 @@ export type OrganizationEventHandlerReference = FunctionReference<
 
 /** Organization and membership hooks; each is optional. They run inside the sync's mutation. */
 export type OrganizationEventHandlers<Ctx> = {
-  "organization.created"?: (ctx: Ctx, event: { organization: SyncedOrganization; source: ChangeSource }) => Promise<void> | void;
+  "organization.created"?: (
+    ctx: Ctx,
+    event: { organization: SyncedOrganization; source: ChangeSource },
+  ) => Promise<void> | void;
   "organization.updated"?: (
     ctx: Ctx,
     event: { organization: SyncedOrganization; previous: SyncedOrganization; source: ChangeSource },

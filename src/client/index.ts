@@ -42,11 +42,6 @@ export {
 export type { HasCheck } from "./authorization.js";
 export type { ClerkApiOptions } from "./clerkApi.js";
 export type { ComponentApi } from "../component/_generated/component.js";
-export type {
-  BillingHookEvent,
-  ChangeSource,
-  OrganizationHookEvent,
-  UserHookEvent,
-} from "../component/changes.js";
+export type { BillingHookEvent, ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/changes.js";
 export type { FailureReason, SyncStatus } from "../component/syncStatus.js";
 export { clerkAuthProvider, type ClerkAuthProvider, type ClerkAuthProviderOptions } from "./authConfig.js";

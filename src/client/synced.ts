@@ -46,8 +46,12 @@ type Synced<R> = R extends UserRecord
 
 /** The host-facing shape of a stored record (user, organization or membership). */
 export function toSynced<R extends UserRecord | OrganizationRecord | MembershipRecord>(record: R): Synced<R>;
-export function toSynced<R extends UserRecord | OrganizationRecord | MembershipRecord>(record: R | null): Synced<R> | null;
-export function toSynced<R extends UserRecord | OrganizationRecord | MembershipRecord>(record: R | null): Synced<R> | null {
+export function toSynced<R extends UserRecord | OrganizationRecord | MembershipRecord>(
+  record: R | null,
+): Synced<R> | null;
+export function toSynced<R extends UserRecord | OrganizationRecord | MembershipRecord>(
+  record: R | null,
+): Synced<R> | null {
   if (!record) return null;
   return { ...record, publicMetadata: metadataFromJson(record.publicMetadataJson) } as unknown as Synced<R>;
 }

@@ -1,11 +1,6 @@
 // `convex-clerk-sync/http`: Clerk's webhook for the host's router. Its own entry point, so
 // svix and the delivery code load only in the module that mounts the route.
-import {
-  httpActionGeneric,
-  type GenericActionCtx,
-  type GenericDataModel,
-  type HttpRouter,
-} from "convex/server";
+import { httpActionGeneric, type GenericActionCtx, type GenericDataModel, type HttpRouter } from "convex/server";
 import { Webhook, WebhookVerificationError } from "svix";
 import type { FailureReason } from "../component/syncStatus.js";
 import type { ClerkSync } from "./clerkSync.js";

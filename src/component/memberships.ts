@@ -58,7 +58,13 @@ export const membershipKind: SyncedKind<"memberships", MembershipRecord> = {
               previous: change.previous,
               source,
             }
-          : { type: "organizationMembership.deleted", membershipId, membership: null, previous: change.previous, source };
+          : {
+              type: "organizationMembership.deleted",
+              membershipId,
+              membership: null,
+              previous: change.previous,
+              source,
+            };
     return runHook(ctx, hooks.onOrganizationEvent, event);
   },
 };

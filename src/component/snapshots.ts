@@ -12,13 +12,7 @@ import { addTombstone, isTombstoned } from "./tombstones.js";
 
 /** The tables that hold synced Clerk objects. */
 export type SyncedTable =
-  | "users"
-  | "organizations"
-  | "memberships"
-  | "roles"
-  | "permissions"
-  | "subscriptions"
-  | "subscriptionItems";
+  "users" | "organizations" | "memberships" | "roles" | "permissions" | "subscriptions" | "subscriptionItems";
 
 /** A real change to a synced object, as the kind's hook sees it. */
 export type KindChange<R> =

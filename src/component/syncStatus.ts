@@ -59,10 +59,19 @@ export const get = query({
         .first();
       if (latest) lastApplied.push({ eventType, outcome: latest.outcome, appliedAt: latest.receivedAt });
     }
-    const failures = await ctx.db.query("deliveryFailures").withIndex("by_failed_at").order("desc").take(MAX_FAILURES_KEPT);
+    const failures = await ctx.db
+      .query("deliveryFailures")
+      .withIndex("by_failed_at")
+      .order("desc")
+      .take(MAX_FAILURES_KEPT);
     return {
       lastApplied,
-      recentFailures: failures.map(({ svixId, eventType, reason, failedAt }) => ({ svixId, eventType, reason, failedAt })),
+      recentFailures: failures.map(({ svixId, eventType, reason, failedAt }) => ({
+        svixId,
+        eventType,
+        reason,
+        failedAt,
+      })),
     };
   },
 });

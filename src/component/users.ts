@@ -85,10 +85,7 @@ export const list = query({
   args: { paginationOpts: paginationOptsValidator },
   returns: paginationResultValidator(vUserRecord),
   handler: async (ctx, { paginationOpts }) => {
-    const result = await paginator(ctx.db, schema)
-      .query("users")
-      .withIndex("by_clerk_id")
-      .paginate(paginationOpts);
+    const result = await paginator(ctx.db, schema).query("users").withIndex("by_clerk_id").paginate(paginationOpts);
     return { page: result.page.map(toUserRecord), isDone: result.isDone, continueCursor: result.continueCursor };
   },
 });

@@ -1,11 +1,7 @@
 // A host module for billing hook tests: records every billing hook call in the app's
 // `profiles` table (keyed by the object's id), and serves the example's webhook route
 // with these hooks wired on the ClerkSync.
-import {
-  ClerkSync,
-  defineBillingEventHandlers,
-  type BillingEventHandlerReference,
-} from "convex-clerk-sync";
+import { ClerkSync, defineBillingEventHandlers, type BillingEventHandlerReference } from "convex-clerk-sync";
 import { registerClerkRoutes } from "convex-clerk-sync/http";
 import {
   httpRouter,

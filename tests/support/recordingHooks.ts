@@ -16,7 +16,11 @@ export const failing = { enabled: false };
 
 export const onUserEvent = defineUserEventHandlers(internalMutation, {
   "user.created": async (ctx, { user, source }) => {
-    await ctx.db.insert("profiles", { clerkId: user.clerkId, displayName: `created:${source}:${user.name}`, imageUrl: null });
+    await ctx.db.insert("profiles", {
+      clerkId: user.clerkId,
+      displayName: `created:${source}:${user.name}`,
+      imageUrl: null,
+    });
     if (failing.enabled) throw new Error("hook failed");
   },
   "user.updated": async (ctx, { user, previous, source }) => {
@@ -34,14 +38,14 @@ export const onUserEvent = defineUserEventHandlers(internalMutation, {
 });
 
 /** Organization hooks, recorded the same way (the `profiles` rows keyed by the object's id). */
-const record = (clerkId: string, displayName: string) =>
-  async (ctx: GenericMutationCtx<DataModel>) => {
-    await ctx.db.insert("profiles", { clerkId, displayName, imageUrl: null });
-    if (failing.enabled) throw new Error("hook failed");
-  };
+const record = (clerkId: string, displayName: string) => async (ctx: GenericMutationCtx<DataModel>) => {
+  await ctx.db.insert("profiles", { clerkId, displayName, imageUrl: null });
+  if (failing.enabled) throw new Error("hook failed");
+};
 
 export const onOrganizationEvent = defineOrganizationEventHandlers(internalMutation, {
-  "organization.created": (ctx, { organization, source }) => record(organization.orgId, `org.created:${source}:${organization.name}`)(ctx),
+  "organization.created": (ctx, { organization, source }) =>
+    record(organization.orgId, `org.created:${source}:${organization.name}`)(ctx),
   "organization.updated": (ctx, { organization, previous }) =>
     record(organization.orgId, `org.updated:${previous.name}->${organization.name}`)(ctx),
   "organization.deleted": (ctx, { orgId, previous }) => record(orgId, `org.deleted:${previous.name}`)(ctx),
