@@ -637,7 +637,7 @@ describe("backfill of roles, permissions and Clerk Billing", () => {
     expect(reports).toMatchObject({ name: "Read reports", type: "system" });
     const lists = clerkApi.requests.map((r) => decodeURIComponent(r.path));
     expect(lists.filter((path) => path.startsWith("/v1/organization_roles?"))).toEqual([
-      "/v1/organization_roles?limit=100&offset=0&order_by=+created_at",
+      "/v1/organization_roles?limit=50&offset=0&order_by=+created_at",
     ]);
     expect(lists.filter((path) => path.startsWith("/v1/organization_permissions?"))).toHaveLength(1);
 

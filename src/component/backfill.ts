@@ -35,10 +35,11 @@ const RECONCILE_CANDIDATES = 100;
 /** Rows of `backfillSeen` deleted per step once a run ends. */
 const FORGET_BATCH = 1000;
 /**
- * Roles per page at most: each carries its permissions, each stored as its own snapshot,
- * so a page of 100 roles with 20 permissions each stays within a mutation's limits.
+ * Roles per page at most: each carries its permissions, each stored as its own snapshot
+ * (two index reads), so a page of 50 roles with 20 distinct permissions each stays within
+ * a mutation's 4,096 index reads.
  */
-const ROLE_PAGE = 100;
+const ROLE_PAGE = 50;
 /**
  * Objects of an offset-paged list that each request reads again from the previous page:
  * if none of them comes back, objects before the position were deleted and the list shifted.
@@ -356,8 +357,12 @@ export const applyPage = mutation({
           counts.permissionsSeen += permissions.length;
         } else if (page.kind === "roles") {
           const roles = page.roles.filter(({ role }) => fresh(role.roleId));
+          // Roles share permissions: each permission snapshot of the page is stored once.
+          const applied = new Set<string>();
           for (const { role, permissions } of roles) {
-            await applyRoleSnapshot(ctx, role, permissions, runContext(run));
+            const unapplied = permissions.filter(({ permissionId }) => !applied.has(permissionId));
+            for (const { permissionId } of unapplied) applied.add(permissionId);
+            await applyRoleSnapshot(ctx, role, unapplied, runContext(run));
             await markSeen(ctx, run, role.roleId);
           }
           counts.rolesSeen += roles.length;
