@@ -6,6 +6,8 @@ import { ClerkSync } from "convex-clerk-sync";
 import clerkTest, {
   organizationDeleted,
   organizationUpdated,
+  roleDeleted,
+  subscriptionItemEvent,
   userCreated,
   userDeleted,
   userUpdated,
@@ -109,7 +111,7 @@ describe("backfill from Clerk's Backend API", () => {
     expect(again).toEqual({ started: false, run: first.run });
     expect(await drain(t)).toMatchObject({
       status: "done",
-      phase: "reconcileMemberships",
+      phase: "reconcilePermissions",
       counts: { inserted: 30, deleted: 0 },
     });
     const [someone] = clerkApi.users.values();
@@ -164,8 +166,8 @@ describe("backfill from Clerk's Backend API", () => {
         clerkApi.dropNext(1); // the connection dies during the third page's request
       }
     });
-    // Users 2 + 2 + 2 + 1, then one empty page each of organizations and memberships.
-    expect(done).toMatchObject({ status: "done", counts: { seen: 7, inserted: 7, pages: 6 } });
+    // Users 2 + 2 + 2 + 1, then one empty page each of organizations, memberships, permissions and roles.
+    expect(done).toMatchObject({ status: "done", counts: { seen: 7, inserted: 7, pages: 8 } });
     expect(done?.lastError).toBeNull(); // cleared by the next good page
     expect(logs.some((line) => /backfill .*Clerk request failed/.test(line))).toBe(true);
     const rows = await users(t);
@@ -596,5 +598,159 @@ describe("syncCurrentUser: the sign-up race", () => {
     expect(await t.action(api.users.ensureMe, {})).toBeNull();
     expect(await t.withIdentity({ subject: "user_unknown" }).action(api.users.ensureMe, {})).toBeNull();
     expect(clerkApi.requests.map((r) => r.path)).toEqual(["/v1/users/user_unknown"]);
+  });
+});
+
+describe("backfill of roles, permissions and Clerk Billing", () => {
+  const roleRows = (t: TestApp) =>
+    inComponent(t, async (ctx) => ({
+      roles: await ctx.db.query("roles").collect(),
+      permissions: await ctx.db.query("permissions").collect(),
+    }));
+
+  test("roles and permissions after the memberships: effective permissions follow them; a second pass changes nothing", async () => {
+    const t = initConvexTest();
+    const [ada] = clerkApi.addUsers(1);
+    const acme = clerkApi.addOrganization({ name: "Acme", slug: "acme" });
+    const create = clerkApi.addPermission({ key: "org:posts:create", name: "Create posts" });
+    const remove = clerkApi.addPermission({ key: "org:posts:delete", name: "Delete posts" });
+    clerkApi.addPermission({ key: "org:reports:read", name: "Read reports", type: "system" });
+    clerkApi.addRole("org:editor", [create, remove]);
+    // The membership carried nothing: only the synced role grants Ada anything.
+    clerkApi.addMembership(acme.id, ada.id, "org:editor", { permissions: [] });
+
+    await t.mutation(internal.backfill.start, {});
+    expect(await drain(t)).toMatchObject({
+      status: "done",
+      counts: { membershipsSeen: 1, permissionsSeen: 3, rolesSeen: 1, rolesDeleted: 0, permissionsDeleted: 0 },
+    });
+    const membership = await t.query(async (ctx) => clerk.getMembership(ctx, { orgId: acme.id, clerkId: ada.id }));
+    expect(membership?.permissions.sort()).toEqual(["org:posts:create", "org:posts:delete"]);
+    expect(await t.query(async (ctx) => clerk.getRole(ctx, "org:editor"))).toMatchObject({
+      name: "org:editor",
+      permissions: [
+        { permissionId: create.id, key: "org:posts:create" },
+        { permissionId: remove.id, key: "org:posts:delete" },
+      ],
+    });
+    const reports = (await roleRows(t)).permissions.find((p) => p.key === "org:reports:read");
+    expect(reports).toMatchObject({ name: "Read reports", type: "system" });
+    const lists = clerkApi.requests.map((r) => decodeURIComponent(r.path));
+    expect(lists.filter((path) => path.startsWith("/v1/organization_roles?"))).toEqual([
+      "/v1/organization_roles?limit=50&offset=0&order_by=+created_at",
+    ]);
+    expect(lists.filter((path) => path.startsWith("/v1/organization_permissions?"))).toHaveLength(1);
+
+    const before = await roleRows(t);
+    vi.advanceTimersByTime(60 * 60 * 1000);
+    await t.mutation(internal.backfill.start, {});
+    expect(await drain(t)).toMatchObject({
+      status: "done",
+      counts: { permissionsSeen: 3, rolesSeen: 1, rolesDeleted: 0, permissionsDeleted: 0 },
+    });
+    expect(await roleRows(t)).toEqual(before);
+  });
+
+  test("a full pass deletes the roles and permissions Clerk no longer has; a tombstoned role stays deleted", async () => {
+    const t = initConvexTest();
+    const [ada] = clerkApi.addUsers(1);
+    const acme = clerkApi.addOrganization({ name: "Acme" });
+    const read = clerkApi.addPermission({ key: "org:posts:read" });
+    const legacy = clerkApi.addPermission({ key: "org:legacy:use" });
+    clerkApi.addRole("org:viewer", [read]);
+    const retired = clerkApi.addRole("org:retired", [legacy]);
+    const removed = clerkApi.addRole("org:removed", [read]);
+    clerkApi.addMembership(acme.id, ada.id, "org:removed", { permissions: ["org:carried:only"] });
+    // Clerk's role.deleted arrived, but Clerk's list still has the role (it lags, or it was read first).
+    await deliver(t, roleDeleted(removed.id));
+
+    await t.mutation(internal.backfill.start, {});
+    expect(await drain(t)).toMatchObject({ status: "done", counts: { rolesSeen: 3, rolesDeleted: 0 } });
+    expect(await t.query(async (ctx) => clerk.getRole(ctx, "org:removed"))).toBeNull();
+    expect((await roleRows(t)).roles.map((r) => r.key).sort()).toEqual(["org:retired", "org:viewer"]);
+    // With its role deleted, the membership falls back to what it carried.
+    const membership = await t.query(async (ctx) => clerk.getMembership(ctx, { orgId: acme.id, clerkId: ada.id }));
+    expect(membership?.permissions).toEqual(["org:carried:only"]);
+
+    // Gone from Clerk with no webhook delivered.
+    clerkApi.roles.delete(retired.id);
+    clerkApi.permissions.delete(legacy.id);
+    vi.advanceTimersByTime(60 * 60 * 1000);
+    const before = clerkApi.requests.length;
+    await t.mutation(internal.backfill.start, {});
+    expect(await drain(t)).toMatchObject({
+      status: "done",
+      counts: { rolesSeen: 2, permissionsSeen: 1, rolesDeleted: 1, permissionsDeleted: 1 },
+    });
+    const { roles, permissions } = await roleRows(t);
+    expect(roles.map((r) => r.key)).toEqual(["org:viewer"]);
+    expect(permissions.map((p) => p.key)).toEqual(["org:posts:read"]);
+    const tombstones = await inComponent(t, (ctx) => ctx.db.query("tombstones").collect());
+    expect(tombstones.map((row) => row.objectId).sort()).toEqual([legacy.id, removed.id, retired.id].sort());
+    // Each confirmed with Clerk first; the tombstoned role is no candidate.
+    const paths = clerkApi.requests.slice(before).map((r) => r.path);
+    expect(paths.filter((path) => /^\/v1\/organization_(roles|permissions)\/[^?]/.test(path)).sort()).toEqual(
+      [`/v1/organization_permissions/${legacy.id}`, `/v1/organization_roles/${retired.id}`].sort(),
+    );
+  });
+
+  test("billing: plans' features and every subscription item, free ones included; a second pass changes nothing", async () => {
+    const t = convexTest(schema, {
+      ...modules,
+      "../example/convex/billingBackfill.ts": () => import("./support/billingBackfill"),
+    });
+    clerkTest.register(t);
+    const app = t as unknown as TestApp;
+    const start = makeFunctionReference<"mutation">("billingBackfill:start");
+    clerkApi.addPlan("free", ["basic"], true);
+    clerkApi.addPlan("pro", ["export", "api"]);
+    clerkApi.addPlan("team", ["seats"]);
+    const ada = "user_ada";
+    const bob = "user_bob";
+    const acme = "org_acme";
+    clerkApi.addSubscriptionItem("team", { userId: ada }, { status: "ended" });
+    clerkApi.addSubscriptionItem("pro", { userId: ada });
+    clerkApi.addSubscriptionItem("free", { userId: bob });
+    const acmeTeam = clerkApi.addSubscriptionItem("team", { orgId: acme });
+    // A webhook already stored Acme's item, without its plan's features (webhooks never list them).
+    await deliver(app, subscriptionItemEvent("active", { ...acmeTeam, plan: "team", payer: { orgId: acme } }));
+    expect(await t.query(async (ctx) => clerk.hasFeature(ctx, { orgId: acme }, "seats"))).toBe(false);
+
+    await t.mutation(start, {});
+    expect(await drain(app)).toMatchObject({
+      status: "done",
+      billing: true,
+      counts: { plansSeen: 3, subscriptionItemsSeen: 4 },
+    });
+    const answers = await t.query(async (ctx) => ({
+      adaPro: await clerk.hasPlan(ctx, { userId: ada }, "pro"),
+      adaExport: await clerk.hasFeature(ctx, { userId: ada }, "export"),
+      adaSeats: await clerk.hasFeature(ctx, { userId: ada }, "seats"), // her team item ended
+      bobFree: await clerk.hasPlan(ctx, { userId: bob }, "free"),
+      bobBasic: await clerk.hasFeature(ctx, { userId: bob }, "basic"),
+      acmeTeam: await clerk.hasPlan(ctx, { orgId: acme }, "team"),
+      acmeSeats: await clerk.hasFeature(ctx, { orgId: acme }, "seats"),
+      acmeExport: await clerk.hasFeature(ctx, { orgId: acme }, "export"),
+    }));
+    expect(answers).toEqual({
+      adaPro: true,
+      adaExport: true,
+      adaSeats: false,
+      bobFree: true,
+      bobBasic: true,
+      acmeTeam: true,
+      acmeSeats: true,
+      acmeExport: false,
+    });
+    const items = clerkApi.requests.filter((r) => r.path.startsWith("/v1/billing/subscription_items?"));
+    expect(items.map((r) => new URL(r.path, clerkApi.url).searchParams.get("include_free"))).toEqual(["true"]);
+
+    const stored = () => inComponent(app, (ctx) => ctx.db.query("subscriptionItems").collect());
+    const before = await stored();
+    expect(before).toHaveLength(4);
+    vi.advanceTimersByTime(60 * 60 * 1000);
+    await t.mutation(start, {});
+    expect(await drain(app)).toMatchObject({ status: "done", counts: { plansSeen: 3, subscriptionItemsSeen: 4 } });
+    expect(await stored()).toEqual(before);
   });
 });

@@ -2,6 +2,7 @@
 // The heaviest transactions, run with convex-test's enforcement of Convex's per-transaction
 // limits (documents and bytes read and written, database queries, scheduled functions).
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { makeFunctionReference } from "convex/server";
 import { convexTest } from "./support/convexRules";
 import clerkTest, { organizationDeleted, userCreated } from "convex-clerk-sync/test";
 import schema from "../example/convex/schema";
@@ -58,4 +59,32 @@ test("full pages of 500 users, organizations and memberships, with hooks, fit in
   expect((await deliver(t, organizationDeleted(orgs[0].id))).status).toBe(200);
   await t.finishAllScheduledFunctions(() => vi.runAllTimers());
   expect(await inComponent(t, async (ctx) => (await ctx.db.query("memberships").collect()).length)).toBe(400);
+}, 120_000);
+
+test("full pages of 500 permissions, of roles with 20 permissions each (none shared within a page), and of 500 subscription items fit in one mutation each", async () => {
+  const t = convexTest({
+    schema,
+    modules: { ...modules, "../example/convex/billingBackfill.ts": () => import("./support/billingBackfill") },
+    transactionLimits: true,
+  });
+  clerkTest.register(t);
+  const permissions = Array.from({ length: 1000 }, (_, i) => clerkApi.addPermission({ key: `org:feature${i}:use` }));
+  for (let i = 0; i < 100; i++) clerkApi.addRole(`org:role${i}`, permissions.slice((i % 50) * 20, (i % 50) * 20 + 20));
+  clerkApi.addPlan("pro", ["export", "api"]);
+  for (let i = 0; i < 500; i++) clerkApi.addSubscriptionItem("pro", { userId: `user_${i}` });
+  await t.mutation(makeFunctionReference<"mutation">("billingBackfill:start"), {});
+  for (let i = 0; i < 50; i++) {
+    vi.advanceTimersToNextTimer();
+    await t.finishInProgressScheduledFunctions();
+    const status = await t.query(internal.backfill.status, {});
+    if (status?.status !== "running") break;
+  }
+  expect(await t.query(internal.backfill.status, {})).toMatchObject({
+    status: "done",
+    lastError: null,
+    counts: { permissionsSeen: 1000, rolesSeen: 100, plansSeen: 1, subscriptionItemsSeen: 500 },
+  });
+  const app = t as unknown as TestApp;
+  expect(await inComponent(app, async (ctx) => (await ctx.db.query("roles").collect()).length)).toBe(100);
+  expect(await inComponent(app, async (ctx) => (await ctx.db.query("subscriptionItems").collect()).length)).toBe(500);
 }, 120_000);

@@ -18,12 +18,18 @@ import {
   clerkApi,
   fetchMemberships,
   fetchOrganizations,
+  fetchPermissions,
+  fetchPlans,
+  fetchRoles,
+  fetchSubscriptionItems,
   fetchUserCount,
   fetchUsersAfter,
   fetchUsersByUpdate,
   goneMemberships,
   organizationIsGone,
+  permissionIsGone,
   retryDelay,
+  roleIsGone,
   userIsGone,
   type ClerkApi,
   type ClerkApiOptions,
@@ -49,10 +55,18 @@ export type BackfillOptions = ClerkApiOptions & {
    */
   reconcile?: boolean;
   /**
-   * Full passes: also sync organizations and memberships (after the users). Default false:
-   * turn it on when the Clerk instance has Organizations enabled.
+   * Full passes: also sync organizations and memberships, then the instance's organization
+   * permissions and roles (after the users). Default false: turn it on when the Clerk
+   * instance has Organizations enabled.
    */
   organizations?: boolean;
+  /**
+   * Full passes: also sync Clerk Billing (after organizations): the plans' features, then
+   * every subscription item, free plans' included, so `getSubscription`, `hasPlan` and
+   * `hasFeature` answer for users and organizations. Default false: turn it on when the
+   * instance has Billing enabled (Clerk answers its billing lists with an error otherwise).
+   */
+  billing?: boolean;
   /**
    * The pace of Clerk requests. Clerk allows 100 per 10 s on development instances and
    * 1000 on production; the default, 50, leaves room for the app's other calls on either.
@@ -124,6 +138,7 @@ export class ClerkBackfill {
       pageSize: this.options.pageSize ?? 500,
       reconcile: this.options.reconcile ?? true,
       organizations: this.options.organizations ?? false,
+      billing: this.options.billing ?? false,
       requestsPer10Seconds: this.options.requestsPer10Seconds ?? 50,
       ...(options.mode ? { mode: options.mode } : {}),
     });
@@ -184,7 +199,7 @@ export class ClerkBackfill {
   }
 }
 
-type ListPlan = Extract<BackfillStepPlan, { phase: "users" | "organizations" | "memberships" }>;
+type ListPlan = Extract<BackfillStepPlan, { pageSize: number }>;
 type ReconcilePlan = Exclude<BackfillStepPlan, ListPlan>;
 
 /** One page of the plan's list, normalized: one request (and Clerk's user count once per full pass). */
@@ -201,12 +216,33 @@ async function fetchPage(
     const users = await fetchUsersAfter(api, plan.after, plan.pageSize);
     return { page: { kind: "users", users }, size: users.length, ...(clerkTotal !== undefined ? { clerkTotal } : {}) };
   }
-  if (plan.phase === "organizations") {
-    const organizations = await fetchOrganizations(api, plan.offset, plan.pageSize);
-    return { page: { kind: "organizations", organizations }, size: organizations.length };
+  const { offset, pageSize } = plan;
+  switch (plan.phase) {
+    case "organizations": {
+      const organizations = await fetchOrganizations(api, offset, pageSize);
+      return { page: { kind: "organizations", organizations }, size: organizations.length };
+    }
+    case "memberships": {
+      const memberships = await fetchMemberships(api, offset, pageSize);
+      return { page: { kind: "memberships", memberships }, size: memberships.length };
+    }
+    case "permissions": {
+      const permissions = await fetchPermissions(api, offset, pageSize);
+      return { page: { kind: "permissions", permissions }, size: permissions.length };
+    }
+    case "roles": {
+      const roles = await fetchRoles(api, offset, pageSize);
+      return { page: { kind: "roles", roles }, size: roles.length };
+    }
+    case "billingPlans": {
+      const plans = await fetchPlans(api, offset, pageSize);
+      return { page: { kind: "billingPlans", plans }, size: plans.length };
+    }
+    case "subscriptionItems": {
+      const items = await fetchSubscriptionItems(api, offset, pageSize);
+      return { page: { kind: "subscriptionItems", items }, size: items.length };
+    }
   }
-  const memberships = await fetchMemberships(api, plan.offset, plan.pageSize);
-  return { page: { kind: "memberships", memberships }, size: memberships.length };
 }
 
 /** Of the plan's candidates, those Clerk confirms it no longer has. */
@@ -221,7 +257,12 @@ async function confirmGone(api: ClerkApi, plan: ReconcilePlan): Promise<string[]
     for (const [orgId, candidates] of byOrganization) gone.push(...(await goneMemberships(api, orgId, candidates)));
     return gone;
   }
-  const isGone = plan.phase === "reconcileUsers" ? userIsGone : organizationIsGone;
+  const isGone = {
+    reconcileUsers: userIsGone,
+    reconcileOrganizations: organizationIsGone,
+    reconcileRoles: roleIsGone,
+    reconcilePermissions: permissionIsGone,
+  }[plan.phase];
   for (const id of plan.candidates) if (await isGone(api, id)) gone.push(id);
   return gone;
 }

@@ -3,8 +3,15 @@
 // backfill entry point imports this module statically, and `ClerkSync` loads it on demand.
 import { createClerkClient, type ClerkClient } from "@clerk/backend";
 import { ClerkAPIResponseError, isClerkAPIResponseError } from "@clerk/backend/errors";
-import type { UserRecord } from "../component/records.js";
-import { normalizeMembership, normalizeOrganization, normalizeUser } from "./normalize.js";
+import type { PermissionRecord, RoleRecord, SubscriptionItemRecord, UserRecord } from "../component/records.js";
+import {
+  normalizeMembership,
+  normalizeOrganization,
+  normalizePermission,
+  normalizeRole,
+  normalizeSubscriptionItem,
+  normalizeUser,
+} from "./normalize.js";
 
 export const SECRET_KEY_ENV = "CLERK_SECRET_KEY";
 const DEFAULT_API_URL = "https://api.clerk.com";
@@ -154,6 +161,66 @@ export async function fetchMemberships(api: ClerkApi, offset: number, limit: num
   });
 }
 
+/** The objects of a `{ data, total_count }` list (a bare array is taken as it is), each with an id. */
+function listData(body: unknown, what: string): (Record<string, unknown> & { id: string })[] {
+  const data = Array.isArray(body) ? body : isObject(body) ? body.data : undefined;
+  if (!Array.isArray(data) || !data.every((item) => isObject(item) && typeof item.id === "string")) {
+    throw new Error(`Clerk's ${what} list answered something other than a list of ${what}`);
+  }
+  return data as (Record<string, unknown> & { id: string })[];
+}
+
+// `@clerk/backend`'s Permission and Role objects drop the permission's `type` (system or
+// custom) and keep no raw JSON, so these lists are read as JSON, for the webhook normalizers.
+// Clerk offers offset paging only for these lists; each request is one page.
+
+/** A page of the instance's organization permissions, oldest first (offset paging only). */
+export async function fetchPermissions(api: ClerkApi, offset: number, limit: number): Promise<PermissionRecord[]> {
+  const body = await api.get("/organization_permissions", { limit, offset, order_by: "+created_at" });
+  return listData(body, "permissions").map(normalizePermission);
+}
+
+/** A page of the instance's organization roles, oldest first, each with the permissions it carries. */
+export async function fetchRoles(
+  api: ClerkApi,
+  offset: number,
+  limit: number,
+): Promise<{ role: RoleRecord; permissions: PermissionRecord[] }[]> {
+  const body = await api.get("/organization_roles", { limit, offset, order_by: "+created_at" });
+  return listData(body, "roles").map((role) => ({
+    role: normalizeRole(role),
+    permissions: listData(role.permissions ?? [], "permissions").map(normalizePermission),
+  }));
+}
+
+/**
+ * A page of Clerk Billing plans, user and organization plans alike (`@clerk/backend`'s
+ * `getPlanList` requires one payer type), newest first (Clerk takes no order), as each
+ * plan's feature slugs.
+ */
+export async function fetchPlans(api: ClerkApi, offset: number, limit: number) {
+  const body = await api.get("/billing/plans", { limit, offset });
+  return listData(body, "plans").map((plan) => ({
+    planId: plan.id,
+    features: (Array.isArray(plan.features) ? plan.features : []).flatMap((feature) =>
+      isObject(feature) && typeof feature.slug === "string" && feature.slug !== "" ? [feature.slug] : [],
+    ),
+  }));
+}
+
+/**
+ * A page of the instance's subscription items, free plans' included, newest first (Clerk
+ * takes no order). `@clerk/backend` does not list them. Each names its payer, not its subscription.
+ */
+export async function fetchSubscriptionItems(
+  api: ClerkApi,
+  offset: number,
+  limit: number,
+): Promise<SubscriptionItemRecord[]> {
+  const body = await api.get("/billing/subscription_items", { limit, offset, include_free: "true" });
+  return listData(body, "subscription items").map(normalizeSubscriptionItem);
+}
+
 /** One user, or null when Clerk answers 404 (deleted, or never existed). */
 export async function fetchUser(client: ClerkClient, clerkId: string): Promise<UserRecord | null> {
   try {
@@ -177,6 +244,26 @@ export async function userIsGone(api: ClerkApi, clerkId: string): Promise<boolea
 export async function organizationIsGone(api: ClerkApi, orgId: string): Promise<boolean> {
   try {
     await api.call((client) => client.organizations.getOrganization({ organizationId: orgId }));
+    return false;
+  } catch (error) {
+    if (isNotFound(error)) return true;
+    throw error;
+  }
+}
+
+/** Whether Clerk no longer has an organization role: one request. */
+export function roleIsGone(api: ClerkApi, roleId: string): Promise<boolean> {
+  return answersNotFound(api, (client) => client.organizationRoles.getOrganizationRole(roleId));
+}
+
+/** Whether Clerk no longer has an organization permission: one request. */
+export function permissionIsGone(api: ClerkApi, permissionId: string): Promise<boolean> {
+  return answersNotFound(api, (client) => client.organizationPermissions.getOrganizationPermission(permissionId));
+}
+
+async function answersNotFound(api: ClerkApi, request: (client: ClerkClient) => Promise<unknown>): Promise<boolean> {
+  try {
+    await api.call(request);
     return false;
   } catch (error) {
     if (isNotFound(error)) return true;

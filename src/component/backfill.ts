@@ -10,15 +10,18 @@ import {
   vBackfillStepPlan,
   vBackfillWatermark,
   type BackfillCounts,
+  type BackfillPage,
   type BackfillPhase,
   type BackfillRunStatus,
   type BackfillStepPlan,
   type BackfillWatermark,
 } from "./backfillValidators.js";
+import { subscriptionItemKind } from "./billing.js";
 import { vHookHandles, type ChangeContext } from "./changes.js";
 import { applyMembershipSnapshots, membershipKind } from "./memberships.js";
 import { organizationKind } from "./organizations.js";
 import type { UserRecord } from "./records.js";
+import { applyRoleSnapshot, permissionKind, roleKind } from "./roles.js";
 import { applyDeletion, applySnapshot } from "./snapshots.js";
 import { isTombstoned } from "./tombstones.js";
 import { userKind } from "./users.js";
@@ -31,6 +34,12 @@ const RECONCILE_SCAN = 1000;
 const RECONCILE_CANDIDATES = 100;
 /** Rows of `backfillSeen` deleted per step once a run ends. */
 const FORGET_BATCH = 1000;
+/**
+ * Roles per page at most: each carries its permissions, each stored as its own snapshot
+ * (two index reads), so a page of 50 roles with 20 distinct permissions each stays within
+ * a mutation's 4,096 index reads.
+ */
+const ROLE_PAGE = 50;
 /**
  * Objects of an offset-paged list that each request reads again from the previous page:
  * if none of them comes back, objects before the position were deleted and the list shifted.
@@ -56,6 +65,12 @@ const NO_COUNTS: BackfillCounts = {
   membershipsSeen: 0,
   organizationsDeleted: 0,
   membershipsDeleted: 0,
+  rolesSeen: 0,
+  permissionsSeen: 0,
+  rolesDeleted: 0,
+  permissionsDeleted: 0,
+  plansSeen: 0,
+  subscriptionItemsSeen: 0,
   rewinds: 0,
 };
 type StepArgs = { runId: Id<"backfillRuns">; token: number };
@@ -74,8 +89,10 @@ export const start = mutation({
     pageSize: v.number(),
     /** Full passes: delete what Clerk no longer has. */
     reconcile: v.boolean(),
-    /** Full passes: also sync (and reconcile) organizations and memberships. */
+    /** Full passes: also sync (and reconcile) organizations, memberships, roles and permissions. */
     organizations: v.boolean(),
+    /** Full passes: also sync Clerk Billing subscription items, with their plans' features. */
+    billing: v.optional(v.boolean()),
     requestsPer10Seconds: v.number(),
     /** Default "full". */
     mode: v.optional(vBackfillMode),
@@ -97,6 +114,8 @@ export const start = mutation({
       mode: full ? "full" : "incremental",
       phase: "users",
       organizations: full && args.organizations,
+      billing: full && (args.billing ?? false),
+      planFeatures: [],
       startedAt: Date.now(),
       finishedAt: null,
       pageSize: Math.floor(args.pageSize),
@@ -117,8 +136,8 @@ export const start = mutation({
       scheduledStep: null,
       watchdog: null,
     });
-    await scheduleStep(ctx, (await ctx.db.get(runId))!, 0);
-    return { started: true, run: toStatus((await ctx.db.get(runId))!) };
+    await scheduleStep(ctx, (await ctx.db.get("backfillRuns", runId))!, 0);
+    return { started: true, run: toStatus((await ctx.db.get("backfillRuns", runId))!) };
   },
 });
 
@@ -129,7 +148,7 @@ export const status = query({
   handler: async (ctx, { runId }) => {
     const id = runId === undefined ? null : ctx.db.normalizeId("backfillRuns", runId);
     if (runId !== undefined && !id) return null;
-    const run = id ? await ctx.db.get(id) : await ctx.db.query("backfillRuns").order("desc").first();
+    const run = id ? await ctx.db.get("backfillRuns", id) : await ctx.db.query("backfillRuns").order("desc").first();
     return run && toStatus(run);
   },
 });
@@ -162,7 +181,7 @@ export const cancel = mutation({
     const run = await runningRun(ctx);
     if (!run) return null;
     await endRun(ctx, run, "canceled");
-    return toStatus((await ctx.db.get(run._id))!);
+    return toStatus((await ctx.db.get("backfillRuns", run._id))!);
   },
 });
 
@@ -181,7 +200,12 @@ export const plan = query({
           : { phase: "users", order: "updated", pageSize, offset };
       case "organizations":
       case "memberships":
+      case "permissions":
+      case "billingPlans":
+      case "subscriptionItems":
         return { phase: run.phase, pageSize, offset };
+      case "roles":
+        return { phase: run.phase, pageSize: Math.min(pageSize, ROLE_PAGE), offset };
       case "reconcileUsers": {
         const cursor = run.reconcileCursor;
         const rows = await ctx.db
@@ -199,6 +223,24 @@ export const plan = query({
           .take(RECONCILE_SCAN);
         const { candidates, nextCursor } = await unseen(ctx, run, rows, (row) => row.orgId);
         return { phase: run.phase, candidates: candidates.map((row) => row.orgId), nextCursor };
+      }
+      case "reconcileRoles": {
+        const cursor = run.reconcileCursor;
+        const rows = await ctx.db
+          .query("roles")
+          .withIndex("by_role_id", (q) => (cursor === null ? q : q.gt("roleId", cursor)))
+          .take(RECONCILE_SCAN);
+        const { candidates, nextCursor } = await unseen(ctx, run, rows, (row) => row.roleId);
+        return { phase: run.phase, candidates: candidates.map((row) => row.roleId), nextCursor };
+      }
+      case "reconcilePermissions": {
+        const cursor = run.reconcileCursor;
+        const rows = await ctx.db
+          .query("permissions")
+          .withIndex("by_permission_id", (q) => (cursor === null ? q : q.gt("permissionId", cursor)))
+          .take(RECONCILE_SCAN);
+        const { candidates, nextCursor } = await unseen(ctx, run, rows, (row) => row.permissionId);
+        return { phase: run.phase, candidates: candidates.map((row) => row.permissionId), nextCursor };
       }
       case "reconcileMemberships": {
         const cursor = run.reconcileCursor;
@@ -274,14 +316,8 @@ export const applyPage = mutation({
       const last = page.users.at(-1);
       if (last) patch.userCursor = { id: last.clerkId, createdAt: last.createdAt };
     } else {
-      const entries =
-        page.kind === "users"
-          ? page.users.map((user) => ({ id: user.clerkId, key: user.updatedAt }))
-          : page.kind === "organizations"
-            ? page.organizations.map((org) => ({ id: org.orgId, key: org.createdAt }))
-            : page.memberships.map(({ membership }) => ({ id: membership.membershipId, key: membership.createdAt }));
-      // The incremental pass reads most recently updated first; the others oldest first.
-      const position = nextPosition(run, entries, page.kind === "users", lastPage);
+      const { entries, descending } = listEntries(page);
+      const position = nextPosition(run, entries, descending, lastPage);
       Object.assign(patch, position.patch);
       listEnded = position.listEnded;
       if (position.rewound) {
@@ -307,11 +343,43 @@ export const applyPage = mutation({
             await markSeen(ctx, run, organization.orgId);
           }
           counts.organizationsSeen += organizations.length;
-        } else {
+        } else if (page.kind === "memberships") {
           const memberships = page.memberships.filter(({ membership }) => fresh(membership.membershipId));
           await applyMembershipSnapshots(ctx, memberships, runContext(run));
           for (const { membership } of memberships) await markSeen(ctx, run, membership.membershipId);
           counts.membershipsSeen += memberships.length;
+        } else if (page.kind === "permissions") {
+          const permissions = page.permissions.filter((permission) => fresh(permission.permissionId));
+          for (const permission of permissions) {
+            await applySnapshot(ctx, permissionKind, permission, runContext(run));
+            await markSeen(ctx, run, permission.permissionId);
+          }
+          counts.permissionsSeen += permissions.length;
+        } else if (page.kind === "roles") {
+          const roles = page.roles.filter(({ role }) => fresh(role.roleId));
+          // Roles share permissions: each permission snapshot of the page is stored once.
+          const applied = new Set<string>();
+          for (const { role, permissions } of roles) {
+            const unapplied = permissions.filter(({ permissionId }) => !applied.has(permissionId));
+            for (const { permissionId } of unapplied) applied.add(permissionId);
+            await applyRoleSnapshot(ctx, role, unapplied, runContext(run));
+            await markSeen(ctx, run, role.roleId);
+          }
+          counts.rolesSeen += roles.length;
+        } else if (page.kind === "billingPlans") {
+          // Plans carry no `updated_at`: nothing to order them by, so they are not stored
+          // themselves; the run keeps their features for the subscription items that follow.
+          const read = new Map(page.plans.map((plan) => [plan.planId, plan]));
+          patch.planFeatures = [...run.planFeatures.filter((plan) => !read.has(plan.planId)), ...read.values()];
+          counts.plansSeen += page.plans.filter((plan) => fresh(plan.planId)).length;
+        } else {
+          const features = new Map(run.planFeatures.map((plan) => [plan.planId, plan.features]));
+          const items = page.items.filter((item) => fresh(item.itemId));
+          for (const item of items) {
+            const planFeatures = (item.planId !== null ? features.get(item.planId) : undefined) ?? item.planFeatures;
+            await applySnapshot(ctx, subscriptionItemKind, { ...item, planFeatures }, runContext(run));
+          }
+          counts.subscriptionItemsSeen += items.length;
         }
       }
     }
@@ -337,13 +405,44 @@ async function markSeen(ctx: MutationCtx, run: Run, clerkId: string) {
 }
 
 /**
+ * The ids and sort keys of an offset-paged page, and its order. The incremental pass reads
+ * users most recently updated first, Clerk lists billing plans and items newest first (they
+ * take no `order_by`), the others are read oldest first. Plans carry no date: their anchors
+ * alone tell whether the pages join.
+ */
+function listEntries(page: BackfillPage): { entries: { id: string; key: number | null }[]; descending: boolean } {
+  switch (page.kind) {
+    case "users":
+      return { entries: page.users.map((user) => ({ id: user.clerkId, key: user.updatedAt })), descending: true };
+    case "organizations":
+      return { entries: page.organizations.map((org) => ({ id: org.orgId, key: org.createdAt })), descending: false };
+    case "memberships":
+      return {
+        entries: page.memberships.map(({ membership: m }) => ({ id: m.membershipId, key: m.createdAt })),
+        descending: false,
+      };
+    case "permissions":
+      return {
+        entries: page.permissions.map((p) => ({ id: p.permissionId, key: p.createdAt })),
+        descending: false,
+      };
+    case "roles":
+      return { entries: page.roles.map(({ role }) => ({ id: role.roleId, key: role.createdAt })), descending: false };
+    case "billingPlans":
+      return { entries: page.plans.map((plan) => ({ id: plan.planId, key: null })), descending: true };
+    case "subscriptionItems":
+      return { entries: page.items.map((item) => ({ id: item.itemId, key: item.createdAt })), descending: true };
+  }
+}
+
+/**
  * Where an offset-paged list goes on after a page. Each request starts at the previous
  * page's last objects (the anchors). A page that contains none of them and starts after
  * the last one read may have skipped objects: objects before the position were deleted
  * and the list shifted. Then the run reads further back, until the pages join up again.
  */
-function nextPosition(run: Run, entries: { id: string; key: number }[], descending: boolean, lastPage: boolean) {
-  const precedes = (a: number, b: number) => (descending ? a > b : a < b);
+function nextPosition(run: Run, entries: { id: string; key: number | null }[], descending: boolean, lastPage: boolean) {
+  const precedes = (a: number | null, b: number) => a !== null && (descending ? a > b : a < b);
   const first = entries[0];
   const joined =
     run.offset === 0 ||
@@ -364,13 +463,24 @@ function nextPosition(run: Run, entries: { id: string; key: number }[], descendi
   };
 }
 
-/** Full passes: users, then organizations and memberships, then reconciliation of each, as asked. */
+/**
+ * Full passes: users, then organizations, memberships, permissions and roles, then billing,
+ * then reconciliation of each (billing excepted), as asked.
+ */
 function nextPhase(run: Run): BackfillPhase | "done" {
+  const organizations = ["organizations", "memberships", "permissions", "roles"] as const;
+  const reconcileOrganizations = [
+    "reconcileOrganizations",
+    "reconcileMemberships",
+    "reconcileRoles",
+    "reconcilePermissions",
+  ] as const;
   const order: BackfillPhase[] = [
     "users",
-    ...(run.organizations ? (["organizations", "memberships"] as const) : []),
+    ...(run.organizations ? organizations : []),
+    ...(run.billing ? (["billingPlans", "subscriptionItems"] as const) : []),
     ...(run.reconcile ? (["reconcileUsers"] as const) : []),
-    ...(run.reconcile && run.organizations ? (["reconcileOrganizations", "reconcileMemberships"] as const) : []),
+    ...(run.reconcile && run.organizations ? reconcileOrganizations : []),
   ];
   return order[order.indexOf(run.phase) + 1] ?? "done";
 }
@@ -379,7 +489,10 @@ function nextPhase(run: Run): BackfillPhase | "done" {
 async function advance(ctx: MutationCtx, run: Run, patch: Partial<Run>, phaseEnded: boolean, requests: number) {
   const next = phaseEnded ? nextPhase(run) : run.phase;
   const fresh = { offset: 0, anchors: [], lastKey: null, reconcileCursor: null };
-  await ctx.db.patch(run._id, { ...patch, ...(phaseEnded && next !== "done" ? { phase: next, ...fresh } : {}) });
+  await ctx.db.patch("backfillRuns", run._id, {
+    ...patch,
+    ...(phaseEnded && next !== "done" ? { phase: next, ...fresh } : {}),
+  });
   await continueOrFinish(ctx, run._id, next === "done", requests);
 }
 
@@ -405,6 +518,10 @@ export const applyReconcile = mutation({
         if ((await applyDeletion(ctx, userKind, id, context)) === "deleted") counts.deleted++;
       } else if (run.phase === "reconcileOrganizations") {
         if ((await applyDeletion(ctx, organizationKind, id, context)) === "deleted") counts.organizationsDeleted++;
+      } else if (run.phase === "reconcileRoles") {
+        if ((await applyDeletion(ctx, roleKind, id, context)) === "deleted") counts.rolesDeleted++;
+      } else if (run.phase === "reconcilePermissions") {
+        if ((await applyDeletion(ctx, permissionKind, id, context)) === "deleted") counts.permissionsDeleted++;
       } else if ((await applyDeletion(ctx, membershipKind, id, context)) === "deleted") {
         counts.membershipsDeleted++;
       }
@@ -421,11 +538,11 @@ export const retryLater = mutation({
   handler: async (ctx, { runId, token, delayMs, error, requests }) => {
     const run = await currentRun(ctx, runId, token);
     if (!run) return false;
-    await ctx.db.patch(run._id, {
+    await ctx.db.patch("backfillRuns", run._id, {
       lastError: error,
       counts: { ...run.counts, requests: run.counts.requests + requests },
     });
-    await scheduleStep(ctx, (await ctx.db.get(run._id))!, Math.max(0, delayMs));
+    await scheduleStep(ctx, (await ctx.db.get("backfillRuns", run._id))!, Math.max(0, delayMs));
     return true;
   },
 });
@@ -435,10 +552,10 @@ export const watchdog = internalMutation({
   args: { runId: v.id("backfillRuns"), token: v.number() },
   returns: v.null(),
   handler: async (ctx, { runId, token }) => {
-    const run = await ctx.db.get(runId);
+    const run = await ctx.db.get("backfillRuns", runId);
     if (!run || run.status !== "running" || run.token !== token) return null;
-    await ctx.db.patch(run._id, { lastError: "a step did not report; restarted it", watchdog: null });
-    await scheduleStep(ctx, (await ctx.db.get(run._id))!, 0);
+    await ctx.db.patch("backfillRuns", run._id, { lastError: "a step did not report; restarted it", watchdog: null });
+    await scheduleStep(ctx, (await ctx.db.get("backfillRuns", run._id))!, 0);
     return null;
   },
 });
@@ -456,20 +573,20 @@ function runningRun(ctx: QueryCtx): Promise<Run | null> {
 
 async function currentRun(ctx: QueryCtx, runId: string, token: number): Promise<Run | null> {
   const id = ctx.db.normalizeId("backfillRuns", runId);
-  const run = id && (await ctx.db.get(id));
+  const run = id && (await ctx.db.get("backfillRuns", id));
   return run && run.status === "running" && run.token === token ? run : null;
 }
 
 /** Schedule the next step, paced to the configured request rate, or finish the run. */
 async function continueOrFinish(ctx: MutationCtx, runId: Id<"backfillRuns">, finished: boolean, requests: number) {
-  const run = (await ctx.db.get(runId))!;
+  const run = (await ctx.db.get("backfillRuns", runId))!;
   if (finished) return endRun(ctx, run, "done");
   await scheduleStep(ctx, run, requests * run.msPerRequest);
 }
 
 async function endRun(ctx: MutationCtx, run: Run, status: "done" | "canceled", reason?: string) {
   await cancelScheduled(ctx, run);
-  await ctx.db.patch(run._id, {
+  await ctx.db.patch("backfillRuns", run._id, {
     status,
     finishedAt: Date.now(),
     scheduledStep: null,
@@ -488,7 +605,7 @@ export const forgetSeen = internalMutation({
       .query("backfillSeen")
       .withIndex("by_run_clerk_id", (q) => q.eq("runId", runId))
       .take(FORGET_BATCH);
-    for (const row of rows) await ctx.db.delete(row._id);
+    for (const row of rows) await ctx.db.delete("backfillSeen", row._id);
     if (rows.length === FORGET_BATCH) await ctx.scheduler.runAfter(0, internal.backfill.forgetSeen, { runId });
     return null;
   },
@@ -504,14 +621,14 @@ async function scheduleStep(ctx: MutationCtx, run: Run, delayMs: number) {
   const args: StepArgs = { runId: run._id, token };
   const scheduledStep = await ctx.scheduler.runAfter(delayMs, run.step as FunctionHandle<"action", StepArgs>, args);
   const watchdog = await ctx.scheduler.runAfter(delayMs + WATCHDOG_MS, internal.backfill.watchdog, args);
-  await ctx.db.patch(run._id, { token, scheduledStep, watchdog });
+  await ctx.db.patch("backfillRuns", run._id, { token, scheduledStep, watchdog });
 }
 
 /** Cancel the run's watchdog and its step if they have not started (a running step may be the caller). */
 async function cancelScheduled(ctx: MutationCtx, run: Run) {
   for (const id of [run.watchdog, run.scheduledStep]) {
     if (!id) continue;
-    const job = await ctx.db.system.get(id);
+    const job = await ctx.db.system.get("_scheduled_functions", id);
     if (job?.state.kind === "pending") await ctx.scheduler.cancel(id);
   }
 }
@@ -523,6 +640,7 @@ function toStatus(run: Run): BackfillRunStatus {
     mode: run.mode,
     phase: run.phase,
     organizations: run.organizations,
+    billing: run.billing,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     counts: run.counts,

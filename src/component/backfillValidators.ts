@@ -1,6 +1,13 @@
 import { v, type Infer } from "convex/values";
 import { vHookHandles } from "./changes.js";
-import { vMembershipWithOrganization, vOrganizationRecord, vUserRecord } from "./records.js";
+import {
+  vMembershipWithOrganization,
+  vOrganizationRecord,
+  vPermissionRecord,
+  vRoleRecord,
+  vSubscriptionItemRecord,
+  vUserRecord,
+} from "./records.js";
 
 /** What a run has done so far. */
 export const vBackfillCounts = v.object({
@@ -21,6 +28,14 @@ export const vBackfillCounts = v.object({
   /** Organizations and memberships deleted by reconciliation. */
   organizationsDeleted: v.number(),
   membershipsDeleted: v.number(),
+  /** Roles and permissions seen in Clerk's lists (with `organizations`), and deleted by reconciliation. */
+  rolesSeen: v.number(),
+  permissionsSeen: v.number(),
+  rolesDeleted: v.number(),
+  permissionsDeleted: v.number(),
+  /** Billing plans and subscription items seen in Clerk's lists (with `billing`). */
+  plansSeen: v.number(),
+  subscriptionItemsSeen: v.number(),
   /**
    * Pages of an offset-paged list read again because the list shifted under the run
    * (objects deleted before the position): nothing is skipped, it costs a request each.
@@ -30,7 +45,7 @@ export const vBackfillCounts = v.object({
 export type BackfillCounts = Infer<typeof vBackfillCounts>;
 
 /**
- * `full`: every user (and organization and membership), then deletions;
+ * `full`: every user (and organization, membership, role, permission, billing item), then deletions;
  * `incremental`: only the users Clerk changed since the last completed pass.
  */
 export const vBackfillMode = v.union(v.literal("full"), v.literal("incremental"));
@@ -40,9 +55,15 @@ export const vBackfillPhase = v.union(
   v.literal("users"),
   v.literal("organizations"),
   v.literal("memberships"),
+  v.literal("permissions"),
+  v.literal("roles"),
+  v.literal("billingPlans"),
+  v.literal("subscriptionItems"),
   v.literal("reconcileUsers"),
   v.literal("reconcileOrganizations"),
   v.literal("reconcileMemberships"),
+  v.literal("reconcileRoles"),
+  v.literal("reconcilePermissions"),
 );
 export type BackfillPhase = Infer<typeof vBackfillPhase>;
 export const vBackfillRunState = v.union(v.literal("running"), v.literal("done"), v.literal("canceled"));
@@ -50,17 +71,26 @@ export const vBackfillRunState = v.union(v.literal("running"), v.literal("done")
 /** Clerk's cursor into its user list: the last user read. */
 export const vUserCursor = v.object({ id: v.string(), createdAt: v.number() });
 
+/** A billing plan's feature slugs, kept by the run from Clerk's plan list for the subscription items. */
+export const vPlanFeatures = v.object({ planId: v.string(), features: v.array(v.string()) });
+export type PlanFeatures = Infer<typeof vPlanFeatures>;
+
 /** The stored state of a backfill run. */
 export const backfillRunFields = {
   status: vBackfillRunState,
   mode: vBackfillMode,
   /**
-   * `users`, `organizations`, `memberships`: paging through Clerk's lists, in that order;
+   * `users`, `organizations`, `memberships`, `permissions`, `roles`, `billingPlans`,
+   * `subscriptionItems`: paging through Clerk's lists, in that order;
    * `reconcile…`: deleting what Clerk no longer has (full passes).
    */
   phase: vBackfillPhase,
-  /** Whether the run also syncs organizations and memberships. */
+  /** Whether the run also syncs organizations, memberships, roles and permissions. */
   organizations: v.boolean(),
+  /** Whether the run also syncs Clerk Billing plans' features and subscription items. */
+  billing: v.boolean(),
+  /** The features of each plan read so far (from `billingPlans`, for `subscriptionItems`). */
+  planFeatures: v.array(vPlanFeatures),
   startedAt: v.number(),
   finishedAt: v.union(v.number(), v.null()),
   pageSize: v.number(),
@@ -99,6 +129,7 @@ export const vBackfillRunStatus = v.object({
   mode: vBackfillMode,
   phase: vBackfillPhase,
   organizations: v.boolean(),
+  billing: v.boolean(),
   startedAt: v.number(),
   finishedAt: v.union(v.number(), v.null()),
   counts: vBackfillCounts,
@@ -141,12 +172,24 @@ export const vBackfillStepPlan = v.union(
     offset: v.number(),
   }),
   v.object({
-    phase: v.union(v.literal("organizations"), v.literal("memberships")),
+    phase: v.union(
+      v.literal("organizations"),
+      v.literal("memberships"),
+      v.literal("permissions"),
+      v.literal("roles"),
+      v.literal("billingPlans"),
+      v.literal("subscriptionItems"),
+    ),
     pageSize: v.number(),
     offset: v.number(),
   }),
   v.object({
-    phase: v.union(v.literal("reconcileUsers"), v.literal("reconcileOrganizations")),
+    phase: v.union(
+      v.literal("reconcileUsers"),
+      v.literal("reconcileOrganizations"),
+      v.literal("reconcileRoles"),
+      v.literal("reconcilePermissions"),
+    ),
     /** Stored objects the run did not see in Clerk: each is confirmed with Clerk before it is deleted. */
     candidates: v.array(v.string()),
     /** Where the next reconciliation step starts; null when this is the last. */
@@ -167,5 +210,13 @@ export const vBackfillPage = v.union(
   v.object({ kind: v.literal("users"), users: v.array(vUserRecord) }),
   v.object({ kind: v.literal("organizations"), organizations: v.array(vOrganizationRecord) }),
   v.object({ kind: v.literal("memberships"), memberships: v.array(vMembershipWithOrganization) }),
+  v.object({ kind: v.literal("permissions"), permissions: v.array(vPermissionRecord) }),
+  /** Each role with the permission snapshots it carries. */
+  v.object({
+    kind: v.literal("roles"),
+    roles: v.array(v.object({ role: vRoleRecord, permissions: v.array(vPermissionRecord) })),
+  }),
+  v.object({ kind: v.literal("billingPlans"), plans: v.array(vPlanFeatures) }),
+  v.object({ kind: v.literal("subscriptionItems"), items: v.array(vSubscriptionItemRecord) }),
 );
 export type BackfillPage = Infer<typeof vBackfillPage>;

@@ -3,6 +3,10 @@
 // cursor, created_at_after/before), /v1/users/count, /v1/users/{id}, /v1/organizations
 // and /v1/organization_memberships (paginated by offset, with total_count),
 // /v1/organizations/{id} and /v1/organizations/{id}/memberships (user_id filter), with
+// GET /v1/organization_permissions and /v1/organization_roles (offset, order_by by
+// created_at, Clerk's default `-created_at`; each role with its permissions) and their
+// /{id}, GET /v1/billing/plans and /v1/billing/subscription_items (newest first, offset;
+// free plans' items only with include_free=true), with
 // 429 + Retry-After on demand. Like Clerk, an offset costs more the larger it is, and past
 // `maxOffset` the request fails as Clerk's time out. It records every request, including
 // the Authorization header.
@@ -12,10 +16,21 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { clerkMembership, clerkOrganization, clerkUser, type UserOverrides } from "../../src/events/payloads.js";
+import {
+  clerkMembership,
+  clerkOrganization,
+  clerkPermission,
+  clerkRole,
+  clerkSubscriptionItem,
+  clerkUser,
+  type PayerOverrides,
+  type UserOverrides,
+} from "../../src/events/payloads.js";
 
 type StoredUser = Record<string, unknown> & { id: string; created_at: number; updated_at: number };
 type StoredObject = Record<string, unknown> & { id: string; created_at: number };
+/** Clerk's plan JSON has no dates. */
+type StoredPlan = Record<string, unknown> & { id: string };
 
 export type ClerkApiStandInOptions = {
   /** Delay per 1,000 rows an `offset` skips, in ms (default 1): offsets get slower as they grow. */
@@ -44,6 +59,17 @@ export type ClerkApiStandIn = {
   addMembership(orgId: string, userId: string, role?: string, overrides?: Record<string, unknown>): StoredObject;
   /** Delete an organization and, as Clerk does, its memberships. */
   deleteOrganization(id: string): void;
+  permissions: Map<string, StoredObject>;
+  roles: Map<string, StoredObject>;
+  addPermission(overrides?: Parameters<typeof clerkPermission>[0]): StoredObject;
+  /** A role granting `permissions` (objects added with `addPermission`). */
+  addRole(key: string, permissions: StoredObject[], overrides?: Record<string, unknown>): StoredObject;
+  plans: Map<string, StoredPlan>;
+  subscriptionItems: Map<string, StoredObject>;
+  /** A plan with these feature slugs; `free` makes it the default (free) plan. */
+  addPlan(slug: string, features: string[], free?: boolean): StoredPlan;
+  /** An item of `planSlug` (added with `addPlan`) paid by a user or an organization. */
+  addSubscriptionItem(planSlug: string, payer: PayerOverrides, overrides?: Record<string, unknown>): StoredObject;
   /** Answer `POST /v1/webhooks/svix_url` with 400 `svix_app_missing`, as for an instance without webhooks. */
   setSvixAppMissing(missing: boolean): void;
   close(): Promise<void>;
@@ -58,6 +84,10 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
   const users = new Map<string, StoredUser>();
   const organizations = new Map<string, StoredObject>();
   const memberships = new Map<string, StoredObject>();
+  const permissions = new Map<string, StoredObject>();
+  const roles = new Map<string, StoredObject>();
+  const plans = new Map<string, StoredPlan>();
+  const subscriptionItems = new Map<string, StoredObject>();
   const requests: ClerkApiStandIn["requests"] = [];
   let rateLimited = { remaining: 0, seconds: 0 };
   let drops = 0;
@@ -125,6 +155,30 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     };
     if (url.pathname === "/v1/organizations") return withTotal(organizations);
     if (url.pathname === "/v1/organization_memberships") return withTotal(memberships);
+    if (url.pathname === "/v1/organization_permissions") return withTotal(permissions);
+    if (url.pathname === "/v1/organization_roles") return withTotal(roles);
+    if (url.pathname === "/v1/billing/plans") {
+      // Newest first; plans carry no dates, so the order they were added in stands for them.
+      const limit = Math.min(Number(params.get("limit") ?? 10), 500);
+      const offset = Number(params.get("offset") ?? 0);
+      const data = [...plans.values()].reverse().slice(offset, offset + limit);
+      return ok({ data, total_count: plans.size });
+    }
+    if (url.pathname === "/v1/billing/subscription_items") {
+      // Newest first, no order_by; the default (free) plans' items only when asked for.
+      const includeFree = params.get("include_free") === "true";
+      const items = [...subscriptionItems.values()].filter(
+        (item) => includeFree || (item.plan as StoredObject | undefined)?.is_default !== true,
+      );
+      params.set("order_by", "-created_at");
+      const answer = await list(items, params);
+      return answer.status === 200 ? ok({ data: answer.body, total_count: items.length }) : answer;
+    }
+    const byId = /^\/v1\/(organization_permissions|organization_roles)\/([^/]+)$/.exec(url.pathname);
+    if (byId) {
+      const found = (byId[1] === "organization_roles" ? roles : permissions).get(decodeURIComponent(byId[2]));
+      return found ? ok(found) : { status: 404, body: notFound };
+    }
     const user = /^\/v1\/users\/([^/]+)$/.exec(url.pathname);
     if (user) {
       const found = users.get(decodeURIComponent(user[1]));
@@ -203,6 +257,10 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     users,
     organizations,
     memberships,
+    permissions,
+    roles,
+    plans,
+    subscriptionItems,
     requests,
     rateLimitNext: (n, seconds) => void (rateLimited = { remaining: n, seconds }),
     dropNext: (n) => void (drops = n),
@@ -249,6 +307,64 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
       membership.organization = organizations.get(orgId);
       memberships.set(membership.id, membership);
       return membership;
+    },
+    addPermission(overrides = {}) {
+      const createdAt = nextCreatedAt++;
+      const permission = clerkPermission({ created_at: createdAt, updated_at: createdAt, ...overrides });
+      permissions.set(permission.id, permission);
+      return permission;
+    },
+    addRole(key, granted, overrides = {}) {
+      const createdAt = nextCreatedAt++;
+      const role = clerkRole({
+        key,
+        name: key,
+        created_at: createdAt,
+        updated_at: createdAt,
+        ...overrides,
+        permissions: granted as ReturnType<typeof clerkPermission>[],
+      });
+      roles.set(role.id, role);
+      return role;
+    },
+    addPlan(slug, features, free = false) {
+      const plan: StoredPlan = {
+        object: "commerce_plan",
+        id: `cplan_${slug}`,
+        name: slug,
+        slug,
+        is_default: free,
+        has_base_fee: !free,
+        features: features.map((feature) => ({
+          object: "feature",
+          id: `feat_${feature}`,
+          name: feature,
+          slug: feature,
+        })),
+      };
+      plans.set(plan.id, plan);
+      return plan;
+    },
+    addSubscriptionItem(planSlug, payer, overrides = {}) {
+      const plan = plans.get(`cplan_${planSlug}`);
+      if (!plan) throw new Error(`no plan ${planSlug} in the stand-in`);
+      const createdAt = nextCreatedAt++;
+      const { features: _features, ...planWithoutFeatures } = plan;
+      const item = {
+        ...clerkSubscriptionItem({
+          plan: planSlug,
+          payer,
+          created_at: createdAt,
+          updated_at: createdAt,
+          plan_period: "month",
+          ...(plan.is_default === true ? { period_end: null } : {}),
+          ...overrides,
+        }),
+        // Without its features: the backfill reads them from the plan list.
+        plan: planWithoutFeatures,
+      } as StoredObject;
+      subscriptionItems.set(item.id, item);
+      return item;
     },
     deleteOrganization(id) {
       organizations.delete(id);

@@ -90,6 +90,65 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                     updatedAt: number;
                   } | null;
                 }>;
+              }
+            | {
+                kind: "permissions";
+                permissions: Array<{
+                  permissionId: string;
+                  key: string;
+                  name: string;
+                  description: string | null;
+                  type: string;
+                  createdAt: number;
+                  updatedAt: number;
+                }>;
+              }
+            | {
+                kind: "roles";
+                roles: Array<{
+                  role: {
+                    roleId: string;
+                    key: string;
+                    name: string;
+                    description: string | null;
+                    permissions: Array<{ permissionId: string; key: string }>;
+                    createdAt: number;
+                    updatedAt: number;
+                  };
+                  permissions: Array<{
+                    permissionId: string;
+                    key: string;
+                    name: string;
+                    description: string | null;
+                    type: string;
+                    createdAt: number;
+                    updatedAt: number;
+                  }>;
+                }>;
+              }
+            | {
+                kind: "billingPlans";
+                plans: Array<{ planId: string; features: Array<string> }>;
+              }
+            | {
+                kind: "subscriptionItems";
+                items: Array<{
+                  itemId: string;
+                  subscriptionId: string | null;
+                  payerId: string | null;
+                  payerType: "user" | "organization" | null;
+                  status: string;
+                  isFreeTrial: boolean;
+                  planId: string | null;
+                  planSlug: string | null;
+                  planName: string | null;
+                  planFeatures: Array<string> | null;
+                  interval: string | null;
+                  periodStart: number | null;
+                  periodEnd: number | null;
+                  createdAt: number;
+                  updatedAt: number;
+                }>;
               };
           lastPage: boolean;
           requests: number;
@@ -123,10 +182,17 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "users"
             | "organizations"
             | "memberships"
+            | "permissions"
+            | "roles"
+            | "billingPlans"
+            | "subscriptionItems"
             | "reconcileUsers"
             | "reconcileOrganizations"
-            | "reconcileMemberships";
+            | "reconcileMemberships"
+            | "reconcileRoles"
+            | "reconcilePermissions";
           organizations: boolean;
+          billing: boolean;
           startedAt: number;
           finishedAt: number | null;
           counts: {
@@ -142,6 +208,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             membershipsSeen: number;
             organizationsDeleted: number;
             membershipsDeleted: number;
+            rolesSeen: number;
+            permissionsSeen: number;
+            rolesDeleted: number;
+            permissionsDeleted: number;
+            plansSeen: number;
+            subscriptionItemsSeen: number;
             rewinds: number;
           };
           clerkTotal: number | null;
@@ -164,12 +236,22 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           }
         | { phase: "users"; order: "updated"; pageSize: number; offset: number }
         | {
-            phase: "organizations" | "memberships";
+            phase:
+              | "organizations"
+              | "memberships"
+              | "permissions"
+              | "roles"
+              | "billingPlans"
+              | "subscriptionItems";
             pageSize: number;
             offset: number;
           }
         | {
-            phase: "reconcileUsers" | "reconcileOrganizations";
+            phase:
+              | "reconcileUsers"
+              | "reconcileOrganizations"
+              | "reconcileRoles"
+              | "reconcilePermissions";
             candidates: Array<string>;
             nextCursor: string | null;
           }
@@ -211,6 +293,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           pageSize: number;
           reconcile: boolean;
           organizations: boolean;
+          billing?: boolean;
           requestsPer10Seconds: number;
           mode?: "full" | "incremental";
         },
@@ -224,10 +307,17 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "users"
               | "organizations"
               | "memberships"
+              | "permissions"
+              | "roles"
+              | "billingPlans"
+              | "subscriptionItems"
               | "reconcileUsers"
               | "reconcileOrganizations"
-              | "reconcileMemberships";
+              | "reconcileMemberships"
+              | "reconcileRoles"
+              | "reconcilePermissions";
             organizations: boolean;
+            billing: boolean;
             startedAt: number;
             finishedAt: number | null;
             counts: {
@@ -243,6 +333,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               membershipsSeen: number;
               organizationsDeleted: number;
               membershipsDeleted: number;
+              rolesSeen: number;
+              permissionsSeen: number;
+              rolesDeleted: number;
+              permissionsDeleted: number;
+              plansSeen: number;
+              subscriptionItemsSeen: number;
               rewinds: number;
             };
             clerkTotal: number | null;
@@ -265,10 +361,17 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "users"
             | "organizations"
             | "memberships"
+            | "permissions"
+            | "roles"
+            | "billingPlans"
+            | "subscriptionItems"
             | "reconcileUsers"
             | "reconcileOrganizations"
-            | "reconcileMemberships";
+            | "reconcileMemberships"
+            | "reconcileRoles"
+            | "reconcilePermissions";
           organizations: boolean;
+          billing: boolean;
           startedAt: number;
           finishedAt: number | null;
           counts: {
@@ -284,6 +387,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             membershipsSeen: number;
             organizationsDeleted: number;
             membershipsDeleted: number;
+            rolesSeen: number;
+            permissionsSeen: number;
+            rolesDeleted: number;
+            permissionsDeleted: number;
+            plansSeen: number;
+            subscriptionItemsSeen: number;
             rewinds: number;
           };
           clerkTotal: number | null;
