@@ -8,6 +8,8 @@ const crons = cronJobs();
 // full pass: every user, organization and membership, and deletions of what Clerk no longer
 // has (a full pass takes over from an incremental one still running).
 crons.hourly("sync users Clerk changed", { minuteUTC: 17 }, internal.backfill.start, { mode: "incremental" });
-crons.daily("reconcile everything with Clerk", { hourUTC: 4, minuteUTC: 23 }, internal.backfill.start, { mode: "full" });
+crons.daily("reconcile everything with Clerk", { hourUTC: 4, minuteUTC: 23 }, internal.backfill.start, {
+  mode: "full",
+});
 
 export default crons;

@@ -100,15 +100,18 @@ function membershipEvent(
   id: string,
   data: Record<string, unknown>,
 ): NormalizedDelivery {
-  const organization = isObject(data.organization) && text(data.organization.id) !== null
-    ? normalizeOrganization(data.organization as Partial<OrganizationJSON> & { id: string })
-    : null;
+  const organization =
+    isObject(data.organization) && text(data.organization.id) !== null
+      ? normalizeOrganization(data.organization as Partial<OrganizationJSON> & { id: string })
+      : null;
   if (!organization) return { kind: "invalid", reason: `${type} without an organization id` };
   return event({ type, membership: normalizeMembership({ ...data, id }, organization.orgId), organization });
 }
 
 /** Map Clerk's user JSON (webhook or Backend API) to the stored record. */
-export function normalizeUser(data: Partial<UserJSON> & { id: string } | Record<string, unknown> & { id: string }): UserRecord {
+export function normalizeUser(
+  data: (Partial<UserJSON> & { id: string }) | (Record<string, unknown> & { id: string }),
+): UserRecord {
   const primaryEmail = findById<EmailAddressJSON>(data.email_addresses, data.primary_email_address_id);
   const primaryPhone = findById<PhoneNumberJSON>(data.phone_numbers, data.primary_phone_number_id);
   const email = text(primaryEmail?.email_address);
