@@ -65,3 +65,19 @@ export function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 120 ? `${flat.slice(0, 119)}…` : flat;
 }
+
+/** What an endpoint answered to a POST: status, body text, and how long it took. */
+export type PostAnswer = { status: number; text: string; ms: number };
+
+/** POST a JSON body, as Svix delivers it; throws only when the endpoint cannot be reached. */
+export async function postJson(url: URL, body: string, headers: Record<string, string> = {}): Promise<PostAnswer> {
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...headers },
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  const text = await response.text();
+  return { status: response.status, text, ms: Math.round(performance.now() - started) };
+}

@@ -1,7 +1,7 @@
 // `convex-clerk-sync doctor`: checks a deployment's webhook set-up from the outside, one line per check.
 // It writes nothing: the one signed request it sends is of an event type the endpoint acknowledges and ignores.
 import { signDelivery } from "../events/sign.js";
-import { checkSecret, oneLine, parseUrl, SECRET_ENV, TIMEOUT_MS, unreachable, type Io } from "./common.js";
+import { checkSecret, oneLine, parseUrl, postJson, SECRET_ENV, TIMEOUT_MS, unreachable, type Io } from "./common.js";
 
 export const DEFAULT_PATH = "/clerk-users-webhook";
 export const CLERK_SECRET_KEY_ENV = "CLERK_SECRET_KEY";
@@ -108,16 +108,10 @@ type Answer = { status: number; text: string; error?: string; outcome?: string }
 
 async function post(url: URL, body: string, headers: Record<string, string> = {}): Promise<Answer | string> {
   try {
-    const response = await fetch(url, {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", ...headers },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const text = await response.text();
+    const { status, text } = await postJson(url, body, headers);
     const json = parseJson(text) as { error?: unknown; outcome?: unknown } | null;
     const str = (value: unknown) => (typeof value === "string" ? value : undefined);
-    return { status: response.status, text, error: str(json?.error), outcome: str(json?.outcome) };
+    return { status, text, error: str(json?.error), outcome: str(json?.outcome) };
   } catch (error) {
     return unreachable(url, error);
   }

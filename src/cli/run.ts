@@ -3,7 +3,17 @@ import { MultiBar } from "cli-progress";
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { newUserId, userCreated, userDeleted, userUpdated, type UserOverrides } from "../events/payloads.js";
 import { signDelivery } from "../events/sign.js";
-import { checkSecret, CliError, oneLine, parseUrl, SECRET_ENV, TIMEOUT_MS, unreachable, type Io } from "./common.js";
+import {
+  checkSecret,
+  CliError,
+  oneLine,
+  parseUrl,
+  postJson,
+  SECRET_ENV,
+  unreachable,
+  type Io,
+  type PostAnswer,
+} from "./common.js";
 import {
   CLERK_API_URL_ENV,
   CLERK_SECRET_KEY_ENV,
@@ -222,19 +232,11 @@ function labelOf(text: string): string | undefined {
   return undefined;
 }
 
-type Answer = { status: number; text: string; ms: number };
+type Answer = PostAnswer;
 
 async function post(url: URL, body: string, headers: Record<string, string>): Promise<Answer> {
-  const started = performance.now();
   try {
-    const response = await fetch(url, {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", ...headers },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const text = await response.text();
-    return { status: response.status, text, ms: Math.round(performance.now() - started) };
+    return await postJson(url, body, headers);
   } catch (error) {
     throw new CliError(unreachable(url, error));
   }
