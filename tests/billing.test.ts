@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, test, vi } from "vitest";
-import { convexTest } from "./support/convexRules";
 import { ClerkSync } from "convex-clerk-sync";
-import clerkTest, {
+import {
   clerkSubscriptionItem,
   organizationDeleted,
   subscriptionEvent,
@@ -9,7 +8,6 @@ import clerkTest, {
   userCreated,
   userDeleted,
 } from "convex-clerk-sync/test";
-import schema from "../example/convex/schema";
 import { components } from "../example/convex/_generated/api";
 import subCreated from "./fixtures/openapi-subscription.created.json";
 import subPastDue from "./fixtures/openapi-subscription.pastDue.json";
@@ -17,7 +15,7 @@ import itemActive from "./fixtures/openapi-subscriptionItem.active.json";
 import itemCanceled from "./fixtures/openapi-subscriptionItem.canceled.json";
 import itemEnded from "./fixtures/openapi-subscriptionItem.ended.json";
 import { failing } from "./support/billingHooks";
-import { deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
+import { deliver, inComponent, initConvexTest, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 const PAYER = "user_34D368EufHwugfYh4yyGNEheM0S";
@@ -33,16 +31,11 @@ const count = (t: TestApp, table: "subscriptions" | "subscriptionItems") =>
   inComponent(t, async (ctx) => (await ctx.db.query(table).collect()).length);
 
 /** The example app with its router swapped for one whose billing hooks record each call. */
-function initBillingHooksApp() {
-  process.env.CLERK_WEBHOOK_SECRET = SECRET;
-  const t = convexTest(schema, {
-    ...modules,
+const initBillingHooksApp = () =>
+  initConvexTest({
     "../example/convex/http.ts": () => import("./support/billingHooks"),
     "../example/convex/billingHooks.ts": () => import("./support/billingHooks"),
   });
-  clerkTest.register(t);
-  return t as unknown as TestApp;
-}
 const hookCalls = (t: TestApp) =>
   t.run(async (ctx) => (await ctx.db.query("profiles").collect()).map((p) => p.displayName));
 

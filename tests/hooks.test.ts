@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, test, vi } from "vitest";
-import { convexTest } from "./support/convexRules";
-import clerkTest, {
+import {
   membershipCreated,
   membershipUpdated,
   organizationCreated,
@@ -10,22 +9,11 @@ import clerkTest, {
   userDeleted,
   userUpdated,
 } from "convex-clerk-sync/test";
-import schema from "../example/convex/schema";
 import { api } from "../example/convex/_generated/api";
 import { failing } from "./support/recordingHooks";
-import { deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
+import { deliver, inComponent, initConvexTest, type TestApp, RECORDING_HOOKS } from "./setup";
 
-/** The example app with its router swapped for one whose hooks record each call. */
-function initRecordingApp() {
-  process.env.CLERK_WEBHOOK_SECRET = SECRET;
-  const t = convexTest(schema, {
-    ...modules,
-    "../example/convex/http.ts": () => import("./support/recordingHttp"),
-    "../example/convex/recordingHooks.ts": () => import("./support/recordingHooks"),
-  });
-  clerkTest.register(t);
-  return t as unknown as TestApp;
-}
+const initRecordingApp = () => initConvexTest(RECORDING_HOOKS);
 
 const hookCalls = (t: TestApp) =>
   t.run(async (ctx) => (await ctx.db.query("profiles").collect()).map((p) => p.displayName));

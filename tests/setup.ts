@@ -11,16 +11,28 @@ export const modules = import.meta.glob("../example/convex/**/*.*s");
 export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 export const WEBHOOK_PATH = "/clerk-users-webhook";
 
-/** The example app with its components registered, as a host app's tests set it up, under the convex-rules layer. */
-export function initConvexTest() {
+type ModuleMap = Record<string, () => Promise<unknown>>;
+
+/**
+ * The example app with its components registered, as a host app's tests set it up, under the
+ * convex-rules layer. `replaced` swaps or adds app modules (path → loader), e.g. a router whose
+ * hooks record each call.
+ */
+export function initConvexTest(replaced: ModuleMap = {}) {
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
-  const t = convexTest(schema, modules);
+  const t = convexTest(schema, { ...modules, ...replaced });
   clerkTest.register(t);
   rateLimiterTest.register(t);
   return t;
 }
 
 export type TestApp = ReturnType<typeof initConvexTest>;
+
+/** The example's router swapped for one whose hooks record each call in `profiles` (support/recordingHooks.ts). */
+export const RECORDING_HOOKS: ModuleMap = {
+  "../example/convex/http.ts": () => import("./support/recordingHttp"),
+  "../example/convex/recordingHooks.ts": () => import("./support/recordingHooks"),
+};
 
 /** POST a payload to the webhook, signed with the test secret. */
 export async function deliver(

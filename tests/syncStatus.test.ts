@@ -1,11 +1,9 @@
 import { beforeEach, describe, expect, test, vi } from "vitest";
-import { convexTest } from "./support/convexRules";
-import clerkTest, { organizationCreated, userCreated, userDeleted } from "convex-clerk-sync/test";
+import { organizationCreated, userCreated, userDeleted } from "convex-clerk-sync/test";
 import { ClerkSync } from "convex-clerk-sync";
-import schema from "../example/convex/schema";
 import { components } from "../example/convex/_generated/api";
 import { failing } from "./support/recordingHooks";
-import { deliver, inComponent, initConvexTest, modules, SECRET, WEBHOOK_PATH, type TestApp } from "./setup";
+import { deliver, inComponent, initConvexTest, WEBHOOK_PATH, type TestApp, RECORDING_HOOKS } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 const syncStatus = (t: TestApp) => t.query(async (ctx) => clerk.getSyncStatus(ctx));
@@ -13,16 +11,7 @@ const failureRows = (t: TestApp) =>
   inComponent(t, async (ctx) => (await ctx.db.query("deliveryFailures").collect()).length);
 
 /** The example app whose user hook throws while `failing.enabled` is set. */
-function initWithFailingHooks() {
-  process.env.CLERK_WEBHOOK_SECRET = SECRET;
-  const t = convexTest(schema, {
-    ...modules,
-    "../example/convex/http.ts": () => import("./support/recordingHttp"),
-    "../example/convex/recordingHooks.ts": () => import("./support/recordingHooks"),
-  });
-  clerkTest.register(t);
-  return t as unknown as TestApp;
-}
+const initWithFailingHooks = () => initConvexTest(RECORDING_HOOKS);
 
 beforeEach(() => {
   failing.enabled = false;
