@@ -110,7 +110,7 @@ export const getMembership = query({
   },
 });
 
-/** A page of an organization's memberships, paged by index range (components cannot `.paginate()`). */
+/** A page of an organization's memberships, by index range (a component cannot use built-in pagination). */
 export const listMembers = query({
   args: { orgId: v.string(), paginationOpts: paginationOptsValidator },
   returns: paginationResultValidator(vMembershipRecord),

@@ -78,8 +78,8 @@ export const getByExternalId = query({
 });
 
 /**
- * A page of users in Clerk id order. Built-in `.paginate()` is for apps only: components
- * page by index range (convex-helpers' `paginator`), with the same cursor contract.
+ * A page of users in Clerk id order. Convex's built-in pagination is for apps only: a
+ * component pages by index range (convex-helpers' `paginator`), with the same cursor contract.
  */
 export const list = query({
   args: { paginationOpts: paginationOptsValidator },
