@@ -6,8 +6,8 @@ import type { FailureReason } from "../component/syncStatus.js";
 import type { ClerkSync } from "./clerkSync.js";
 import { normalizeDelivery } from "./normalize.js";
 
-export const DEFAULT_WEBHOOK_PATH = "/clerk-users-webhook";
-export const WEBHOOK_SECRET_ENV = "CLERK_WEBHOOK_SECRET";
+const DEFAULT_WEBHOOK_PATH = "/clerk-users-webhook";
+const WEBHOOK_SECRET_ENV = "CLERK_WEBHOOK_SECRET";
 
 export type ClerkRoutesOptions = {
   /** Where the webhook is mounted. Default `/clerk-users-webhook`. */
