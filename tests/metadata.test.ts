@@ -37,6 +37,24 @@ describe("metadata as a Convex value", () => {
     expect(JSON.parse(text as string)).toMatchObject({ level: { level: {} } });
   });
 
+  test("an object over Convex's 1,024 fields is kept as its JSON text; at the top level, its first 1,024 keys", () => {
+    const wide = Object.fromEntries(Array.from({ length: 1100 }, (_, i) => [`k${i}`, i]));
+    const nested = metadataFromJson(JSON.stringify({ wide }));
+    expect(JSON.parse(nested.wide as string)).toEqual(wide);
+    const top = metadataFromJson(JSON.stringify(wide));
+    expect(Object.keys(top)).toHaveLength(1024);
+    expect(top.k1023).toBe(1023);
+    expect(() => convexToJson(top)).not.toThrow();
+  });
+
+  test("`__proto__` is kept as a field, not taken as the object's prototype", () => {
+    const mapped = metadataFromJson('{"__proto__": {"role": "admin"}, "plan": "free"}');
+    expect(Object.getPrototypeOf(mapped)).toBe(Object.prototype);
+    expect((mapped as Record<string, unknown>).role).toBeUndefined();
+    expect(Object.keys(mapped)).toEqual(["__proto__", "plan"]);
+    expect(mapped["__proto__"]).toEqual({ role: "admin" });
+  });
+
   test("anything but a JSON object is an empty object", () => {
     expect(metadataFromJson("[1,2]")).toEqual({});
     expect(metadataFromJson("null")).toEqual({});

@@ -9,6 +9,8 @@ const MAX_FIELD_NAME_LENGTH = 1024;
 export const MAX_METADATA_DEPTH = 8;
 /** Convex's limit on an array's length. */
 const MAX_ARRAY_LENGTH = 8192;
+/** Convex's limit on an object's fields. */
+const MAX_OBJECT_FIELDS = 1024;
 
 /**
  * Clerk metadata (user-defined JSON) as a value Convex can hold, returned from a query
@@ -16,9 +18,10 @@ const MAX_ARRAY_LENGTH = 8192;
  * rejects is percent-encoded (UTF-8): a leading `$`, `%`, and every character outside
  * printable ASCII (`$ref` → `%24ref`, `café` → `caf%C3%A9`, `50%` → `50%25`), so no two
  * keys collide and `decodeURIComponent` gives the original back. A key over 1,024 characters
- * once encoded is left out; a value nested deeper than 8 levels, or an
- * array over 8,192 items, is kept as its JSON text. The exact original is the JSON text
- * beside it (`publicMetadataJson`).
+ * once encoded is left out; a value nested deeper than 8 levels, an array over 8,192
+ * items, or an object over 1,024 keys is kept as its JSON text (at the top level, which must
+ * stay an object, the first 1,024 keys are kept). The exact original is the JSON text beside
+ * it (`publicMetadataJson`).
  */
 export function metadataFromJson(json: string): Record<string, Value> {
   let parsed: unknown;
@@ -38,7 +41,7 @@ function toConvexValue(value: unknown, depth: number): Value {
     return value.map((item) => toConvexValue(item, depth + 1));
   }
   if (isPlainObject(value)) {
-    if (depth > MAX_METADATA_DEPTH) return JSON.stringify(value);
+    if (depth > MAX_METADATA_DEPTH || Object.keys(value).length > MAX_OBJECT_FIELDS) return JSON.stringify(value);
     return toConvexObject(value, depth);
   }
   return null;
@@ -46,9 +49,18 @@ function toConvexValue(value: unknown, depth: number): Value {
 
 function toConvexObject(object: Record<string, unknown>, depth: number): Record<string, Value> {
   const result: Record<string, Value> = {};
+  let fields = 0;
   for (const [key, value] of Object.entries(object)) {
     const name = toFieldName(key);
-    if (name !== null) result[name] = toConvexValue(value, depth + 1);
+    if (name === null || fields === MAX_OBJECT_FIELDS) continue;
+    // A field, never an accessor: `__proto__` is a key like any other.
+    Object.defineProperty(result, name, {
+      value: toConvexValue(value, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    fields++;
   }
   return result;
 }
