@@ -510,7 +510,7 @@ describe("reconciliation of organizations and memberships", () => {
     clerkApi.addMembership(acme.id, ada.id, "org:admin");
     const bobAtAcme = clerkApi.addMembership(acme.id, bob.id);
     const cyAtAcme = clerkApi.addMembership(acme.id, cy.id);
-    clerkApi.addMembership(globex.id, bob.id, "org:admin");
+    const bobAtGlobex = clerkApi.addMembership(globex.id, bob.id, "org:admin");
     await t.mutation(internal.backfill.start, {});
     expect(await drain(t)).toMatchObject({ status: "done", counts: { organizationsSeen: 2, membershipsSeen: 4 } });
     await t.run((ctx) => ctx.db.insert("projects", { orgId: globex.id, name: "Plan", createdBy: bob.id }));
@@ -531,7 +531,9 @@ describe("reconciliation of organizations and memberships", () => {
     const memberships = await inComponent(t, (ctx) => ctx.db.query("memberships").collect());
     expect(memberships.map((m) => [m.orgId, m.clerkId])).toEqual([[acme.id, ada.id]]);
     const tombstones = await inComponent(t, (ctx) => ctx.db.query("tombstones").collect());
-    expect(tombstones.map((row) => row.objectId).sort()).toEqual([bobAtAcme.id, cyAtAcme.id, globex.id].sort());
+    // Globex's membership went with Globex, and is tombstoned too.
+    const tombstoned = [bobAtAcme.id, cyAtAcme.id, globex.id, bobAtGlobex.id];
+    expect(tombstones.map((row) => row.objectId).sort()).toEqual(tombstoned.sort());
     // The organization hook ran: Globex's projects went with it.
     expect(await t.run((ctx) => ctx.db.query("projects").collect())).toEqual([]);
     // Confirmed with Clerk: Globex by id, Acme's two missing members in one request.

@@ -224,6 +224,19 @@ describe("delivery guarantees for organizations", () => {
     expect(await t.query(async (ctx) => clerk.listOrganizationsForUser(ctx, "user_1"))).toHaveLength(1);
   });
 
+  test("a membership removed with its user stays deleted, even by a later payload that no longer names the user", async () => {
+    vi.useFakeTimers();
+    const t = initConvexTest();
+    await deliver(t, membershipCreated({ id: "orgmem_z", orgId: "org_z", userId: "user_z", updated_at: 1 }));
+    await deliver(t, userDeleted("user_z"));
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(await count(t, "memberships")).toBe(0);
+    const anonymous = membershipUpdated({ id: "orgmem_z", orgId: "org_z", updated_at: 2 });
+    delete (anonymous.data as { public_user_data?: unknown }).public_user_data;
+    expect((await deliver(t, anonymous)).body.outcome).toBe("stale");
+    expect(await count(t, "memberships")).toBe(0);
+  });
+
   test("deleting a user removes their memberships", async () => {
     vi.useFakeTimers();
     const t = initConvexTest();

@@ -85,25 +85,33 @@ export async function applyDeletion<T extends SyncedTable, R extends { updatedAt
   context: ChangeContext,
 ): Promise<ChangeOutcome> {
   const existing = await kind.find(ctx, id);
-  const tombstone = await addTombstone(ctx, id);
-  if (!existing && tombstone === "existed") return "unchanged";
-  // Children may have arrived before (or without) the object itself.
+  if (existing) {
+    // Children may have arrived before (or without) the object itself.
+    await kind.afterDelete?.(ctx, id, context);
+    await removeRow(ctx, kind, existing, context);
+    return "deleted";
+  }
+  if ((await addTombstone(ctx, id)) === "existed") return "unchanged";
   await kind.afterDelete?.(ctx, id, context);
-  if (!existing) return "tombstoned";
-  await removeRow(ctx, kind, existing, context);
-  return "deleted";
+  return "tombstoned";
 }
 
-/** Delete a stored row and run the hook; for deletions and for cascades (no tombstone of its own). */
+/**
+ * Delete a stored row, tombstone its id and run the hook: for deletions, and for cascades (a
+ * deleted organization's or user's memberships and billing), so that no later snapshot of a
+ * cascaded row, even one that no longer names its parent, brings it back.
+ */
 export async function removeRow<T extends SyncedTable, R extends { updatedAt: number }>(
   ctx: MutationCtx,
   kind: SyncedKind<T, R>,
   row: Doc<T>,
   context: ChangeContext,
 ) {
-  await ctx.db.delete(kind.table, row._id);
   const previous = kind.toRecord(row);
-  await kind.notify(ctx, context, { type: "deleted", id: kind.idOf(previous), record: null, previous });
+  const id = kind.idOf(previous);
+  await addTombstone(ctx, id);
+  await ctx.db.delete(kind.table, row._id);
+  await kind.notify(ctx, context, { type: "deleted", id, record: null, previous });
 }
 
 /**
