@@ -1,4 +1,5 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
+import { makeFunctionReference } from "convex/server";
 import { ConvexError } from "convex/values";
 import { ClerkSync } from "convex-clerk-sync";
 import {
@@ -148,6 +149,7 @@ describe("delivery guarantees for roles and permissions", () => {
 
 describe("permission checks follow the role, without membership events", () => {
   test("requireOrgRole and every read see the role's current permissions", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
     const t = initConvexTest();
     const orgId = "org_roles";
     // Clerk computed the member's permissions when the membership was last delivered.
@@ -184,6 +186,14 @@ describe("permission checks follow the role, without membership events", () => {
 
     await deliver(t, permissionDeleted("perm_read"));
     expect(await permissionCheck(t, orgId, "user_ed", "org:articles:read")).toBe("FORBIDDEN");
+    // ...and stays withdrawn once its tombstone has expired (swept after 30 days).
+    vi.setSystemTime(Date.now() + 31 * 24 * 60 * 60 * 1000);
+    await inComponent(t, (ctx) => ctx.runMutation(makeFunctionReference<"mutation">("retention:sweep"), {}));
+    expect(await count(t, "tombstones")).toBe(0);
+    expect(await permissionCheck(t, orgId, "user_ed", "org:articles:read")).toBe("FORBIDDEN");
+    expect(await permissionCheck(t, orgId, "user_ed", "org:posts:read")).toBe("FORBIDDEN");
+    const afterSweep = await t.query(async (ctx) => clerk.getMembership(ctx, { orgId, clerkId: "user_ed" }));
+    expect(afterSweep?.permissions).toEqual([]);
 
     // The role is deleted: what the membership carried counts again. The stored row never changed.
     await deliver(t, roleDeleted("role_ed"));

@@ -10,7 +10,6 @@ import {
   type RoleRecord,
 } from "./records.js";
 import { applySnapshot, type SyncedKind } from "./snapshots.js";
-import { isTombstoned } from "./tombstones.js";
 
 // Roles and permissions run no host hooks: what a host needs from them is the answer to
 // a permission check, which follows them (effectivePermissions).
@@ -96,19 +95,20 @@ export async function effectivePermissions(
 }
 
 /**
- * The synced role with this key, its permissions as they are now: one deleted since the
- * role's snapshot is left out, a renamed one has its current key. Indexed reads only: the
- * role by key, then each of its permissions by id.
+ * The synced role with this key, its permissions as they are now: a renamed one has its
+ * current key; one no longer stored is left out. A role's snapshot stores every permission it
+ * carries (`applyRoleSnapshot`), so a listed permission that is not stored was deleted, and
+ * this holds after its tombstone expires. Indexed reads only: the role by key, then each of
+ * its permissions by id.
  */
 async function currentRole(ctx: QueryCtx, key: string): Promise<RoleRecord | null> {
   const row = await roleByKey(ctx, key);
   if (!row) return null;
   const role = toRoleRecord(row);
   const permissions = await Promise.all(
-    role.permissions.map(async ({ permissionId, key: keyThen }) => {
+    role.permissions.map(async ({ permissionId }) => {
       const current = await permissionKind.find(ctx, permissionId);
-      if (current) return { permissionId, key: current.key };
-      return (await isTombstoned(ctx, permissionId)) ? null : { permissionId, key: keyThen };
+      return current && { permissionId, key: current.key };
     }),
   );
   return { ...role, permissions: permissions.filter((p): p is RolePermission => p !== null && p.key !== "") };
