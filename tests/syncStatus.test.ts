@@ -1,5 +1,13 @@
 import { beforeEach, describe, expect, test, vi } from "vitest";
-import { organizationCreated, userCreated, userDeleted } from "convex-clerk-sync/test";
+import { makeFunctionReference } from "convex/server";
+import {
+  organizationCreated,
+  permissionCreated,
+  roleCreated,
+  subscriptionEvent,
+  userCreated,
+  userDeleted,
+} from "convex-clerk-sync/test";
 import { ClerkSync } from "convex-clerk-sync";
 import { components } from "../example/convex/_generated/api";
 import { failing } from "./support/recordingHooks";
@@ -43,7 +51,13 @@ describe("getSyncStatus", () => {
     expect(res.status).toBe(500);
     const status = await syncStatus(t);
     expect(status.recentFailures).toEqual([
-      { svixId: "msg_failed_1", eventType: "user.created", reason: "apply_failed", failedAt: expect.any(Number) },
+      {
+        svixId: "msg_failed_1",
+        eventType: "user.created",
+        reason: "apply_failed",
+        failedAt: expect.any(Number),
+        occurrences: 1,
+      },
     ]);
     expect(JSON.stringify(status)).not.toMatch(/private\.person|user_hooked/);
     // Svix's retry, once the hook is fixed, is applied.
@@ -51,7 +65,7 @@ describe("getSyncStatus", () => {
     expect((await deliver(t, payload, { id: "msg_failed_1" })).body.outcome).toBe("inserted");
   });
 
-  test("a missing signing secret is listed; a flood of such requests keeps at most 50 rows", async () => {
+  test("a missing signing secret is one row, counted: a flood of such requests cannot grow storage", async () => {
     const t = initConvexTest();
     delete process.env.CLERK_WEBHOOK_SECRET;
     for (let i = 0; i < 70; i++) {
@@ -59,9 +73,36 @@ describe("getSyncStatus", () => {
       expect(res.status).toBe(500);
     }
     const { recentFailures } = await syncStatus(t);
+    expect(recentFailures).toEqual([
+      { svixId: "msg_69", eventType: null, reason: "no_signing_secret", failedAt: expect.any(Number), occurrences: 70 },
+    ]);
+    expect(await failureRows(t)).toBe(1);
+  });
+
+  test("failed deliveries are listed newest first, and the hourly sweep keeps the newest 50", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t = initWithFailingHooks();
+    failing.enabled = true;
+    for (let i = 0; i < 55; i++) {
+      vi.setSystemTime(1_000_000 + i * 1000);
+      expect((await deliver(t, userCreated(), { id: `msg_fail_${i}` })).status).toBe(500);
+    }
+    expect(await failureRows(t)).toBe(55);
+    const { recentFailures } = await syncStatus(t);
     expect(recentFailures).toHaveLength(50);
-    expect(recentFailures[0]).toMatchObject({ svixId: "msg_69", eventType: null, reason: "no_signing_secret" });
+    expect(recentFailures[0].svixId).toBe("msg_fail_54");
+    const sweep = makeFunctionReference<"mutation">("retention:sweep");
+    expect(await inComponent(t, (ctx) => ctx.runMutation(sweep, {}))).toMatchObject({ failures: 5 });
     expect(await failureRows(t)).toBe(50);
+  });
+
+  test("role, permission and billing deliveries are listed too", async () => {
+    const t = initConvexTest();
+    await deliver(t, roleCreated({ key: "org:editor" }));
+    await deliver(t, permissionCreated({ key: "org:posts:read" }));
+    await deliver(t, subscriptionEvent("created", { payer: { userId: "user_payer" } }));
+    const types = (await syncStatus(t)).lastApplied.map(({ eventType }) => eventType);
+    expect(types).toEqual(["role.created", "permission.created", "subscription.created"]);
   });
 
   test("forged deliveries and applied ones write no failure row", async () => {

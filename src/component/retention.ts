@@ -1,6 +1,7 @@
 import { v } from "convex/values";
 import { internal } from "./_generated/api.js";
 import { internalMutation } from "./_generated/server.js";
+import { trimFailures } from "./syncStatus.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 /**
@@ -13,12 +14,13 @@ export const RETENTION_MS = 30 * DAY;
 export const SWEEP_BATCH = 500;
 
 /**
- * Delete expired dedupe records and tombstones in bounded batches. Run hourly by the
- * component's own cron (crons.ts), so no delivery reads or writes any shared state for it.
+ * Delete expired dedupe records and tombstones, and failed-delivery records beyond the newest
+ * 50, in bounded batches. Run hourly by the component's own cron (crons.ts), so no delivery
+ * reads or writes any shared state for it.
  */
 export const sweep = internalMutation({
   args: {},
-  returns: v.object({ deliveries: v.number(), tombstones: v.number() }),
+  returns: v.object({ deliveries: v.number(), tombstones: v.number(), failures: v.number() }),
   handler: async (ctx) => {
     const cutoff = Date.now() - RETENTION_MS;
     const deliveries = await ctx.db
@@ -31,9 +33,10 @@ export const sweep = internalMutation({
       .withIndex("by_deleted_at", (q) => q.lt("deletedAt", cutoff))
       .take(SWEEP_BATCH);
     for (const row of tombstones) await ctx.db.delete("tombstones", row._id);
-    if (deliveries.length === SWEEP_BATCH || tombstones.length === SWEEP_BATCH) {
+    const failures = await trimFailures(ctx, SWEEP_BATCH);
+    if (deliveries.length === SWEEP_BATCH || tombstones.length === SWEEP_BATCH || failures === SWEEP_BATCH) {
       await ctx.scheduler.runAfter(0, internal.retention.sweep, {});
     }
-    return { deliveries: deliveries.length, tombstones: tombstones.length };
+    return { deliveries: deliveries.length, tombstones: tombstones.length, failures };
   },
 });

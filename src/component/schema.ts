@@ -75,7 +75,9 @@ export default defineSchema({
    * The latest deliveries that could not be applied (no signing secret, a hook threw), for
    * `getSyncStatus`. Capped: a flood of requests cannot grow it. No personal data.
    */
-  deliveryFailures: defineTable(deliveryFailureFields).index("by_failed_at", ["failedAt"]),
+  deliveryFailures: defineTable(deliveryFailureFields)
+    .index("by_failed_at", ["failedAt"])
+    .index("by_reason", ["reason", "failedAt"]),
 
   /** Backfill and reconciliation runs over Clerk's Backend API; at most one is running. */
   backfillRuns: defineTable(backfillRunFields).index("by_status", ["status"]),

@@ -1,7 +1,8 @@
 import { v, type Infer } from "convex/values";
-import { mutation, query } from "./_generated/server.js";
+import { mutation, query, type MutationCtx } from "./_generated/server.js";
+import { vClerkEvent } from "./deliveries.js";
 
-/** How many failed deliveries are kept; older ones make room. */
+/** How many failed deliveries `getSyncStatus` lists, and the hourly sweep keeps. */
 export const MAX_FAILURES_KEPT = 50;
 
 /** Why a delivery could not be applied. */
@@ -16,11 +17,14 @@ export const vFailureReason = v.union(
 export type FailureReason = Infer<typeof vFailureReason>;
 
 export const deliveryFailureFields = {
-  /** Svix's message id, as the request claimed it (unverified when the secret is missing). */
+  /** Svix's message id, as the request claimed it (unverified when the secret is missing): the latest one. */
   svixId: v.string(),
   eventType: v.union(v.string(), v.null()),
   reason: vFailureReason,
+  /** When it last happened. */
   failedAt: v.number(),
+  /** How many requests it stands for: a missing or malformed secret is one row, counted. */
+  occurrences: v.number(),
 };
 const vDeliveryFailure = v.object(deliveryFailureFields);
 
@@ -33,18 +37,10 @@ export const vSyncStatus = v.object({
 });
 export type SyncStatus = Infer<typeof vSyncStatus>;
 
-/** The event types a delivery can be applied for, as the deliveries table records them. */
-const SYNCED_EVENT_TYPES = [
-  "user.created",
-  "user.updated",
-  "user.deleted",
-  "organization.created",
-  "organization.updated",
-  "organization.deleted",
-  "organizationMembership.created",
-  "organizationMembership.updated",
-  "organizationMembership.deleted",
-];
+/** Every event type a delivery can be applied for: the literals of the delivery validator. */
+const SYNCED_EVENT_TYPES: string[] = vClerkEvent.members.flatMap(({ fields: { type } }) =>
+  type.kind === "literal" ? [type.value] : type.members.map((member) => member.value),
+);
 
 export const get = query({
   args: {},
@@ -66,37 +62,59 @@ export const get = query({
       .take(MAX_FAILURES_KEPT);
     return {
       lastApplied,
-      recentFailures: failures.map(({ svixId, eventType, reason, failedAt }) => ({
+      recentFailures: failures.map(({ svixId, eventType, reason, failedAt, occurrences }) => ({
         svixId,
         eventType,
         reason,
         failedAt,
+        occurrences,
       })),
     };
   },
 });
 
 /**
- * Record a delivery that could not be applied. Runs only on that failure path, never for a
- * delivery that is applied, and keeps the newest `MAX_FAILURES_KEPT` rows.
+ * Record a delivery that could not be applied; runs only on that failure path. A signed
+ * delivery that failed is inserted and reads nothing, so concurrent failures do not conflict.
+ * A missing or malformed secret, which any unsigned request can trigger, updates one row per
+ * reason, so a flood of requests cannot grow storage.
  */
 export const recordFailure = mutation({
   args: { svixId: v.string(), eventType: v.union(v.string(), v.null()), reason: vFailureReason },
   returns: v.null(),
   handler: async (ctx, { svixId, eventType, reason }) => {
-    // Bounded: a request can claim any svix-id, so nothing here is trusted to be short.
-    await ctx.db.insert("deliveryFailures", {
-      svixId: svixId.slice(0, 100),
-      eventType: eventType && eventType.slice(0, 100),
-      reason,
-      failedAt: Date.now(),
-    });
-    const beyondCap = await ctx.db
+    // A request can claim any svix-id: nothing here is trusted to be short.
+    const failure = { svixId: svixId.slice(0, 100), eventType: eventType && eventType.slice(0, 100), reason };
+    const failedAt = Date.now();
+    if (reason === "apply_failed") {
+      await ctx.db.insert("deliveryFailures", { ...failure, failedAt, occurrences: 1 });
+      return null;
+    }
+    const existing = await ctx.db
       .query("deliveryFailures")
-      .withIndex("by_failed_at")
-      .order("desc")
-      .take(MAX_FAILURES_KEPT + 10);
-    for (const row of beyondCap.slice(MAX_FAILURES_KEPT)) await ctx.db.delete("deliveryFailures", row._id);
+      .withIndex("by_reason", (q) => q.eq("reason", reason))
+      .first();
+    if (existing) {
+      await ctx.db.patch("deliveryFailures", existing._id, {
+        ...failure,
+        failedAt,
+        occurrences: existing.occurrences + 1,
+      });
+    } else {
+      await ctx.db.insert("deliveryFailures", { ...failure, failedAt, occurrences: 1 });
+    }
     return null;
   },
 });
+
+/** Keep the newest `MAX_FAILURES_KEPT` failures (for the hourly sweep); answers how many were deleted. */
+export async function trimFailures(ctx: MutationCtx, batch: number): Promise<number> {
+  const rows = await ctx.db
+    .query("deliveryFailures")
+    .withIndex("by_failed_at")
+    .order("desc")
+    .take(MAX_FAILURES_KEPT + batch);
+  const beyond = rows.slice(MAX_FAILURES_KEPT);
+  for (const row of beyond) await ctx.db.delete("deliveryFailures", row._id);
+  return beyond.length;
+}

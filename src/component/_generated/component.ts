@@ -791,6 +791,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             reason:
               "no_signing_secret" | "malformed_signing_secret" | "apply_failed";
             failedAt: number;
+            occurrences: number;
           }>;
         },
         Name
