@@ -120,12 +120,13 @@ export async function applySubscriptionSnapshot(
 }
 
 /**
- * The one rule for what a payer is entitled to: the plans of its items that are active,
- * past due (Clerk retries the payment), or canceled but not past the period's end.
+ * The one rule for what a payer is entitled to: the plans of its items that are active, past
+ * due (Clerk retries the payment), or canceled (they run to the period's end, when Clerk sends
+ * `subscriptionItem.ended`). Decided by status alone, never by the clock: a Convex query does
+ * not re-run as time passes, so a subscribed client would otherwise keep a stale answer.
  */
-export function isEntitling(item: SubscriptionItemRecord, now: number): boolean {
-  if (!ENTITLING_STATUSES.has(item.status)) return false;
-  return item.status !== "canceled" || item.periodEnd === null || item.periodEnd > now;
+export function isEntitling(item: SubscriptionItemRecord): boolean {
+  return ENTITLING_STATUSES.has(item.status);
 }
 
 export const getForPayer = query({
@@ -143,9 +144,8 @@ export const getForPayer = query({
       .order("desc")
       .take(MAX_ITEMS_PER_PAYER);
     if (!subscription && rows.length === 0) return null;
-    const now = Date.now();
     const items = rows.map(toItemRecord).filter((item) => !FINISHED_STATUSES.has(item.status));
-    const entitling = items.filter((item) => isEntitling(item, now));
+    const entitling = items.filter(isEntitling);
     return {
       subscription: subscription && subscriptionKind.toRecord(subscription),
       items,
