@@ -152,7 +152,7 @@ export class ClerkSync {
   }
 
   /**
-   * A page of users in Clerk id order, for `usePaginatedQuery` (pass the host query's
+   * A page of users in Clerk id order, for convex-helpers' `usePaginatedQuery` (pass the host query's
    * `paginationOpts` through) or a loop over `continueCursor`.
    */
   async listUsers(
