@@ -3,12 +3,10 @@
 // limits (documents and bytes read and written, database queries, scheduled functions).
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { makeFunctionReference } from "convex/server";
-import { convexTest } from "./support/convexRules";
-import clerkTest, { organizationDeleted, userCreated } from "convex-clerk-sync/test";
-import schema from "../example/convex/schema";
+import { organizationDeleted, userCreated } from "convex-clerk-sync/test";
 import { internal } from "../example/convex/_generated/api";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
-import { deliver, inComponent, modules, SECRET, type TestApp } from "./setup";
+import { deliver, inComponent, initConvexTest, SECRET, type TestApp } from "./setup";
 
 let clerkApi: ClerkApiStandIn;
 beforeEach(async () => {
@@ -22,14 +20,21 @@ afterEach(async () => {
   await clerkApi.close();
 });
 
-function initWithLimits() {
-  const t = convexTest({ schema, modules, transactionLimits: true });
-  clerkTest.register(t);
-  return t as unknown as TestApp;
+// initConvexTest runs under the convex-rules layer, which always enforces transaction limits.
+
+/** Run the backfill's scheduled steps until the run ends; answers its final status. */
+async function finishBackfill(t: TestApp) {
+  for (let i = 0; i < 50; i++) {
+    vi.advanceTimersToNextTimer();
+    await t.finishInProgressScheduledFunctions();
+    const status = await t.query(internal.backfill.status, {});
+    if (status?.status !== "running") break;
+  }
+  return t.query(internal.backfill.status, {});
 }
 
 test("full pages of 500 users, organizations and memberships, with hooks, fit in one mutation each", async () => {
-  const t = initWithLimits();
+  const t = initConvexTest();
   const users = clerkApi.addUsers(500);
   const orgs = Array.from({ length: 5 }, (_, i) => clerkApi.addOrganization({ name: `Org ${i}` }));
   for (const [i, user] of users.entries()) clerkApi.addMembership(orgs[i % 5].id, user.id);
@@ -41,13 +46,7 @@ test("full pages of 500 users, organizations and memberships, with hooks, fit in
   for (let i = 0; i < 100; i++) await deliver(t, userCreated({ id: `user_gone_${i}` }));
   vi.advanceTimersByTime(1_000);
   await t.mutation(internal.backfill.start, {});
-  for (let i = 0; i < 50; i++) {
-    vi.advanceTimersToNextTimer();
-    await t.finishInProgressScheduledFunctions();
-    const status = await t.query(internal.backfill.status, {});
-    if (status?.status !== "running") break;
-  }
-  expect(await t.query(internal.backfill.status, {})).toMatchObject({
+  expect(await finishBackfill(t)).toMatchObject({
     status: "done",
     lastError: null,
     counts: { inserted: 250, updated: 250, deleted: 100, organizationsSeen: 5, membershipsSeen: 500 },
@@ -62,29 +61,17 @@ test("full pages of 500 users, organizations and memberships, with hooks, fit in
 }, 120_000);
 
 test("full pages of 500 permissions, of roles with 20 permissions each (none shared within a page), and of 500 subscription items fit in one mutation each", async () => {
-  const t = convexTest({
-    schema,
-    modules: { ...modules, "../example/convex/billingBackfill.ts": () => import("./support/billingBackfill") },
-    transactionLimits: true,
-  });
-  clerkTest.register(t);
+  const t = initConvexTest({ "../example/convex/billingBackfill.ts": () => import("./support/billingBackfill") });
   const permissions = Array.from({ length: 1000 }, (_, i) => clerkApi.addPermission({ key: `org:feature${i}:use` }));
   for (let i = 0; i < 100; i++) clerkApi.addRole(`org:role${i}`, permissions.slice((i % 50) * 20, (i % 50) * 20 + 20));
   clerkApi.addPlan("pro", ["export", "api"]);
   for (let i = 0; i < 500; i++) clerkApi.addSubscriptionItem("pro", { userId: `user_${i}` });
   await t.mutation(makeFunctionReference<"mutation">("billingBackfill:start"), {});
-  for (let i = 0; i < 50; i++) {
-    vi.advanceTimersToNextTimer();
-    await t.finishInProgressScheduledFunctions();
-    const status = await t.query(internal.backfill.status, {});
-    if (status?.status !== "running") break;
-  }
-  expect(await t.query(internal.backfill.status, {})).toMatchObject({
+  expect(await finishBackfill(t)).toMatchObject({
     status: "done",
     lastError: null,
     counts: { permissionsSeen: 1000, rolesSeen: 100, plansSeen: 1, subscriptionItemsSeen: 500 },
   });
-  const app = t as unknown as TestApp;
-  expect(await inComponent(app, async (ctx) => (await ctx.db.query("roles").collect()).length)).toBe(100);
-  expect(await inComponent(app, async (ctx) => (await ctx.db.query("subscriptionItems").collect()).length)).toBe(500);
+  expect(await inComponent(t, async (ctx) => (await ctx.db.query("roles").collect()).length)).toBe(100);
+  expect(await inComponent(t, async (ctx) => (await ctx.db.query("subscriptionItems").collect()).length)).toBe(500);
 }, 120_000);
