@@ -61,7 +61,8 @@ export async function seedUser(
   overrides: UserOverrides = {},
   name = "clerk",
 ): Promise<SyncedUser> {
-  const component = (componentsGeneric() as unknown as Record<string, ComponentApi>)[name];
+  const component = (componentsGeneric() as unknown as Record<string, ComponentApi | undefined>)[name];
+  if (!component) throw new Error(`no component named "${name}" is registered with this convexTest instance`);
   const user = normalizeUser(clerkUser(overrides));
   await t.run((ctx) => ctx.runMutation(component.users.upsert, { user }));
   return toSynced(user);

@@ -104,7 +104,7 @@ function webhookUrl(text: string): URL {
   return url;
 }
 
-type Answer = { status: number; text: string; error?: string; outcome?: string };
+type Answer = { status: number; text: string; error: string | undefined; outcome: string | undefined };
 
 async function post(url: URL, body: string, headers: Record<string, string> = {}): Promise<Answer | string> {
   try {

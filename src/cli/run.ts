@@ -251,8 +251,8 @@ function formatAnswer({ status, text, ms }: Answer, label: string): string {
     // not JSON: shown as text below
   }
   const str = (value: unknown) => (typeof value === "string" ? value : undefined);
-  const outcome = str(json?.outcome) ?? (status >= 200 && status < 300 ? "ok" : "error");
-  const note = json ? (str(json.error) ?? str(json.reason)) : oneLine(text);
+  const outcome = str(json?.["outcome"]) ?? (status >= 200 && status < 300 ? "ok" : "error");
+  const note = json ? (str(json["error"]) ?? str(json["reason"])) : oneLine(text);
   return `${status} ${outcome.padEnd(10)} ${String(ms).padStart(4)} ms  ${label}${note ? `  (${note})` : ""}`;
 }
 

@@ -38,9 +38,9 @@ type JwtClaims = Parameters<typeof toAuthObject>[0];
  */
 export function claimsFromIdentity(identity: UserIdentity): Record<string, unknown> {
   const claims: Record<string, unknown> = { ...identity, sub: identity.subject };
-  if (!isObject(identity.o)) {
+  if (!isObject(identity["o"])) {
     const flattened = Object.entries(identity).filter(([key]) => key.startsWith("o."));
-    if (flattened.length > 0) claims.o = Object.fromEntries(flattened.map(([key, value]) => [key.slice(2), value]));
+    if (flattened.length > 0) claims["o"] = Object.fromEntries(flattened.map(([key, value]) => [key.slice(2), value]));
   }
   return claims;
 }
@@ -53,8 +53,8 @@ export function claimsFromIdentity(identity: UserIdentity): Record<string, unkno
  */
 export function sessionAuthorization(identity: UserIdentity): SessionAuthorization {
   const claims = claimsFromIdentity(identity);
-  const plans = typeof claims.pla === "string" ? claims.pla : null;
-  const features = typeof claims.fea === "string" ? claims.fea : null;
+  const plans = typeof claims["pla"] === "string" ? claims["pla"] : null;
+  const features = typeof claims["fea"] === "string" ? claims["fea"] : null;
   let auth: ReturnType<typeof toAuthObject>;
   try {
     auth = toAuthObject(claims as JwtClaims);
@@ -134,7 +134,7 @@ const USER_SCOPES = new Set(["u", "user"]);
 /** The scope and key of `has({ plan })`/`has({ feature })`; null for an unknown scope (Clerk denies it). */
 export function billingScope(value: string): BillingScope | null {
   const [first, second] = value.split(":");
-  if (second === undefined) return first ? { user: true, organization: true, key: first } : null;
+  if (first === undefined || second === undefined) return first ? { user: true, organization: true, key: first } : null;
   if (!second) return null;
   if (ORG_SCOPES.has(first)) return { user: false, organization: true, key: second };
   if (USER_SCOPES.has(first)) return { user: true, organization: false, key: second };

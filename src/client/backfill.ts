@@ -146,7 +146,7 @@ export class ClerkBackfill {
 
   /** A run's state (default: the latest run), or null. */
   async status(ctx: RunQueryCtx, runId?: string): Promise<BackfillRunStatus | null> {
-    return ctx.runQuery(this.clerk.component.backfill.status, { runId });
+    return ctx.runQuery(this.clerk.component.backfill.status, runId === undefined ? {} : { runId });
   }
 
   /** Where the next incremental pass starts (from the last completed pass), or null before the first. */
@@ -179,7 +179,13 @@ export class ClerkBackfill {
         const { page, size, clerkTotal } = await fetchPage(api, plan);
         const lastPage = size < plan.pageSize;
         apply = () =>
-          ctx.runMutation(component.applyPage, { ...args, page, lastPage, requests: api.requests, clerkTotal });
+          ctx.runMutation(component.applyPage, {
+            ...args,
+            page,
+            lastPage,
+            requests: api.requests,
+            ...(clerkTotal !== undefined ? { clerkTotal } : {}),
+          });
       } else {
         const gone = await confirmGone(api, plan);
         const { nextCursor } = plan;

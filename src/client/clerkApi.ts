@@ -29,7 +29,7 @@ export type ClerkApiOptions = {
 export function clerkClient(options: ClerkApiOptions): ClerkClient | string {
   const secretKey = options.secretKey ?? process.env[SECRET_KEY_ENV];
   if (!secretKey) return missingKeyMessage();
-  const apiUrl = options.apiUrl ?? process.env.CLERK_API_URL;
+  const apiUrl = options.apiUrl ?? process.env["CLERK_API_URL"];
   return createClerkClient({ secretKey, ...(apiUrl ? { apiUrl } : {}) });
 }
 
@@ -54,7 +54,7 @@ export type ClerkApi = {
 export function clerkApi(options: ClerkApiOptions): ClerkApi | string {
   const secretKey = options.secretKey ?? process.env[SECRET_KEY_ENV];
   if (!secretKey) return missingKeyMessage();
-  const apiUrl = (options.apiUrl ?? process.env.CLERK_API_URL ?? DEFAULT_API_URL).replace(/\/+$/, "");
+  const apiUrl = (options.apiUrl ?? process.env["CLERK_API_URL"] ?? DEFAULT_API_URL).replace(/\/+$/, "");
   const client = createClerkClient({ secretKey, apiUrl });
   let requests = 0;
   return {
@@ -81,7 +81,7 @@ export function clerkApi(options: ClerkApiOptions): ClerkApi | string {
       }
       const body: unknown = await response.json().catch(() => null);
       if (response.ok) return body;
-      const errors = isObject(body) && Array.isArray(body.errors) ? body.errors : [];
+      const errors = isObject(body) && Array.isArray(body["errors"]) ? body["errors"] : [];
       const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
       throw new ClerkAPIResponseError(response.statusText, {
         data: errors,
@@ -97,7 +97,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function userList(body: unknown): UserRecord[] {
-  if (!Array.isArray(body) || !body.every((user) => isObject(user) && typeof user.id === "string")) {
+  if (!Array.isArray(body) || !body.every((user) => isObject(user) && typeof user["id"] === "string")) {
     throw new Error("Clerk's user list answered something other than a list of users");
   }
   return body.map((user) => normalizeUser(user as Record<string, unknown> & { id: string }));
@@ -163,8 +163,8 @@ export async function fetchMemberships(api: ClerkApi, offset: number, limit: num
 
 /** The objects of a `{ data, total_count }` list (a bare array is taken as it is), each with an id. */
 function listData(body: unknown, what: string): (Record<string, unknown> & { id: string })[] {
-  const data = Array.isArray(body) ? body : isObject(body) ? body.data : undefined;
-  if (!Array.isArray(data) || !data.every((item) => isObject(item) && typeof item.id === "string")) {
+  const data = Array.isArray(body) ? body : isObject(body) ? body["data"] : undefined;
+  if (!Array.isArray(data) || !data.every((item) => isObject(item) && typeof item["id"] === "string")) {
     throw new Error(`Clerk's ${what} list answered something other than a list of ${what}`);
   }
   return data as (Record<string, unknown> & { id: string })[];
@@ -189,7 +189,7 @@ export async function fetchRoles(
   const body = await api.get("/organization_roles", { limit, offset, order_by: "+created_at" });
   return listData(body, "roles").map((role) => ({
     role: normalizeRole(role),
-    permissions: listData(role.permissions ?? [], "permissions").map(normalizePermission),
+    permissions: listData(role["permissions"] ?? [], "permissions").map(normalizePermission),
   }));
 }
 
@@ -202,8 +202,8 @@ export async function fetchPlans(api: ClerkApi, offset: number, limit: number) {
   const body = await api.get("/billing/plans", { limit, offset });
   return listData(body, "plans").map((plan) => ({
     planId: plan.id,
-    features: (Array.isArray(plan.features) ? plan.features : []).flatMap((feature) =>
-      isObject(feature) && typeof feature.slug === "string" && feature.slug !== "" ? [feature.slug] : [],
+    features: (Array.isArray(plan["features"]) ? plan["features"] : []).flatMap((feature) =>
+      isObject(feature) && typeof feature["slug"] === "string" && feature["slug"] !== "" ? [feature["slug"]] : [],
     ),
   }));
 }

@@ -34,14 +34,14 @@ export type NormalizedDelivery =
  * retries for days.
  */
 export function normalizeDelivery(body: unknown): NormalizedDelivery {
-  if (!isObject(body) || typeof body.type !== "string" || !isObject(body.data)) {
+  if (!isObject(body) || typeof body["type"] !== "string" || !isObject(body["data"])) {
     return { kind: "invalid", reason: "body is not a Clerk event (no `type` and `data` object)" };
   }
   const { type, data } = body;
   // An own key only: `constructor` or `__proto__` is an unknown event type, not a normalizer.
   const normalize = Object.hasOwn(NORMALIZERS, type) ? NORMALIZERS[type] : undefined;
   if (!normalize) return { kind: "ignored", eventType: type, reason: "event type not synced" };
-  const id = text(data.id);
+  const id = text(data["id"]);
   if (id === null) {
     // Clerk's deleted-object type marks `id` optional: nothing to delete without it.
     return type.endsWith(".deleted")
@@ -89,9 +89,9 @@ const NORMALIZERS: Record<string, Normalizer> = {
 };
 
 function roleEvent(type: "role.created" | "role.updated", id: string, data: Record<string, unknown>) {
-  const permissions = objects(data.permissions)
-    .filter((permission) => text(permission.id) !== null)
-    .map((permission) => normalizePermission({ ...permission, id: text(permission.id)! }));
+  const permissions = objects(data["permissions"])
+    .filter((permission) => text(permission["id"]) !== null)
+    .map((permission) => normalizePermission({ ...permission, id: text(permission["id"])! }));
   return event({ type, role: normalizeRole({ ...data, id }), permissions });
 }
 
@@ -101,8 +101,8 @@ function membershipEvent(
   data: Record<string, unknown>,
 ): NormalizedDelivery {
   const organization =
-    isObject(data.organization) && text(data.organization.id) !== null
-      ? normalizeOrganization(data.organization as Partial<OrganizationJSON> & { id: string })
+    isObject(data["organization"]) && text(data["organization"]["id"]) !== null
+      ? normalizeOrganization(data["organization"] as Partial<OrganizationJSON> & { id: string })
       : null;
   if (!organization) return { kind: "invalid", reason: `${type} without an organization id` };
   return event({ type, membership: normalizeMembership({ ...data, id }, organization.orgId), organization });
@@ -166,12 +166,12 @@ export function normalizeMembership(
   return {
     membershipId: data.id,
     orgId,
-    clerkId: text(userData.user_id),
+    clerkId: text(userData["user_id"]),
     role: text(data.role) ?? "",
     permissions: Array.isArray(data.permissions)
       ? data.permissions.filter((p): p is string => typeof p === "string")
       : [],
-    identifier: text(userData.identifier),
+    identifier: text(userData["identifier"]),
     publicMetadataJson: metadataJson(data.public_metadata),
     createdAt,
     updatedAt: timestamp(data.updated_at) ?? createdAt,
@@ -180,33 +180,33 @@ export function normalizeMembership(
 
 /** Map Clerk's role JSON (webhook or Backend API) to the stored record. */
 export function normalizeRole(data: Record<string, unknown> & { id: string }): RoleRecord {
-  const createdAt = timestamp(data.created_at) ?? 0;
+  const createdAt = timestamp(data["created_at"]) ?? 0;
   return {
     roleId: data.id,
-    key: text(data.key) ?? "",
-    name: text(data.name) ?? text(data.key) ?? data.id,
-    description: text(data.description),
-    permissions: objects(data.permissions).flatMap((permission) => {
-      const permissionId = text(permission.id);
-      const key = text(permission.key);
+    key: text(data["key"]) ?? "",
+    name: text(data["name"]) ?? text(data["key"]) ?? data.id,
+    description: text(data["description"]),
+    permissions: objects(data["permissions"]).flatMap((permission) => {
+      const permissionId = text(permission["id"]);
+      const key = text(permission["key"]);
       return permissionId !== null && key !== null ? [{ permissionId, key }] : [];
     }),
     createdAt,
-    updatedAt: timestamp(data.updated_at) ?? createdAt,
+    updatedAt: timestamp(data["updated_at"]) ?? createdAt,
   };
 }
 
 /** Map Clerk's permission JSON (webhook or Backend API) to the stored record. */
 export function normalizePermission(data: Record<string, unknown> & { id: string }): PermissionRecord {
-  const createdAt = timestamp(data.created_at) ?? 0;
+  const createdAt = timestamp(data["created_at"]) ?? 0;
   return {
     permissionId: data.id,
-    key: text(data.key) ?? "",
-    name: text(data.name) ?? text(data.key) ?? data.id,
-    description: text(data.description),
-    type: text(data.type) ?? "custom",
+    key: text(data["key"]) ?? "",
+    name: text(data["name"]) ?? text(data["key"]) ?? data.id,
+    description: text(data["description"]),
+    type: text(data["type"]) ?? "custom",
     createdAt,
-    updatedAt: timestamp(data.updated_at) ?? createdAt,
+    updatedAt: timestamp(data["updated_at"]) ?? createdAt,
   };
 }
 
@@ -216,9 +216,9 @@ export function normalizePermission(data: Record<string, unknown> & { id: string
  */
 function normalizePayer(payer: unknown): { payerId: string | null; payerType: PayerType | null } {
   if (!isObject(payer)) return { payerId: null, payerType: null };
-  const orgId = text(payer.organization_id);
+  const orgId = text(payer["organization_id"]);
   if (orgId !== null) return { payerId: orgId, payerType: "organization" };
-  const userId = text(payer.user_id);
+  const userId = text(payer["user_id"]);
   return userId !== null ? { payerId: userId, payerType: "user" } : { payerId: null, payerType: null };
 }
 
@@ -230,21 +230,21 @@ export function normalizeSubscription(data: Record<string, unknown> & { id: stri
   subscription: SubscriptionRecord;
   items: SubscriptionItemRecord[];
 } {
-  const payer = normalizePayer(data.payer);
-  const createdAt = timestamp(data.created_at) ?? 0;
+  const payer = normalizePayer(data["payer"]);
+  const createdAt = timestamp(data["created_at"]) ?? 0;
   const subscription: SubscriptionRecord = {
     subscriptionId: data.id,
     ...payer,
-    status: text(data.status) ?? "",
-    activeAt: timestamp(data.active_at),
-    pastDueAt: timestamp(data.past_due_at),
-    canceledAt: timestamp(data.canceled_at),
-    endedAt: timestamp(data.ended_at),
+    status: text(data["status"]) ?? "",
+    activeAt: timestamp(data["active_at"]),
+    pastDueAt: timestamp(data["past_due_at"]),
+    canceledAt: timestamp(data["canceled_at"]),
+    endedAt: timestamp(data["ended_at"]),
     createdAt,
-    updatedAt: timestamp(data.updated_at) ?? createdAt,
+    updatedAt: timestamp(data["updated_at"]) ?? createdAt,
   };
-  const items = objects(Array.isArray(data.items) ? data.items : data.subscription_items).flatMap((item) => {
-    const id = text(item.id);
+  const items = objects(Array.isArray(data["items"]) ? data["items"] : data["subscription_items"]).flatMap((item) => {
+    const id = text(item["id"]);
     if (id === null) return [];
     const record = normalizeSubscriptionItem({ ...item, id });
     const payerOfItem = record.payerId !== null ? { payerId: record.payerId, payerType: record.payerType } : payer;
@@ -255,28 +255,28 @@ export function normalizeSubscription(data: Record<string, unknown> & { id: stri
 
 /** Map Clerk's subscription item JSON to the stored record. */
 export function normalizeSubscriptionItem(data: Record<string, unknown> & { id: string }): SubscriptionItemRecord {
-  const plan = isObject(data.plan) ? data.plan : {};
-  const createdAt = timestamp(data.created_at) ?? 0;
+  const plan = isObject(data["plan"]) ? data["plan"] : {};
+  const createdAt = timestamp(data["created_at"]) ?? 0;
   return {
     itemId: data.id,
-    subscriptionId: text(data.subscription_id),
-    ...normalizePayer(data.payer),
-    status: text(data.status) ?? "",
-    isFreeTrial: data.is_free_trial === true,
-    planId: text(data.plan_id) ?? text(plan.id),
-    planSlug: text(plan.slug),
-    planName: text(plan.name),
-    planFeatures: Array.isArray(plan.features)
-      ? plan.features.flatMap((feature) => {
-          const slug = typeof feature === "string" ? text(feature) : isObject(feature) ? text(feature.slug) : null;
+    subscriptionId: text(data["subscription_id"]),
+    ...normalizePayer(data["payer"]),
+    status: text(data["status"]) ?? "",
+    isFreeTrial: data["is_free_trial"] === true,
+    planId: text(data["plan_id"]) ?? text(plan["id"]),
+    planSlug: text(plan["slug"]),
+    planName: text(plan["name"]),
+    planFeatures: Array.isArray(plan["features"])
+      ? plan["features"].flatMap((feature) => {
+          const slug = typeof feature === "string" ? text(feature) : isObject(feature) ? text(feature["slug"]) : null;
           return slug === null ? [] : [slug];
         })
       : null,
-    interval: text(data.interval) ?? text(data.plan_period),
-    periodStart: timestamp(data.period_start),
-    periodEnd: timestamp(data.period_end),
+    interval: text(data["interval"]) ?? text(data["plan_period"]),
+    periodStart: timestamp(data["period_start"]),
+    periodEnd: timestamp(data["period_end"]),
     createdAt,
-    updatedAt: timestamp(data.updated_at) ?? createdAt,
+    updatedAt: timestamp(data["updated_at"]) ?? createdAt,
   };
 }
 
@@ -294,7 +294,7 @@ export function displayName(user: {
 
 function findById<T>(items: unknown, id: unknown): T | null {
   if (!Array.isArray(items) || typeof id !== "string") return null;
-  return (items.find((item) => isObject(item) && item.id === id) as T | undefined) ?? null;
+  return (items.find((item) => isObject(item) && item["id"] === id) as T | undefined) ?? null;
 }
 
 /** A trimmed, non-empty string, or null for anything else (null, "", numbers, ...). */

@@ -286,7 +286,8 @@ async function unseen<R extends { _creationTime: number }>(
     candidates.push(row);
     if (candidates.length === RECONCILE_CANDIDATES) return { candidates, nextCursor: idOf(row) };
   }
-  return { candidates, nextCursor: rows.length === RECONCILE_SCAN ? idOf(rows[rows.length - 1]) : null };
+  const last = rows.at(-1);
+  return { candidates, nextCursor: rows.length === RECONCILE_SCAN && last ? idOf(last) : null };
 }
 
 /** Store one page of a Clerk list, under the same rules as webhooks, and go on. */

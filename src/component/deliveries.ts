@@ -123,7 +123,7 @@ async function applyEvent(ctx: MutationCtx, event: ClerkEvent, context: ChangeCo
     case "organizationMembership.created":
     case "organizationMembership.updated": {
       const [outcome] = await applyMembershipSnapshots(ctx, [event], context);
-      return outcome;
+      return outcome!;
     }
     case "organizationMembership.deleted":
       return applyDeletion(ctx, membershipKind, event.membershipId, context);

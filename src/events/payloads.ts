@@ -264,7 +264,7 @@ export function clerkPayer(payer: PayerOverrides) {
  * (left out, as inside a subscription payload, when not given).
  */
 export function clerkSubscriptionItem(
-  overrides: Record<string, unknown> & { id?: string; plan?: string; payer?: PayerOverrides } = {},
+  overrides: Record<string, unknown> & { id?: string; plan?: string; payer?: PayerOverrides | undefined } = {},
 ) {
   const { plan, payer, ...fields } = overrides;
   const now = Date.now();
