@@ -1,0 +1,209 @@
+import type {
+  DocumentByName,
+  GenericDataModel,
+  GenericMutationCtx,
+  IndexNames,
+  MutationBuilder,
+  NamedIndex,
+  NamedTableInfo,
+  PaginationOptions,
+  RegisteredMutation,
+  TableNamesInDataModel,
+  WithoutSystemFields,
+} from "convex/server";
+import { compareValues, type GenericId, type Value } from "convex/values";
+import type { UserHookEvent } from "../component/changes.js";
+import type { ClerkSync } from "./clerkSync.js";
+import { defineUserEventHandlers } from "./hooks.js";
+import type { SyncedUser } from "./synced.js";
+
+type Fields<DM extends GenericDataModel, T extends TableNamesInDataModel<DM>> = WithoutSystemFields<
+  DocumentByName<DM, T>
+>;
+type Row<DM extends GenericDataModel, T extends TableNamesInDataModel<DM>> = DocumentByName<DM, T>;
+/** The first field of the index: where the mirror looks the Clerk id up. */
+type IndexedField<
+  DM extends GenericDataModel,
+  T extends TableNamesInDataModel<DM>,
+  I extends IndexNames<NamedTableInfo<DM, T>>,
+> = NamedIndex<NamedTableInfo<DM, T>, I>[0];
+/** The keys of `T` that a value may leave out. */
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+
+/**
+ * What the mirror writes to a row it inserts besides the Clerk id and `fields`: the app's own
+ * fields. Required when the table has required fields that `fields` does not fill.
+ */
+type NewRowOption<Rest> = [Exclude<keyof Rest, OptionalKeys<Rest>>] extends [never]
+  ? { newRow?: (user: SyncedUser) => Rest }
+  : { newRow: (user: SyncedUser) => Rest };
+
+/** What becomes of a user's row when Clerk deletes the user. */
+export type UserMirrorDeletePolicy<Row, Patch> =
+  /** Delete the row; `Id`s that point at it no longer resolve (what a hand-written `deleteFromClerk` does). */
+  | "remove"
+  /**
+   * Keep the row (and every `Id` pointing at it) and write these fields: soft-delete
+   * (`(row) => ({ deletedAt: row.deletedAt ?? Date.now() })`) or anonymize
+   * (`() => ({ name: "Deleted user" })`). Only the fields that differ are written, so a
+   * patch that returns a row's current values for an already handled row changes nothing.
+   */
+  | { patch: (row: Row) => Patch };
+
+/** How `mirrorUsers` keeps a host table in step with the synced users. */
+export type UserMirrorOptions<
+  DM extends GenericDataModel,
+  T extends TableNamesInDataModel<DM>,
+  I extends IndexNames<NamedTableInfo<DM, T>>,
+  R extends Partial<Fields<DM, T>>,
+> = {
+  /** The host's table, e.g. `"users"`. */
+  table: T;
+  /** The host's index whose first field holds the Clerk id, e.g. `"byExternalId"`. */
+  index: I;
+  /** That field, e.g. `"externalId"` (checked against the index by the compiler). */
+  clerkIdField: IndexedField<DM, T, I>;
+  /**
+   * The Clerk-owned fields, written on insert and whenever the synced user changes:
+   * `(user) => ({ name: user.name })`. Every other field of the row is the app's and is never written.
+   */
+  fields: (user: SyncedUser) => R & { [Extra in Exclude<keyof R, keyof Fields<DM, T>>]: never };
+  /** What becomes of the row when Clerk deletes the user. */
+  onDelete: UserMirrorDeletePolicy<Row<DM, T>, Partial<Fields<DM, T>>>;
+  /**
+   * Run after the mirror inserts a row, in the same mutation: a user new to this table,
+   * never one whose row already existed (one the hand-written sync stored). The place for
+   * a welcome message.
+   */
+  onInsert?: (ctx: GenericMutationCtx<DM>, id: GenericId<T>, user: SyncedUser) => Promise<void> | void;
+} & NewRowOption<Omit<Fields<DM, T>, keyof R | IndexedField<DM, T, I>>>;
+
+/** One page of `prune`. */
+export type UserMirrorPrunePage = {
+  /** Rows the delete policy changed: users Clerk deleted while the component did not hold them. */
+  pruned: number;
+  /**
+   * Clerk ids of rows the component has never heard of (not synced, no deletion recorded):
+   * left as they are, for the host to look at.
+   */
+  unknown: string[];
+  isDone: boolean;
+  continueCursor: string;
+};
+
+/** The host functions `mirrorUsers` builds. */
+export type UserMirror<DM extends GenericDataModel> = {
+  /** The user hook: export it and pass its reference as `ClerkSync`'s `onUserEvent`. */
+  onUserEvent: RegisteredMutation<"internal", { event: UserHookEvent }, Promise<null>>;
+  /**
+   * One page of the host table: applies the delete policy to each row whose user Clerk
+   * deleted while the component did not hold it, so no hook ran (a deletion delivered after
+   * the switch, before the backfill stored the user). Call from a host mutation, page after
+   * page, after the first full backfill and within 30 days (tombstones are kept that long).
+   */
+  prune: (
+    ctx: GenericMutationCtx<DM>,
+    clerk: ClerkSync,
+    page: Pick<PaginationOptions, "cursor" | "numItems">,
+  ) => Promise<UserMirrorPrunePage>;
+};
+
+/**
+ * Keep a host table (e.g. the `users` table of a hand-written sync, with every `Id` that
+ * points at it) in step with the synced users, as the user hook:
+ *
+ * ```ts
+ * export const usersMirror = mirrorUsers(internalMutation, {
+ *   table: "users", index: "byExternalId", clerkIdField: "externalId",
+ *   fields: (user) => ({ name: user.name }),
+ *   onDelete: "remove",
+ * });
+ * export const onUserEvent = usersMirror.onUserEvent;
+ * ```
+ * and `new ClerkSync(components.clerk, { onUserEvent: internal.users.onUserEvent })`.
+ *
+ * A created or updated user is found by Clerk id through the index: an existing row gets the
+ * `fields` that differ (nothing else), a missing row is inserted. So a row the old code
+ * stored is adopted, never duplicated, and a redelivered change writes nothing.
+ */
+export function mirrorUsers<
+  DM extends GenericDataModel,
+  T extends TableNamesInDataModel<DM>,
+  I extends IndexNames<NamedTableInfo<DM, T>>,
+  R extends Partial<Fields<DM, T>>,
+>(internalMutation: MutationBuilder<DM, "internal">, options: UserMirrorOptions<DM, T, I, R>): UserMirror<DM> {
+  const { table } = options;
+  const index = options.index as string;
+  const idField = options.clerkIdField as string;
+  type Ctx = GenericMutationCtx<DM>;
+  // The generic table's types say little at this point: the options' types carry the checks.
+  type AnyRow = Record<string, Value | undefined> & { _id: GenericId<T> };
+  const db = (ctx: Ctx) => ctx.db as unknown as GenericMutationCtx<GenericDataModel>["db"];
+
+  const find = async (ctx: Ctx, clerkId: string) =>
+    (await db(ctx)
+      .query(table)
+      .withIndex(index, (q) => q.eq(idField, clerkId))
+      .unique()) as AnyRow | null;
+
+  /** Write the fields whose values differ; true if anything was written. */
+  const patchChanged = async (ctx: Ctx, row: AnyRow, patch: Record<string, Value | undefined>) => {
+    const changed = Object.fromEntries(Object.entries(patch).filter(([key, value]) => !sameValue(row[key], value)));
+    if (Object.keys(changed).length === 0) return false;
+    await db(ctx).patch(table, row._id, changed);
+    return true;
+  };
+
+  const upsert = async (ctx: Ctx, user: SyncedUser) => {
+    const fields = options.fields(user) as Record<string, Value | undefined>;
+    const row = await find(ctx, user.clerkId);
+    if (row) return void (await patchChanged(ctx, row, fields));
+    const newRow = options.newRow?.(user) as Record<string, Value | undefined> | undefined;
+    // An `undefined` field is left out of the stored document, as in any insert.
+    const document = { ...newRow, ...fields, [idField]: user.clerkId } as Record<string, Value>;
+    const id = (await db(ctx).insert(table, document)) as GenericId<T>;
+    await options.onInsert?.(ctx, id, user);
+  };
+
+  /** Apply the delete policy; true if the row changed. */
+  const applyDeletePolicy = async (ctx: Ctx, row: AnyRow) => {
+    const policy = options.onDelete;
+    if (policy === "remove") {
+      await db(ctx).delete(table, row._id);
+      return true;
+    }
+    const patch = policy.patch(row as unknown as Row<DM, T>) as Record<string, Value | undefined>;
+    return patchChanged(ctx, row, patch);
+  };
+
+  const onUserEvent = defineUserEventHandlers(internalMutation, {
+    "user.created": (ctx, { user }) => upsert(ctx, user),
+    "user.updated": (ctx, { user }) => upsert(ctx, user),
+    "user.deleted": async (ctx, { clerkId }) => {
+      const row = await find(ctx, clerkId);
+      if (row) await applyDeletePolicy(ctx, row);
+    },
+  });
+
+  const prune: UserMirror<DM>["prune"] = async (ctx, clerk, { cursor, numItems }) => {
+    const result = await db(ctx).query(table).paginate({ cursor, numItems });
+    const rows = result.page as AnyRow[];
+    const clerkIds = rows.map((row) => row[idField]).filter((id): id is string => typeof id === "string");
+    const { deleted, unknown } = await ctx.runQuery(clerk.component.users.absent, { clerkIds });
+    const gone = new Set(deleted);
+    let pruned = 0;
+    for (const row of rows) {
+      const clerkId = row[idField];
+      if (typeof clerkId === "string" && gone.has(clerkId) && (await applyDeletePolicy(ctx, row))) pruned++;
+    }
+    return { pruned, unknown, isDone: result.isDone, continueCursor: result.continueCursor };
+  };
+
+  return { onUserEvent, prune };
+}
+
+/** Convex value equality; a missing field equals `undefined`. */
+function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return compareValues(a, b) === 0;
+}
