@@ -59,7 +59,7 @@ export type UserMirrorOptions<
 > = {
   /** The host's table, e.g. `"users"`. */
   table: T;
-  /** The host's index whose first field holds the Clerk id, e.g. `"byExternalId"`. */
+  /** The host's index whose first field holds the Clerk id, e.g. `"byExternalId"`; one row per Clerk id. */
   index: I;
   /** That field, e.g. `"externalId"` (checked against the index by the compiler). */
   clerkIdField: IndexedField<DM, T, I>;
@@ -97,9 +97,9 @@ export type UserMirror<DM extends GenericDataModel> = {
   onUserEvent: RegisteredMutation<"internal", { event: UserHookEvent }, Promise<null>>;
   /**
    * One page of the host table: applies the delete policy to each row whose user Clerk
-   * deleted while the component did not hold it, so no hook ran (a deletion delivered after
-   * the switch, before the backfill stored the user). Call from a host mutation, page after
-   * page, after the first full backfill and within 30 days (tombstones are kept that long).
+   * deleted while the component did not hold it, so no hook ran (a deletion that arrived
+   * before a backfill stored the user). Call from a host mutation, page after page, after
+   * the first full backfill and within 30 days (the component keeps a deletion that long).
    */
   prune: (
     ctx: GenericMutationCtx<DM>,
@@ -125,6 +125,10 @@ export type UserMirror<DM extends GenericDataModel> = {
  * A created or updated user is found by Clerk id through the index: an existing row gets the
  * `fields` that differ (nothing else), a missing row is inserted. So a row the old code
  * stored is adopted, never duplicated, and a redelivered change writes nothing.
+ *
+ * @param internalMutation - the app's `internalMutation` builder (from `./_generated/server`).
+ * @param options - the table, its Clerk id index, the Clerk-owned `fields` and the delete policy.
+ * @returns the hook (`onUserEvent`) to export, and `prune` for a host mutation.
  */
 export function mirrorUsers<
   DM extends GenericDataModel,
@@ -132,74 +136,88 @@ export function mirrorUsers<
   I extends IndexNames<NamedTableInfo<DM, T>>,
   R extends Partial<Fields<DM, T>>,
 >(internalMutation: MutationBuilder<DM, "internal">, options: UserMirrorOptions<DM, T, I, R>): UserMirror<DM> {
-  const { table } = options;
-  const index = options.index as string;
-  const idField = options.clerkIdField as string;
-  type Ctx = GenericMutationCtx<DM>;
-  // The generic table's types say little at this point: the options' types carry the checks.
-  type AnyRow = Record<string, Value | undefined> & { _id: GenericId<T> };
-  const db = (ctx: Ctx) => ctx.db as unknown as GenericMutationCtx<GenericDataModel>["db"];
+  // The options' types carried the checks; past them the table is handled generically.
+  const rows = mirroredRows(options as unknown as LooseOptions);
+  const loose = (ctx: GenericMutationCtx<DM>) => ctx as unknown as LooseCtx;
+  const onUserEvent = defineUserEventHandlers(internalMutation, {
+    "user.created": (ctx, { user }) => rows.upsert(loose(ctx), user),
+    "user.updated": (ctx, { user }) => rows.upsert(loose(ctx), user),
+    "user.deleted": async (ctx, { clerkId }) => {
+      const row = await rows.find(loose(ctx), clerkId);
+      if (row) await rows.applyDeletePolicy(loose(ctx), row);
+    },
+  });
+  return { onUserEvent, prune: (ctx, clerk, page) => rows.prune(loose(ctx), clerk, page) };
+}
 
-  const find = async (ctx: Ctx, clerkId: string) =>
-    (await db(ctx)
+type Fieldset = Record<string, Value | undefined>;
+type LooseRow = Fieldset & { _id: GenericId<string> };
+type LooseCtx = GenericMutationCtx<GenericDataModel>;
+type LooseOptions = {
+  table: string;
+  index: string;
+  clerkIdField: string;
+  fields: (user: SyncedUser) => Fieldset;
+  newRow?: (user: SyncedUser) => Fieldset;
+  onDelete: "remove" | { patch: (row: LooseRow) => Fieldset };
+  onInsert?: (ctx: LooseCtx, id: GenericId<string>, user: SyncedUser) => Promise<void> | void;
+};
+
+/** What the mirror does to the host's rows. */
+function mirroredRows(options: LooseOptions) {
+  const { table, index, clerkIdField } = options;
+
+  const find = async (ctx: LooseCtx, clerkId: string) =>
+    (await ctx.db
       .query(table)
-      .withIndex(index, (q) => q.eq(idField, clerkId))
-      .unique()) as AnyRow | null;
+      .withIndex(index, (q) => q.eq(clerkIdField, clerkId))
+      .unique()) as LooseRow | null;
 
   /** Write the fields whose values differ; true if anything was written. */
-  const patchChanged = async (ctx: Ctx, row: AnyRow, patch: Record<string, Value | undefined>) => {
+  const patchChanged = async (ctx: LooseCtx, row: LooseRow, patch: Fieldset) => {
     const changed = Object.fromEntries(Object.entries(patch).filter(([key, value]) => !sameValue(row[key], value)));
     if (Object.keys(changed).length === 0) return false;
-    await db(ctx).patch(table, row._id, changed);
+    await ctx.db.patch(table, row._id, changed);
     return true;
   };
 
-  const upsert = async (ctx: Ctx, user: SyncedUser) => {
-    const fields = options.fields(user) as Record<string, Value | undefined>;
+  const upsert = async (ctx: LooseCtx, user: SyncedUser) => {
+    const fields = options.fields(user);
     const row = await find(ctx, user.clerkId);
     if (row) return void (await patchChanged(ctx, row, fields));
-    const newRow = options.newRow?.(user) as Record<string, Value | undefined> | undefined;
     // An `undefined` field is left out of the stored document, as in any insert.
-    const document = { ...newRow, ...fields, [idField]: user.clerkId } as Record<string, Value>;
-    const id = (await db(ctx).insert(table, document)) as GenericId<T>;
+    const document = { ...options.newRow?.(user), ...fields, [clerkIdField]: user.clerkId } as Record<string, Value>;
+    const id = await ctx.db.insert(table, document);
     await options.onInsert?.(ctx, id, user);
   };
 
   /** Apply the delete policy; true if the row changed. */
-  const applyDeletePolicy = async (ctx: Ctx, row: AnyRow) => {
-    const policy = options.onDelete;
-    if (policy === "remove") {
-      await db(ctx).delete(table, row._id);
-      return true;
-    }
-    const patch = policy.patch(row as unknown as Row<DM, T>) as Record<string, Value | undefined>;
-    return patchChanged(ctx, row, patch);
+  const applyDeletePolicy = async (ctx: LooseCtx, row: LooseRow) => {
+    if (options.onDelete !== "remove") return patchChanged(ctx, row, options.onDelete.patch(row));
+    await ctx.db.delete(table, row._id);
+    return true;
   };
 
-  const onUserEvent = defineUserEventHandlers(internalMutation, {
-    "user.created": (ctx, { user }) => upsert(ctx, user),
-    "user.updated": (ctx, { user }) => upsert(ctx, user),
-    "user.deleted": async (ctx, { clerkId }) => {
-      const row = await find(ctx, clerkId);
-      if (row) await applyDeletePolicy(ctx, row);
-    },
-  });
-
-  const prune: UserMirror<DM>["prune"] = async (ctx, clerk, { cursor, numItems }) => {
-    const result = await db(ctx).query(table).paginate({ cursor, numItems });
-    const rows = result.page as AnyRow[];
-    const clerkIds = rows.map((row) => row[idField]).filter((id): id is string => typeof id === "string");
+  const prune = async (
+    ctx: LooseCtx,
+    clerk: ClerkSync,
+    { cursor, numItems }: Pick<PaginationOptions, "cursor" | "numItems">,
+  ): Promise<UserMirrorPrunePage> => {
+    const result = await ctx.db.query(table).paginate({ cursor, numItems });
+    const rows = result.page as LooseRow[];
+    const clerkIdOf = (row: LooseRow) => row[clerkIdField];
+    const clerkIds = rows.map(clerkIdOf).filter((id): id is string => typeof id === "string");
     const { deleted, unknown } = await ctx.runQuery(clerk.component.users.absent, { clerkIds });
     const gone = new Set(deleted);
     let pruned = 0;
     for (const row of rows) {
-      const clerkId = row[idField];
+      const clerkId = clerkIdOf(row);
       if (typeof clerkId === "string" && gone.has(clerkId) && (await applyDeletePolicy(ctx, row))) pruned++;
     }
     return { pruned, unknown, isDone: result.isDone, continueCursor: result.continueCursor };
   };
 
-  return { onUserEvent, prune };
+  return { find, upsert, applyDeletePolicy, prune };
 }
 
 /** Convex value equality; a missing field equals `undefined`. */
