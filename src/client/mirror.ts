@@ -100,6 +100,7 @@ export type UserMirror<DM extends GenericDataModel> = {
    * deleted while the component did not hold it, so no hook ran (a deletion that arrived
    * before a backfill stored the user). Call from a host mutation, page after page, after
    * the first full backfill and within 30 days (the component keeps a deletion that long).
+   * `numItems` up to 8,192 (the most Clerk ids one call to the component takes).
    */
   prune: (
     ctx: GenericMutationCtx<DM>,
