@@ -1,7 +1,7 @@
 // `npm run lint` (last step): the README and the guides say what the code and the bench say.
 // - Every TypeScript block names its source file (`<!-- file: example/convex/clerk.ts -->` on the
-//   line before) and is that file, as it is; the sources are the example app and docs/snippets/,
-//   which `npm run typecheck` compiles as a host against the packed package (typecheck.mjs).
+//   line before) and is that file, as it is; the sources are the apps `npm run typecheck` compiles
+//   as a host against the packed package (HOST_APPS in host.mjs).
 // - Every figure between `<!-- figure: … -->` markers is bench/results.json's (figures.mjs).
 // - Every relative link reaches a file, and a heading when it names one (links.mjs).
 //
@@ -11,13 +11,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
 import { fillFigures } from "./figures.mjs";
-import { HOST_SOURCES } from "./host.mjs";
+import { SOURCE_DIRS } from "./host.mjs";
 import { brokenLinks } from "./links.mjs";
 import { CHECKED_LANGUAGES, fencedBlocks, markdownFiles, read, withSources } from "./markdown.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const write = process.argv.includes("--write");
-const SOURCE_DIRS = Object.values(HOST_SOURCES).flat();
 const SNIPPETS = "docs/snippets";
 
 async function main() {

@@ -1,8 +1,6 @@
 // The docs' code as a host compiles it: the packed package (`npm pack`) installed into a host
-// app made of the example app (example/convex, example/app) and the guides' snippets
-// (docs/snippets/convex, docs/snippets/app), type-checked under the strictest flags hosts
-// commonly set, with `skipLibCheck: false` so the package's declarations and the test kit
-// it ships as source are checked too.
+// holding the apps the docs show (HOST_APPS), type-checked under the strictest flags hosts
+// commonly set, with `skipLibCheck: false` so the package's declarations are checked too.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -25,11 +23,18 @@ export const HOST_COMPILER_OPTIONS = {
   types: ["node", "vite/client"],
 };
 
-/** Where each part of the host comes from: host folder → repository folders, merged in order. */
-export const HOST_SOURCES = {
-  convex: ["example/convex", "docs/snippets/convex"],
-  app: ["example/app", "docs/snippets/app"],
+/**
+ * The apps the docs show, each a folder of the host: host folder → the repository folders merged
+ * into it, in order. The example app with the guides' snippets (files written as if they sat in
+ * the example app), and the migration guide's app.
+ */
+export const HOST_APPS = {
+  example: { convex: ["example/convex", "docs/snippets/convex"], app: ["example/app", "docs/snippets/app"] },
+  migration: { convex: ["tests/migration/after/convex"] },
 };
+
+/** Every repository folder a docs code block may come from. */
+export const SOURCE_DIRS = Object.values(HOST_APPS).flatMap((app) => Object.values(app).flat());
 
 /** A fresh host in a temporary folder, with `tarball` extracted as node_modules/convex-clerk-sync. */
 export function createHost(root, tarball) {
@@ -37,18 +42,20 @@ export function createHost(root, tarball) {
   writeFileSync(path.join(host, "package.json"), JSON.stringify({ name: "docs-host", private: true, type: "module" }));
   writeFileSync(
     path.join(host, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: HOST_COMPILER_OPTIONS, include: ["convex", "app", "entryPoints.ts"] }, null, 2),
+    JSON.stringify({ compilerOptions: HOST_COMPILER_OPTIONS, include: [...Object.keys(HOST_APPS), "entryPoints.ts"] }),
   );
   installPackage(root, host, tarball);
-  for (const [folder, sources] of Object.entries(HOST_SOURCES)) {
-    for (const source of sources) {
-      cpSync(path.join(root, source), path.join(host, folder), {
-        recursive: true,
-        filter: (file) => path.basename(file) !== "tsconfig.json",
-      });
+  for (const [name, folders] of Object.entries(HOST_APPS)) {
+    for (const [folder, sources] of Object.entries(folders)) {
+      for (const source of sources) {
+        cpSync(path.join(root, source), path.join(host, name, folder), {
+          recursive: true,
+          filter: (file) => path.basename(file) !== "tsconfig.json",
+        });
+      }
     }
+    writeApiModules(path.join(host, name, "convex"));
   }
-  writeApiModules(path.join(host, "convex"));
   writeFileSync(
     path.join(host, "entryPoints.ts"),
     entryPointImports(path.join(host, "node_modules/convex-clerk-sync")),

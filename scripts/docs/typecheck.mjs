@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createHost, removeHost, run } from "./host.mjs";
+import { createHost, HOST_APPS, removeHost, run } from "./host.mjs";
 
 /** Libraries whose own declarations fail under the host's flags, and why that is not ours. */
 export const THIRD_PARTY_DECLARATION_ERRORS = {
@@ -39,7 +39,9 @@ function main() {
       fail(`${report.failing.length} error(s) compiling the docs' code as a host:\n${report.failing.join("\n")}`);
     }
     if (tsc.status !== 0 && Object.keys(report.tolerated).length === 0) fail(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
-    console.log("docs-typecheck: the example app and every docs snippet compile against the packed package");
+    console.log(
+      `docs-typecheck: ${Object.keys(HOST_APPS).join(", ")} and every docs snippet compile against the packed package`,
+    );
   } finally {
     if (process.argv.includes("--keep")) console.log(`docs-typecheck: host kept at ${host}`);
     else removeHost(host);
