@@ -4,7 +4,7 @@ import type { UserIdentity } from "convex/server";
 import { ClerkSync, type HasCheck, type HasOptions } from "convex-clerk-sync";
 import { membershipCreated, roleCreated, subscriptionEvent } from "convex-clerk-sync/test";
 import { api, components } from "../example/convex/_generated/api";
-import { deliver, initConvexTest, type TestApp } from "./setup";
+import { deliver, initConvexTest, ISSUER, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 const USER = "user_2has0000000000000000000000";
@@ -13,7 +13,15 @@ const OTHER = "org_2other000000000000000000000";
 
 // Session token claims as Clerk issues them (v2; see @clerk/shared's jwtPayloadParser
 // tests), as Convex passes them to `ctx.auth.getUserIdentity()`.
-const baseClaims = { subject: USER, sid: "sess_2abc", v: 2, iat: 1716883200, exp: 1716883260, nbf: 1716883190 };
+const baseClaims = {
+  issuer: ISSUER,
+  subject: USER,
+  sid: "sess_2abc",
+  v: 2,
+  iat: 1716883200,
+  exp: 1716883260,
+  nbf: 1716883190,
+};
 /** Active organization ACTIVE as `admin`; org features reports (read, manage) and export (read). */
 const activeOrgClaims = {
   ...baseClaims,
@@ -84,7 +92,13 @@ describe("has() answers from the session token when it covers the question", () 
   test("a v1 token (`org_id`, `org_role`, `org_permissions`) is read too", async () => {
     const t = initConvexTest();
     await seedSyncedData(t);
-    const v1 = { subject: USER, org_id: ACTIVE, org_role: "org:admin", org_permissions: ["org:reports:read"] };
+    const v1 = {
+      issuer: ISSUER,
+      subject: USER,
+      org_id: ACTIVE,
+      org_role: "org:admin",
+      org_permissions: ["org:reports:read"],
+    };
     expect(await has(t, v1, { role: "org:admin" })).toBe(true);
     expect(await has(t, v1, { permission: "org:reports:read" })).toBe(true);
     expect(await has(t, v1, { permission: "org:reports:manage" })).toBe(false);
