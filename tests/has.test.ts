@@ -4,6 +4,9 @@ import type { UserIdentity } from "convex/server";
 import { ClerkSync, type HasCheck, type HasOptions } from "convex-clerk-sync";
 import { membershipCreated, roleCreated, subscriptionEvent } from "convex-clerk-sync/test";
 import { api, components } from "../example/convex/_generated/api";
+import { sessionAuthorization } from "../src/client/authorization";
+import packageJson from "../package.json";
+import clerkSharedPackage from "../node_modules/@clerk/shared/package.json";
 import { deliver, initConvexTest, ISSUER, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
@@ -193,5 +196,76 @@ describe("the example app: exporting projects needs the organization's Pro plan"
     expect(await exportFor(activeOrgClaims, OTHER)).toBe("PLAN_REQUIRED");
     await deliver(t, subscriptionEvent("created", { payer: { orgId: OTHER }, items: [{ plan: "pro" }] }));
     expect(await exportFor(activeOrgClaims, OTHER)).toBe(`name,createdBy\n"Apollo, phase 1",${USER}`);
+  });
+});
+
+describe("what has() decodes session tokens with is pinned", () => {
+  // has() decodes with an experimental export of @clerk/shared, which a minor release may rename
+  // or change: the dependency is exact, and these golden claims fail when its decoding changes.
+  test("@clerk/shared is an exact version, the one installed", () => {
+    expect(packageJson.dependencies["@clerk/shared"]).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(clerkSharedPackage.version).toBe(packageJson.dependencies["@clerk/shared"]);
+  });
+
+  test("golden v2 and v1 claims decode to the same authorization", () => {
+    const decode = (claims: Record<string, unknown>) => {
+      const { check, ...decoded } = sessionAuthorization({ tokenIdentifier: "t", ...baseClaims, ...claims });
+      const checks = [
+        { permission: "org:reports:read" },
+        { permission: "org:reports:manage" },
+        { permission: "org:billing:delete" },
+        { permission: "org:export:manage" },
+        { plan: "u:free" },
+        { plan: "o:pro" },
+        { plan: "o:free" },
+        { feature: "u:beta" },
+        { feature: "o:reports" },
+        { feature: "o:beta" },
+      ];
+      return {
+        ...decoded,
+        granted: checks.filter((params) => check(params)).map((params) => Object.values(params)[0]),
+      };
+    };
+    const v2 = {
+      // `per` lists the actions; each `fpm` number is a bitmask over them, for each `o:` feature in order.
+      o: { id: ACTIVE, rol: "admin", slg: "active", per: "read,manage,delete", fpm: "3,7,1" },
+      fea: "o:reports,o:billing,o:export,u:beta",
+      pla: "u:free,o:pro",
+    };
+    expect(decode(v2)).toEqual({
+      orgId: ACTIVE,
+      orgRole: "org:admin",
+      orgPermissions: [
+        "org:reports:read",
+        "org:reports:manage",
+        "org:billing:read",
+        "org:billing:manage",
+        "org:billing:delete",
+        "org:export:read",
+      ],
+      hasPlansClaim: true,
+      hasFeaturesClaim: true,
+      granted: [
+        "org:reports:read",
+        "org:reports:manage",
+        "org:billing:delete",
+        "u:free",
+        "o:pro",
+        "u:beta",
+        "o:reports",
+      ],
+    });
+    const v1 = { v: undefined, org_id: OTHER, org_role: "org:member", org_permissions: ["org:reports:read"] };
+    expect(decode(v1)).toEqual({
+      orgId: OTHER,
+      orgRole: "org:member",
+      orgPermissions: ["org:reports:read"],
+      hasPlansClaim: false,
+      hasFeaturesClaim: false,
+      granted: ["org:reports:read"],
+    });
+    // A v2 token without an active organization.
+    expect(decode({})).toMatchObject({ orgId: null, orgRole: null, orgPermissions: null, granted: [] });
   });
 });
