@@ -24,6 +24,7 @@ export const vFailureReason = v.union(
 );
 export type FailureReason = Infer<typeof vFailureReason>;
 
+/** A delivery that could not be applied, as `deliveryFailures` stores it and `getSyncStatus` lists it. */
 export const deliveryFailureFields = {
   /** Svix's message id, as the request claimed it (unverified when the secret is missing): the latest one. */
   svixId: v.string(),
@@ -34,6 +35,7 @@ export const deliveryFailureFields = {
   /** How many requests it stands for: a missing or malformed secret is one row, counted. */
   occurrences: v.number(),
 };
+/** One row of `getSyncStatus`'s `recentFailures`. */
 export const vDeliveryFailure = v.object(deliveryFailureFields);
 
 /** Reasons any request can cause, signed or not: one row each, counted, so a flood cannot grow storage. */
