@@ -152,13 +152,13 @@ async function applyDelivery(
   { svixId, event }: { svixId: string; event: ClerkEvent },
   report: Report,
 ): Promise<Response> {
-  if (getConvexSize({ svixId, event }) > MAX_ARGUMENT_BYTES) {
-    await report.recordFailure(svixId, event.type, "too_large");
-    return refusal(report.log, svixId, event.type, "too_large");
-  }
   try {
-    const hooks = await clerk.hookHandles();
-    const outcome = await ctx.runMutation(clerk.component.deliveries.apply, { svixId, event, hooks });
+    const args = { svixId, event, hooks: await clerk.hookHandles() };
+    if (getConvexSize(args) > MAX_ARGUMENT_BYTES) {
+      await report.recordFailure(svixId, event.type, "too_large");
+      return refusal(report.log, svixId, event.type, "too_large");
+    }
+    const outcome = await ctx.runMutation(clerk.component.deliveries.apply, args);
     // The component recorded this one itself, in the same mutation.
     if (outcome === "too_large") return refusal(report.log, svixId, event.type, "too_large");
     report.log.info(`${outcome} ${svixId} ${event.type}`);
