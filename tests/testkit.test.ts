@@ -13,7 +13,7 @@ import {
 } from "convex-clerk-sync/test";
 import { api, components } from "../example/convex/_generated/api";
 import vector from "./fixtures/standard-webhooks-vector.json";
-import { initConvexTest, SECRET, WEBHOOK_PATH } from "./setup";
+import { initConvexTest, SECRET, WEBHOOK_PATH, ISSUER } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
@@ -54,21 +54,23 @@ describe("convex-clerk-sync/test", () => {
     const t = initConvexTest();
     const seeded = await seedUser(t, { id: "user_seeded", first_name: "Seed", last_name: null });
     expect(seeded).toMatchObject({ clerkId: "user_seeded", name: "Seed" });
-    expect(await t.withIdentity({ subject: "user_seeded" }).query(api.users.me, {})).toMatchObject({ name: "Seed" });
+    expect(await t.withIdentity({ issuer: ISSUER, subject: "user_seeded" }).query(api.users.me, {})).toMatchObject({
+      name: "Seed",
+    });
     // Seeding runs no hooks: the example's profile is not created.
     expect(await t.query(api.profiles.get, { clerkId: "user_seeded" })).toBeNull();
   });
 });
 
 describe("clerkIdentity: a Clerk session token (v2) for t.withIdentity", () => {
-  const ISSUER = "https://kit-test.clerk.accounts.dev";
   const USER = "user_2kit000000000000000000000";
   const ORG = "org_2kit0000000000000000000000";
   const has = (t: ReturnType<typeof initConvexTest>, identity: ReturnType<typeof clerkIdentity>, check: HasCheck) =>
     t.withIdentity(identity).query(async (ctx) => clerk.has(ctx, check));
 
   test("encodes the active organization, plans and features as Clerk does, and has() reads them back", async () => {
-    vi.stubEnv("CLERK_FRONTEND_API_URL", ISSUER);
+    // The app's issuer (CLERK_FRONTEND_API_URL, set by initConvexTest) is the identity's default.
+    const t = initConvexTest();
     const identity = clerkIdentity({
       userId: USER,
       org: {
@@ -90,7 +92,6 @@ describe("clerkIdentity: a Clerk session token (v2) for t.withIdentity", () => {
       fea: "u:beta,o:reports,o:export",
     });
     // Nothing is synced: every true answer comes from the token.
-    const t = initConvexTest();
     const checks: [HasCheck, boolean][] = [
       [{ role: "org:admin" }, true],
       [{ role: "org:member" }, false],
@@ -104,7 +105,6 @@ describe("clerkIdentity: a Clerk session token (v2) for t.withIdentity", () => {
       [{ feature: "o:beta" }, false],
     ];
     for (const [check, expected] of checks) expect([check, await has(t, identity, check)]).toEqual([check, expected]);
-    vi.unstubAllEnvs();
   });
 
   test("an organization feature given without permissions keeps each permission under its own feature", async () => {
@@ -115,12 +115,10 @@ describe("clerkIdentity: a Clerk session token (v2) for t.withIdentity", () => {
       features: ["o:billing"],
     });
     expect(identity).toMatchObject({ o: { rol: "member", per: "read", fpm: "0,1" }, fea: "o:billing,o:reports" });
-    vi.stubEnv("CLERK_FRONTEND_API_URL", ISSUER);
     const t = initConvexTest();
     expect(await has(t, identity, { permission: "org:reports:read" })).toBe(true);
     expect(await has(t, identity, { permission: "org:billing:read" })).toBe(false);
     expect(await has(t, identity, { feature: "o:billing" })).toBe(true);
-    vi.unstubAllEnvs();
   });
 
   test("without an organization, plans or features: only the user, with v 2", () => {

@@ -22,6 +22,8 @@ function setup() {
   vi.stubEnv("CLERK_WEBHOOK_SECRET", SECRET);
   // The issuer auth.config.ts names; clerkIdentity() gives identities this issuer.
   vi.stubEnv("CLERK_FRONTEND_API_URL", "https://example.clerk.accounts.dev");
+  // No [clerk-sync] line per delivery; rejections and errors are still logged.
+  vi.stubEnv("CLERK_SYNC_LOG_LEVEL", "WARN");
   const t = convexTest(schema, modules);
   clerkTest.register(t); // the name given in app.use, default "clerk"
   rateLimiterTest.register(t);
