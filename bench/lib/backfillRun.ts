@@ -31,8 +31,15 @@ export async function runBackfillToEnd(t: Runner, host: BackfillHost): Promise<B
   throw new Error(`backfill ${module}: still running after 100 rounds`);
 }
 
-/** The users' counts of a run: what it saw in Clerk's list and what became of them. */
-export function userCounts(run: BackfillRunStatus) {
-  const { seen, inserted, updated } = run.counts;
+type UserCounts = { seen: number; inserted: number; updated: number };
+
+/**
+ * The users' counts of a run: what it saw in Clerk's list and what became of them. Read
+ * from the counts per kind (`counts.byKind.users`) or, in a status without them, from the
+ * run-wide user counts.
+ */
+export function userCounts(run: BackfillRunStatus): UserCounts {
+  const counts = run.counts as unknown as UserCounts & { byKind?: { users: UserCounts } };
+  const { seen, inserted, updated } = counts.byKind?.users ?? counts;
   return { seen, inserted, updated };
 }
