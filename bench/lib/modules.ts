@@ -24,7 +24,16 @@ export function observeCalls(modules: ModuleMap, app: string): ModuleMap {
   return Object.fromEntries(
     Object.entries(modules).map(([file, load]) => {
       const name = path.basename(file).replace(/\.[^.]+$/, "");
-      return [file, async () => wrapModule(await load(), `${app}:${name}`)];
+      // convex-test loads a module each time it resolves a function: wrap each module object once.
+      const wrapped = new WeakMap<object, Record<string, any>>();
+      return [
+        file,
+        async () => {
+          const module = await load();
+          if (!wrapped.has(module)) wrapped.set(module, wrapModule(module, `${app}:${name}`));
+          return wrapped.get(module);
+        },
+      ];
     }),
   );
 }
