@@ -3,12 +3,13 @@ import { convexTest } from "./support/convexRules";
 import clerkTest from "convex-clerk-sync/test";
 import rateLimiterTest from "@convex-dev/rate-limiter/test";
 import schema from "../example/convex/schema";
+import { SECRET } from "./support/app";
 
 export const modules = import.meta.glob("../example/convex/**/*.*s");
 
-import { SECRET } from "./support/app";
-
 export { deliver, inComponent, SECRET, WEBHOOK_PATH } from "./support/app";
+/** Clerk's issuer for the example app (its Frontend API URL): identities in tests carry it. */
+export const ISSUER = "https://verb-noun-00.clerk.accounts.dev";
 
 type ModuleMap = Record<string, () => Promise<unknown>>;
 
@@ -19,6 +20,7 @@ type ModuleMap = Record<string, () => Promise<unknown>>;
  */
 export function initConvexTest(replaced: ModuleMap = {}) {
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
+  process.env.CLERK_FRONTEND_API_URL = ISSUER;
   const t = convexTest(schema, { ...modules, ...replaced });
   clerkTest.register(t);
   rateLimiterTest.register(t);
