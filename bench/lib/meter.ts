@@ -180,23 +180,8 @@ async function onAsyncSyscall(inner: Syscalls, op: string, args: string) {
       cost.scheduled += 1;
       cost.trace.push(`schedule ${parsed.name ?? parsed.reference ?? "function"}`);
       return async(op, args);
-    case "1.0/queryPage": {
-      // `.paginate()`: one range, reading the documents of the page it returns.
-      const { query } = parsed as { query: Query };
-      if (query.operators.some((operator) => "filter" in operator)) {
-        throw new Error("meter: a filtered .paginate() is not counted yet; teach bench/lib/meter.ts how it reads");
-      }
-      const result = await async(op, args);
-      const { page } = JSON.parse(result) as { page: JSONValue[] };
-      const scan = query.source.type === "FullTableScan";
-      cost.indexRanges += 1;
-      if (scan) cost.tableScans += 1;
-      read(cost, page.map(sized));
-      cost.trace.push(
-        `page ${scan ? `${query.source.tableName} (table scan)` : query.source.indexName}: ${page.length} docs`,
-      );
-      return result;
-    }
+    case "1.0/queryPage":
+      return readPage(cost, (parsed as { query: Query }).query, () => async(op, args));
     case "1.0/count":
     case "1.0/actions/vectorSearch":
       // Not on the delivery path today; fail loudly rather than undercount.
@@ -204,6 +189,23 @@ async function onAsyncSyscall(inner: Syscalls, op: string, args: string) {
     default:
       return async(op, args);
   }
+}
+
+/** `.paginate()`: one range, reading the documents of the page it returns. */
+async function readPage(cost: Cost, query: Query, run: () => Promise<string>): Promise<string> {
+  if (query.operators.some((operator) => "filter" in operator)) {
+    throw new Error("meter: a filtered .paginate() is not counted yet; teach bench/lib/meter.ts how it reads");
+  }
+  const result = await run();
+  const { page } = JSON.parse(result) as { page: JSONValue[] };
+  const scan = query.source.type === "FullTableScan";
+  cost.indexRanges += 1;
+  if (scan) cost.tableScans += 1;
+  read(cost, page.map(sized));
+  cost.trace.push(
+    `page ${scan ? `${query.source.tableName} (table scan)` : query.source.indexName}: ${page.length} docs`,
+  );
+  return result;
 }
 
 /** Settle what a stream read: what it returned, or what its unfiltered replay scanned. */

@@ -12,28 +12,13 @@ export type ClerkUserJSON = Record<string, unknown> & { id: string };
 export function typicalClerkUser(overrides: UserOverrides = {}) {
   const { email: _shorthand, ...fields } = overrides;
   const base = clerkUser(overrides);
-  const emails = [base.id.toLowerCase(), "work"].map((local, i) => ({
-    id: i === 0 ? (base.primary_email_address_id as string) : `idn_${randomToken()}`,
-    object: "email_address",
-    email_address: i === 0 ? `${local}@example.org` : `ada.${local}@example.com`,
-    reserved: false,
-    linked_to: i === 1 ? [{ type: "oauth_google", id: `idn_${randomToken()}` }] : [],
-    verification: {
-      status: "verified",
-      strategy: i === 1 ? "from_oauth_google" : "email_code",
-      attempts: 1,
-      expire_at: 1716883800000,
-    },
-    created_at: 1716883200000,
-    updated_at: 1716883200000,
-  }));
   const phoneId = `idn_${randomToken()}`;
   return {
     ...base,
     first_name: "Ada",
     last_name: "Lovelace",
     username: "ada_lovelace",
-    email_addresses: emails,
+    email_addresses: emailAddresses(base.id, base.primary_email_address_id as string),
     primary_phone_number_id: phoneId,
     phone_numbers: [
       {
@@ -48,22 +33,7 @@ export function typicalClerkUser(overrides: UserOverrides = {}) {
         updated_at: 1716883200000,
       },
     ],
-    external_accounts: ["google", "github"].map((provider) => ({
-      id: `idn_${randomToken()}`,
-      object: `${provider}_account`,
-      provider: `oauth_${provider}`,
-      identification_id: `idn_${randomToken()}`,
-      provider_user_id: "104385092849310457823",
-      approved_scopes: "email openid profile",
-      email_address: "ada.work@example.com",
-      first_name: "Ada",
-      last_name: "Lovelace",
-      image_url: "https://img.clerk.com/eyJ0eXBlIjoicHJveHkiLCJzcmMiOiJodHRwczovL2F2YXRhcnMifQ",
-      username: provider === "github" ? "ada-lovelace" : null,
-      verification: { status: "verified", strategy: `oauth_${provider}`, attempts: null, expire_at: 1716883800000 },
-      created_at: 1716883200000,
-      updated_at: 1716883200000,
-    })),
+    external_accounts: ["google", "github"].map(externalAccount),
     public_metadata: { plan: "team", role: "admin", orgSlug: "analytical-engines", onboardingComplete: true },
     private_metadata: { stripeCustomerId: "cus_Q2x8mXb5LkP1Zr" },
     unsafe_metadata: { theme: "dark", locale: "en-GB" },
@@ -81,6 +51,45 @@ export function typicalClerkUser(overrides: UserOverrides = {}) {
     totp_enabled: false,
     ...fields,
     id: base.id,
+  };
+}
+
+/** The primary address and a work address linked to Google, as Clerk lists them. */
+function emailAddresses(userId: string, primaryId: string) {
+  return [userId.toLowerCase(), "work"].map((local, i) => ({
+    id: i === 0 ? primaryId : `idn_${randomToken()}`,
+    object: "email_address",
+    email_address: i === 0 ? `${local}@example.org` : `ada.${local}@example.com`,
+    reserved: false,
+    linked_to: i === 1 ? [{ type: "oauth_google", id: `idn_${randomToken()}` }] : [],
+    verification: {
+      status: "verified",
+      strategy: i === 1 ? "from_oauth_google" : "email_code",
+      attempts: 1,
+      expire_at: 1716883800000,
+    },
+    created_at: 1716883200000,
+    updated_at: 1716883200000,
+  }));
+}
+
+/** A Google or GitHub account, as Clerk lists it. */
+function externalAccount(provider: string) {
+  return {
+    id: `idn_${randomToken()}`,
+    object: `${provider}_account`,
+    provider: `oauth_${provider}`,
+    identification_id: `idn_${randomToken()}`,
+    provider_user_id: "104385092849310457823",
+    approved_scopes: "email openid profile",
+    email_address: "ada.work@example.com",
+    first_name: "Ada",
+    last_name: "Lovelace",
+    image_url: "https://img.clerk.com/eyJ0eXBlIjoicHJveHkiLCJzcmMiOiJodHRwczovL2F2YXRhcnMifQ",
+    username: provider === "github" ? "ada-lovelace" : null,
+    verification: { status: "verified", strategy: `oauth_${provider}`, attempts: null, expire_at: 1716883800000 },
+    created_at: 1716883200000,
+    updated_at: 1716883200000,
   };
 }
 

@@ -70,77 +70,21 @@ const BUNDLED_AS = [
   "minified: esbuild minify; gzipped: zlib gzip of each minified file, default level, summed.",
 ];
 
+/** What each host module loads, measured. */
+type Sizes = Record<"httpAdded" | "usersAdded" | "lazySize" | "backfillAdded" | "componentAll" | "naiveAll", Size> & {
+  /** The lazy chunks' files, and whether users.ts loads the same shared chunks as http.ts. */
+  lazyFiles: number;
+  sameChunksAsHttp: boolean;
+};
+
 export const sizeSection: Section = {
   key: "size",
   title: "5. Bundle size",
   async run() {
-    const host = await bundle(HOST);
-    const empty = await bundle(EMPTY_HOST);
-    const naive = await bundle(NAIVE, naiveDir);
-    const component = await bundle(componentModules(), pkg.component);
-
-    const emptyHttp = closure(empty, ["http.ts"]);
-    const http = closure(host, ["http.ts"]);
-    const users = closure(host, ["users.ts"]);
-    const backfill = closure(host, ["backfill.ts"]);
-    const httpAdded = subtract(measure(host, http), measure(empty, emptyHttp));
-    const usersAdded = subtract(measure(host, users), measure(empty, emptyHttp));
-    const backfillAdded = subtract(measure(host, backfill), measure(empty, emptyHttp));
-
-    // Chunks reached only through import(): loaded when that code runs, not before.
-    const lazy = lazyChunks(host, ["http.ts", "users.ts"]);
-    const lazySize = measure(host, lazy);
-    const naiveAll = subtract(measure(naive, allOutputs(naive)), measure(empty, emptyHttp));
-    const componentAll = measure(component, allOutputs(component));
-
-    const clerkInHttp = httpAdded.byPackage[CLERK_BACKEND] ?? 0;
-    const clerkInUsers = usersAdded.byPackage[CLERK_BACKEND] ?? 0;
-    const clerkInLazy = lazySize.byPackage[CLERK_BACKEND] ?? 0;
-    const svixInUsers = usersAdded.byPackage.svix ?? 0;
-    const row = (label: string, size: Size) => [
-      label,
-      num(size.files),
-      num(size.raw),
-      num(size.minified),
-      num(size.gzipped),
-    ];
-    const parts = (size: Size) =>
-      Object.entries(size.byPackage)
-        .sort(([, a], [, b]) => b - a)
-        .map(([name, bytes]) => `${name} ${kb(bytes)} KB`)
-        .join(", ") || "nothing";
-    const present = (bytes: number) => (bytes > 0 ? `PRESENT (${kb(bytes)} KB)` : "absent");
+    const sizes = await measureHost();
+    const { httpAdded, usersAdded, lazySize, backfillAdded, componentAll, naiveAll } = sizes;
     return {
-      lines: [
-        ...BUNDLED_AS,
-        "",
-        ...table(
-          [
-            ["what a host module loads", "files", "raw B", "minified B", "gzipped B"],
-            row("http.ts (webhook): added by the package", httpAdded),
-            row("users.ts (query/action): added", usersAdded),
-            row("  + lazy, only when syncCurrentUser runs", lazySize),
-            row("backfill.ts (ClerkBackfill): added", backfillAdded),
-            row("component: all its modules", componentAll),
-            row("naive webhook code (http.ts + users.ts)", naiveAll),
-          ],
-          [1, 2, 3, 4],
-        ),
-        "",
-        "minified bytes by origin:",
-        `  http.ts: ${parts(httpAdded)}`,
-        `  users.ts: ${parts(usersAdded)}`,
-        `  lazy chunk${lazy.minified.size === 1 ? "" : "s"} (import("./clerkApi.js") in syncCurrentUser): ${parts(lazySize)}`,
-        `  backfill.ts: ${parts(backfillAdded)}`,
-        `  component: ${parts(componentAll)}`,
-        ...(sameChunks(http, users)
-          ? ["users.ts loads the same _deps chunks as http.ts, so the webhook code and svix too."]
-          : []),
-        `svix in users.ts's static closure: ${present(svixInUsers)} (the webhook is its own entry point,`,
-        "  convex-clerk-sync/http, so a module that only reads users does not load it).",
-        `${CLERK_BACKEND} in http.ts's static closure (read from the metafile): ${present(clerkInHttp)}; in users.ts's: ${present(clerkInUsers)};`,
-        `  in the lazy chunks: ${present(clerkInLazy)}. backfill.ts loads it statically, as ClerkBackfill needs it.`,
-      ],
+      lines: report(sizes),
       json: {
         bundledAs: BUNDLED_AS.join(" "),
         httpStaticAdded: httpAdded,
@@ -151,15 +95,87 @@ export const sizeSection: Section = {
         naiveAdded: naiveAll,
         /** Minified bytes of @clerk/backend in each: 0 is the point for http.ts and users.ts. */
         clerkBackendBytes: {
-          httpStatic: clerkInHttp,
-          usersStatic: clerkInUsers,
-          lazy: clerkInLazy,
+          httpStatic: httpAdded.byPackage[CLERK_BACKEND] ?? 0,
+          usersStatic: usersAdded.byPackage[CLERK_BACKEND] ?? 0,
+          lazy: lazySize.byPackage[CLERK_BACKEND] ?? 0,
           backfillStatic: backfillAdded.byPackage[CLERK_BACKEND] ?? 0,
         },
       },
     };
   },
 };
+
+async function measureHost(): Promise<Sizes> {
+  const host = await bundle(HOST);
+  const empty = await bundle(EMPTY_HOST);
+  const naive = await bundle(NAIVE, naiveDir);
+  const component = await bundle(componentModules(), pkg.component);
+  const emptyHttp = measure(empty, closure(empty, ["http.ts"]));
+  const http = closure(host, ["http.ts"]);
+  const users = closure(host, ["users.ts"]);
+  // Chunks reached only through import(): loaded when that code runs, not before.
+  const lazy = lazyChunks(host, ["http.ts", "users.ts"]);
+  return {
+    httpAdded: subtract(measure(host, http), emptyHttp),
+    usersAdded: subtract(measure(host, users), emptyHttp),
+    backfillAdded: subtract(measure(host, closure(host, ["backfill.ts"])), emptyHttp),
+    lazySize: measure(host, lazy),
+    naiveAll: subtract(measure(naive, allOutputs(naive)), emptyHttp),
+    componentAll: measure(component, allOutputs(component)),
+    lazyFiles: lazy.minified.size,
+    sameChunksAsHttp: sameChunks(http, users),
+  };
+}
+
+function report(sizes: Sizes): string[] {
+  const { httpAdded, usersAdded, lazySize, backfillAdded, componentAll, naiveAll } = sizes;
+  const row = (label: string, size: Size) => [
+    label,
+    num(size.files),
+    num(size.raw),
+    num(size.minified),
+    num(size.gzipped),
+  ];
+  const parts = (size: Size) =>
+    Object.entries(size.byPackage)
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, bytes]) => `${name} ${kb(bytes)} KB`)
+      .join(", ") || "nothing";
+  const present = (size: Size, name: string) => {
+    const bytes = size.byPackage[name] ?? 0;
+    return bytes > 0 ? `PRESENT (${kb(bytes)} KB)` : "absent";
+  };
+  return [
+    ...BUNDLED_AS,
+    "",
+    ...table(
+      [
+        ["what a host module loads", "files", "raw B", "minified B", "gzipped B"],
+        row("http.ts (webhook): added by the package", httpAdded),
+        row("users.ts (query/action): added", usersAdded),
+        row("  + lazy, only when syncCurrentUser runs", lazySize),
+        row("backfill.ts (ClerkBackfill): added", backfillAdded),
+        row("component: all its modules", componentAll),
+        row("naive webhook code (http.ts + users.ts)", naiveAll),
+      ],
+      [1, 2, 3, 4],
+    ),
+    "",
+    "minified bytes by origin:",
+    `  http.ts: ${parts(httpAdded)}`,
+    `  users.ts: ${parts(usersAdded)}`,
+    `  lazy chunk${sizes.lazyFiles === 1 ? "" : "s"} (import("./clerkApi.js") in syncCurrentUser): ${parts(lazySize)}`,
+    `  backfill.ts: ${parts(backfillAdded)}`,
+    `  component: ${parts(componentAll)}`,
+    ...(sizes.sameChunksAsHttp
+      ? ["users.ts loads the same _deps chunks as http.ts, so the webhook code and svix too."]
+      : []),
+    `svix in users.ts's static closure: ${present(usersAdded, "svix")} (the webhook is its own entry point,`,
+    "  convex-clerk-sync/http, so a module that only reads users does not load it).",
+    `${CLERK_BACKEND} in http.ts's static closure (read from the metafile): ${present(httpAdded, CLERK_BACKEND)}; in users.ts's: ${present(usersAdded, CLERK_BACKEND)};`,
+    `  in the lazy chunks: ${present(lazySize, CLERK_BACKEND)}. backfill.ts loads it statically, as ClerkBackfill needs it.`,
+  ];
+}
 
 /** The component's function modules, as the CLI deploys them: one entry point each. */
 function componentModules(): string[] {
