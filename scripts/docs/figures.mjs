@@ -32,6 +32,12 @@ function derived(results) {
     fullPassSecondsDevelopment: secondsAt(projection.full.clerkRequests, development),
     incrementalSecondsProduction: secondsAt(projection.incremental.clerkRequests, production),
     incrementalSecondsDevelopment: secondsAt(projection.incremental.clerkRequests, development),
+    /** The heaviest mutations whose slowest call ran over Convex's limit, or "none". */
+    userTimeOverLimit:
+      Object.values(results.userTime.rows)
+        .filter((row) => row.userMs.max > results.userTime.limitMs)
+        .map((row) => row.what)
+        .join("; ") || "none",
     endToEndOursMin: Math.min(...results.endToEnd.ours.samples),
     endToEndOursMax: Math.max(...results.endToEnd.ours.samples),
     endToEndNaiveMin: Math.min(...results.endToEnd.naive.samples),
@@ -39,7 +45,7 @@ function derived(results) {
   };
 }
 
-const TABLES = { deliveryCostTable };
+const TABLES = { deliveryCostTable, userTimeTable };
 
 /** Per delivery, ours next to the naive app; a figure that differs by size lists each size. */
 function deliveryCostTable(results) {
@@ -69,6 +75,30 @@ function deliveryCostTable(results) {
       ]);
     }
   }
+  return markdownTable(rows);
+}
+
+/** The heaviest mutations' user-code time, and how many times the slowest call fits in the limit. */
+function userTimeTable(results) {
+  const { limitMs, rows } = results.userTime;
+  const ms = (n) => (n < 10 ? n.toFixed(1) : FORMATS.int(n));
+  const fits = (n) => `${limitMs / n < 10 ? (limitMs / n).toFixed(1) : FORMATS.int(limitMs / n)}×`;
+  const lines = [["mutation", "calls", "user ms, median", "slowest", "per user or member", "slowest fits in 1 s"]];
+  for (const row of Object.values(rows)) {
+    const perItem = row.perItemMs === null ? "" : `${row.perItemMs.toFixed(2)} ms`;
+    lines.push([
+      row.what,
+      FORMATS.int(row.calls),
+      ms(row.userMs.median),
+      ms(row.userMs.max),
+      perItem,
+      fits(row.userMs.max),
+    ]);
+  }
+  return markdownTable(lines);
+}
+
+function markdownTable(rows) {
   return rows.map((row, i) => `| ${row.join(" | ")} |${i === 0 ? `\n|${" --- |".repeat(row.length)}` : ""}`).join("\n");
 }
 
@@ -86,7 +116,8 @@ function lookup(results, path) {
   return value;
 }
 
-const INLINE = /<!-- figure: ([^|>]+?) \| (\w+) -->([\s\S]*?)<!-- \/figure -->/g;
+// A marker inside a code span (after a backtick) is an example, not a figure.
+const INLINE = /(?<!`)<!-- figure: ([^|>]+?) \| (\w+) -->([\s\S]*?)<!-- \/figure -->/g;
 const BLOCK = /<!-- figure: (\w+) -->\n[\s\S]*?\n?<!-- \/figure -->/g;
 
 /** The text with every figure filled from `results`; throws on an unknown path, format or table. */
