@@ -49,7 +49,13 @@ test("full pages of 500 users, organizations and memberships, with hooks, fit in
   expect(await finishBackfill(t)).toMatchObject({
     status: "done",
     lastError: null,
-    counts: { inserted: 250, updated: 250, deleted: 100, organizationsSeen: 5, membershipsSeen: 500 },
+    counts: {
+      byKind: {
+        users: { inserted: 250, updated: 250, deleted: 100 },
+        organizations: { seen: 5 },
+        memberships: { seen: 500 },
+      },
+    },
   });
   expect(await inComponent(t, async (ctx) => (await ctx.db.query("users").collect()).length)).toBe(500);
   expect(await inComponent(t, async (ctx) => (await ctx.db.query("memberships").collect()).length)).toBe(500);
@@ -70,7 +76,14 @@ test("full pages of 500 permissions, of roles with 20 permissions each (none sha
   expect(await finishBackfill(t)).toMatchObject({
     status: "done",
     lastError: null,
-    counts: { permissionsSeen: 1000, rolesSeen: 100, plansSeen: 1, subscriptionItemsSeen: 500 },
+    counts: {
+      byKind: {
+        permissions: { seen: 1000 },
+        roles: { seen: 100 },
+        billingPlans: { seen: 1 },
+        subscriptionItems: { seen: 500 },
+      },
+    },
   });
   expect(await inComponent(t, async (ctx) => (await ctx.db.query("roles").collect()).length)).toBe(100);
   expect(await inComponent(t, async (ctx) => (await ctx.db.query("subscriptionItems").collect()).length)).toBe(500);

@@ -7,7 +7,7 @@
 // created_at, Clerk's default `-created_at`; each role with its permissions) and their
 // /{id}, GET /v1/billing/plans and /v1/billing/subscription_items (newest first, offset;
 // free plans' items only with include_free=true), with
-// 429 + Retry-After on demand. Like Clerk, an offset costs more the larger it is, and past
+// 429 + Retry-After, short pages, a `200 []` for a stale cursor and users counted but never listed on demand. Like Clerk, an offset costs more the larger it is, and past
 // `maxOffset` the request fails as Clerk's time out. It records every request, including
 // the Authorization header.
 // For `convex-clerk-sync doctor`: POST /v1/webhooks/svix_url (or Clerk's 400 svix_app_missing),
@@ -39,6 +39,11 @@ export type ClerkApiStandInOptions = {
   maxOffset?: number;
   /** When set, a Backend API request without `Authorization: Bearer <secretKey>` gets 401 `clerk_key_invalid`. */
   secretKey?: string;
+  /**
+   * How a `starting_after` cursor whose user was deleted is answered: refused with 422 (default),
+   * or `200 []` as if the list were over (Clerk documents neither).
+   */
+  staleCursor?: "refuse" | "empty";
 };
 
 export type ClerkApiStandIn = {
@@ -49,6 +54,10 @@ export type ClerkApiStandIn = {
   rateLimitNext(n: number, seconds: number): void;
   /** Fail the next `n` requests by closing the connection (a crash mid-request). */
   dropNext(n: number): void;
+  /** Answer the next `n` pages of the list at `path` (default the user list) with only their first `keep` objects. */
+  shortenNext(n: number, keep: number, path?: string): void;
+  /** Users Clerk counts but never lists (a list that stays short of the count, whatever is asked). */
+  hidden: Set<string>;
   addUsers(count: number, overrides?: (i: number) => UserOverrides): StoredUser[];
   /** Change a user as Clerk would: `updated_at` becomes now (unless given). */
   updateUser(id: string, fields?: Record<string, unknown>): StoredUser;
@@ -91,6 +100,8 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
   const requests: ClerkApiStandIn["requests"] = [];
   let rateLimited = { remaining: 0, seconds: 0 };
   let drops = 0;
+  let shortened = { remaining: 0, keep: 0, path: "" };
+  const hidden = new Set<string>();
   let svixAppMissing = false;
   let nextCreatedAt = 1_700_000_000_000;
 
@@ -132,6 +143,7 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
       const index = sorted.findIndex((item) => item.id === startingAfter);
       // Clerk does not document a cursor whose user was deleted since: refusing it is the
       // strictest answer, so the backfill is tested against it.
+      if (index < 0 && options.staleCursor === "empty") return ok([]);
       if (index < 0) return { status: 422, body: invalid("starting_after: no user with this id") };
       start = index + 1;
     }
@@ -142,18 +154,30 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     return ok(sorted.slice(start, start + limit));
   }
 
+  /** A page shortened on demand (`shortenNext`). */
+  function shorten(path: string, answer: Answer): Answer {
+    if (shortened.remaining === 0 || shortened.path !== path || answer.status !== 200) return answer;
+    shortened.remaining--;
+    const cut = (items: unknown) => (Array.isArray(items) ? items.slice(0, shortened.keep) : items);
+    const body = answer.body as { data?: unknown };
+    return ok(Array.isArray(answer.body) ? cut(answer.body) : { ...body, data: cut(body.data) });
+  }
+
   async function route(method: string, url: URL): Promise<Answer> {
     if (method !== "GET")
       return { status: 405, body: { errors: [{ code: "method_not_allowed", message: "GET only" }] } };
     const params = url.searchParams;
     if (url.pathname === "/v1/users/count") return ok({ object: "total_count", total_count: users.size });
     // The user list is a bare array; the organization lists are { data, total_count }.
-    if (url.pathname === "/v1/users") return list(users.values(), params, true);
+    if (url.pathname === "/v1/users") {
+      const listed = [...users.values()].filter((user) => !hidden.has(user.id));
+      return shorten(url.pathname, await list(listed, params, true));
+    }
     const withTotal = async (all: Map<string, StoredObject>, items: Iterable<StoredObject> = all.values()) => {
       const answer = await list(items, params);
       return answer.status === 200 ? ok({ data: answer.body, total_count: all.size }) : answer;
     };
-    if (url.pathname === "/v1/organizations") return withTotal(organizations);
+    if (url.pathname === "/v1/organizations") return shorten(url.pathname, await withTotal(organizations));
     if (url.pathname === "/v1/organization_memberships") return withTotal(memberships);
     if (url.pathname === "/v1/organization_permissions") return withTotal(permissions);
     if (url.pathname === "/v1/organization_roles") return withTotal(roles);
@@ -264,6 +288,8 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     requests,
     rateLimitNext: (n, seconds) => void (rateLimited = { remaining: n, seconds }),
     dropNext: (n) => void (drops = n),
+    shortenNext: (n, keep, path = "/v1/users") => void (shortened = { remaining: n, keep, path }),
+    hidden,
     setSvixAppMissing: (missing) => void (svixAppMissing = missing),
     addUsers(count, overrides) {
       const added: StoredUser[] = [];
