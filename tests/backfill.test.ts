@@ -138,7 +138,7 @@ describe("backfill from Clerk's Backend API", () => {
     expect(new Set(rows.map((u) => u.clerkId)).size).toBe(7);
   });
 
-  test("a step that dies without reporting is restarted by the watchdog", async () => {
+  test("a step that dies without reporting is restarted by the watchdog within a minute", async () => {
     const t = initConvexTest();
     clerkApi.addUsers(5);
     await startWithPageSize(t, 2);
@@ -149,10 +149,38 @@ describe("backfill from Clerk's Backend API", () => {
         if (job.name.endsWith("step") && job.state.kind === "pending") await ctx.scheduler.cancel(job._id);
       }
     });
-    vi.advanceTimersByTime(16 * 60 * 1000);
+    const requests = clerkApi.requests.length;
+    vi.advanceTimersByTime(61 * 1000); // the watchdog looks at the step's record every minute
+    await t.finishInProgressScheduledFunctions();
+    expect(await status(t)).toMatchObject({
+      status: "running",
+      lastError: "a step ended (canceled) without reporting; restarted it",
+    });
+    await runNextStep(t);
+    expect(clerkApi.requests.length).toBeGreaterThan(requests);
     const done = await drain(t);
     expect(done).toMatchObject({ status: "done", counts: { byKind: { users: { seen: 5, inserted: 5 } } } });
     expect(await storedUsers(t)).toHaveLength(5);
+  });
+
+  test("the watchdog leaves a step that is still running alone, and looks again a minute later", async () => {
+    const t = initConvexTest();
+    clerkApi.addUsers(1);
+    await t.mutation(internal.backfill.start, {});
+    const release = clerkApi.holdNext(); // Clerk takes its time answering the step's first request
+    vi.advanceTimersToNextTimer(); // the step starts, and waits for Clerk
+    await vi.waitFor(() => expect(clerkApi.requests).toHaveLength(1));
+    vi.advanceTimersByTime(61 * 1000); // the watchdog fires while the step runs
+    await vi.waitFor(async () => {
+      const jobs = await inComponent(t, (ctx) => ctx.db.system.query("_scheduled_functions").collect());
+      const watchdogs = jobs.filter((job) => job.name.endsWith("watchdog"));
+      expect(watchdogs.map((job) => job.state.kind).sort()).toEqual(["pending", "success"]);
+    });
+    expect(await status(t)).toMatchObject({ status: "running", lastError: null });
+    release();
+    expect(await drain(t)).toMatchObject({ status: "done", lastError: null });
+    // One step asked for the first page: the watchdog did not start another beside it.
+    expect(clerkApi.requests.filter((r) => r.path === "/v1/users/count")).toHaveLength(1);
   });
 
   test("a 429 waits for Retry-After, then carries on", async () => {

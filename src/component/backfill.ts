@@ -17,7 +17,6 @@ import { applyListPage, planList } from "./backfill/list.js";
 import { START } from "./backfill/paging.js";
 import { applyGone, planReconcile } from "./backfill/reconcile.js";
 import {
-  advance,
   currentRun,
   endRun,
   FORGET_BATCH,

@@ -20,6 +20,7 @@ import type * as backfill_roles from "../backfill/roles.js";
 import type * as backfill_run from "../backfill/run.js";
 import type * as backfill_source from "../backfill/source.js";
 import type * as backfill_sources from "../backfill/sources.js";
+import type * as backfill_status from "../backfill/status.js";
 import type * as backfill_subscriptionItems from "../backfill/subscriptionItems.js";
 import type * as backfill_users from "../backfill/users.js";
 import type * as backfillValidators from "../backfillValidators.js";
@@ -57,6 +58,7 @@ const fullApi: ApiFromModules<{
   "backfill/run": typeof backfill_run;
   "backfill/source": typeof backfill_source;
   "backfill/sources": typeof backfill_sources;
+  "backfill/status": typeof backfill_status;
   "backfill/subscriptionItems": typeof backfill_subscriptionItems;
   "backfill/users": typeof backfill_users;
   backfillValidators: typeof backfillValidators;

@@ -1016,6 +1016,125 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             failedAt: number;
             occurrences: number;
           }>;
+          backfill: {
+            runId: string;
+            status: "running" | "done" | "incomplete" | "canceled";
+            mode: "full" | "incremental";
+            phase:
+              | "users"
+              | "reconcileUsers"
+              | "organizations"
+              | "reconcileOrganizations"
+              | "memberships"
+              | "reconcileMemberships"
+              | "permissions"
+              | "reconcilePermissions"
+              | "roles"
+              | "reconcileRoles"
+              | "billingPlans"
+              | "reconcileBillingPlans"
+              | "subscriptionItems"
+              | "reconcileSubscriptionItems";
+            stages: Array<
+              | "users"
+              | "reconcileUsers"
+              | "organizations"
+              | "reconcileOrganizations"
+              | "memberships"
+              | "reconcileMemberships"
+              | "permissions"
+              | "reconcilePermissions"
+              | "roles"
+              | "reconcileRoles"
+              | "billingPlans"
+              | "reconcileBillingPlans"
+              | "subscriptionItems"
+              | "reconcileSubscriptionItems"
+            >;
+            organizations: boolean;
+            billing: boolean;
+            startedAt: number;
+            finishedAt: number | null;
+            counts: {
+              pages: number;
+              requests: number;
+              rewinds: number;
+              byKind: {
+                users: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                organizations: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                memberships: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                permissions: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                roles: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                billingPlans: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                subscriptionItems: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+              };
+            };
+            clerkTotal: number | null;
+            estimatedRemaining: number | null;
+            updatedSince: number | null;
+            shortfalls: Array<{
+              kind:
+                | "users"
+                | "organizations"
+                | "memberships"
+                | "permissions"
+                | "roles"
+                | "billingPlans"
+                | "subscriptionItems";
+              seen: number;
+              clerkTotal: number;
+            }>;
+            lastError: string | null;
+          } | null;
         },
         Name
       >;

@@ -54,7 +54,8 @@ export function stagePlan(
     const { incremental, option } = sourceOf(kind);
     return mode === "incremental" ? incremental === true : option === undefined || options[option];
   });
-  const reconciled = options.reconcile ? listed.filter((kind) => sourceOf(kind).reconcile !== undefined) : [];
+  const reconciled =
+    mode === "full" && options.reconcile ? listed.filter((kind) => sourceOf(kind).reconcile !== undefined) : [];
   return [
     ...listed.map((kind): BackfillStage => ({ kind, step: "list" })),
     ...reconciled.map((kind): BackfillStage => ({ kind, step: "reconcile" })),
