@@ -1,6 +1,8 @@
-// Everything that talks to Clerk's Backend API. Kept apart from the webhook path:
-// `@clerk/backend`'s client is several times the size of svix's verifier, so only the
-// backfill entry point imports this module statically, and `ClerkSync` loads it on demand.
+// The client for Clerk's Backend API and what every request shares: the secret key, errors,
+// 404s, `{ data, total_count }` lists (each kind's own requests are in backfill/). Kept apart
+// from the webhook path: `@clerk/backend`'s client is several times the size of svix's
+// verifier, so only the backfill entry point imports this module statically, and `ClerkSync`
+// loads it on demand.
 import { createClerkClient, type ClerkClient } from "@clerk/backend";
 import { ClerkAPIResponseError, isClerkAPIResponseError } from "@clerk/backend/errors";
 import type { UserRecord } from "../component/records.js";
