@@ -1,5 +1,5 @@
 // The run lifecycle: its plan of stages, the one place a step is scheduled, the watchdog's
-// decision, how a stage ends and how the run ends, and what the host sees of a run.
+// decision, and how a stage ends and how the run ends.
 import type { FunctionHandle } from "convex/server";
 import { internal } from "../_generated/api.js";
 import type { Id } from "../_generated/dataModel.js";
