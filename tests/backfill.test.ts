@@ -11,7 +11,9 @@ import {
   restartStandIn,
   runNextStep,
   SECRET_KEY,
+  startUsersBackfill,
   startWithPageSize,
+  initUsersBackfillApp,
   status,
   storedUsers,
   useClerkApiStandIn,
@@ -67,14 +69,14 @@ describe("backfill from Clerk's Backend API", () => {
   });
 
   test("only one run at a time; a second pass changes nothing; hooks fire for real changes, marked backfill", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     clerkApi.addUsers(30);
-    const first = await t.mutation(internal.backfill.start, {});
-    const again = await t.mutation(internal.backfill.start, {});
+    const first = await startUsersBackfill(t);
+    const again = await startUsersBackfill(t);
     expect(again).toEqual({ started: false, run: first.run });
     expect(await drain(t)).toMatchObject({
       status: "done",
-      phase: "reconcileRoles",
+      phase: "reconcileUsers",
       counts: { byKind: { users: { inserted: 30, deleted: 0 } } },
     });
     const [someone] = clerkApi.users.values();
@@ -82,7 +84,7 @@ describe("backfill from Clerk's Backend API", () => {
       displayName: someone.first_name + " Example",
     });
 
-    const second = await t.mutation(internal.backfill.start, {});
+    const second = await startUsersBackfill(t);
     expect(second.started).toBe(true);
     expect(second.run.runId).not.toBe(first.run.runId);
     expect(await drain(t)).toMatchObject({
@@ -94,7 +96,7 @@ describe("backfill from Clerk's Backend API", () => {
   });
 
   test("a webhook with newer data that lands mid-run is not overwritten", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const [, , late] = clerkApi.addUsers(3, (i) => ({ updated_at: 1_000 + i }));
     await startWithPageSize(t, 1);
     let delivered = false;
@@ -110,16 +112,16 @@ describe("backfill from Clerk's Backend API", () => {
   });
 
   test("a tombstoned user is not brought back", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const [gone] = clerkApi.addUsers(2);
     await deliver(t, { type: "user.deleted", object: "event", data: { id: gone.id, deleted: true } });
-    await t.mutation(internal.backfill.start, {});
+    await startUsersBackfill(t);
     expect(await drain(t)).toMatchObject({ counts: { byKind: { users: { inserted: 1, stale: 1 } } } });
     expect(await getUser(t, gone.id)).toBeNull();
   });
 
   test("a failed request mid-run resumes at the same page: nothing duplicated or skipped", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     clerkApi.addUsers(7);
     await startWithPageSize(t, 2);
     let dropped = false;
@@ -129,8 +131,8 @@ describe("backfill from Clerk's Backend API", () => {
         clerkApi.dropNext(1); // the connection dies during the third page's request
       }
     });
-    // Users 2 + 2 + 2 + 1, then one empty page each of organizations, memberships, permissions and roles.
-    expect(done).toMatchObject({ status: "done", counts: { pages: 8, byKind: { users: { seen: 7, inserted: 7 } } } });
+    // Users 2 + 2 + 2 + 1: four pages, the third asked for twice.
+    expect(done).toMatchObject({ status: "done", counts: { pages: 4, byKind: { users: { seen: 7, inserted: 7 } } } });
     expect(done?.lastError).toBeNull(); // cleared by the next good page
     expect(logs.some((line) => /backfill .*Clerk request failed/.test(line))).toBe(true);
     const rows = await storedUsers(t);
@@ -139,7 +141,7 @@ describe("backfill from Clerk's Backend API", () => {
   });
 
   test("a step that dies without reporting is restarted by the watchdog within a minute", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     clerkApi.addUsers(5);
     await startWithPageSize(t, 2);
     await runNextStep(t);
@@ -164,9 +166,9 @@ describe("backfill from Clerk's Backend API", () => {
   });
 
   test("the watchdog leaves a step that is still running alone, and looks again a minute later", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     clerkApi.addUsers(1);
-    await t.mutation(internal.backfill.start, {});
+    await startUsersBackfill(t);
     const release = clerkApi.holdNext(); // Clerk takes its time answering the step's first request
     vi.advanceTimersToNextTimer(); // the step starts, and waits for Clerk
     await vi.waitFor(() => expect(clerkApi.requests).toHaveLength(1));
@@ -184,9 +186,9 @@ describe("backfill from Clerk's Backend API", () => {
   });
 
   test("a 429 waits for Retry-After, then carries on", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     clerkApi.addUsers(3);
-    await t.mutation(internal.backfill.start, {});
+    await startUsersBackfill(t);
     clerkApi.rateLimitNext(1, 7); // the first request (Clerk's count)
     await runNextStep(t);
     expect(await status(t)).toMatchObject({
@@ -198,7 +200,7 @@ describe("backfill from Clerk's Backend API", () => {
   });
 
   test("steps are paced to the configured rate (50 requests per 10 s)", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     clerkApi.addUsers(3);
     await startWithPageSize(t, 1);
     await runNextStep(t);
@@ -208,12 +210,12 @@ describe("backfill from Clerk's Backend API", () => {
   });
 
   test("reconciliation deletes exactly the users Clerk no longer has", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const kept = clerkApi.addUsers(3);
     for (const id of ["user_gone_1", "user_gone_2"]) await deliver(t, userCreated({ id }));
     await deliver(t, userCreated({ id: kept[0].id, updated_at: kept[0].created_at }));
     vi.advanceTimersByTime(1_000);
-    await t.mutation(internal.backfill.start, {});
+    await startUsersBackfill(t);
     expect(await drain(t)).toMatchObject({
       status: "done",
       counts: { byKind: { users: { deleted: 2, inserted: 2, unchanged: 1 } } },
@@ -227,7 +229,7 @@ describe("backfill from Clerk's Backend API", () => {
   });
 
   test("a user created while the run is under way is not reconciled away", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     clerkApi.addUsers(2);
     await startWithPageSize(t, 1);
     let added = false;
@@ -241,7 +243,7 @@ describe("backfill from Clerk's Backend API", () => {
   });
 
   test("cancel stops the run: no further requests", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     clerkApi.addUsers(10);
     await startWithPageSize(t, 2);
     await runNextStep(t);
@@ -253,10 +255,10 @@ describe("backfill from Clerk's Backend API", () => {
   });
 
   test("without CLERK_SECRET_KEY the run waits and says why; the key is never stored or logged", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     clerkApi.addUsers(4);
     delete process.env.CLERK_SECRET_KEY;
-    await t.mutation(internal.backfill.start, {});
+    await startUsersBackfill(t);
     await runNextStep(t);
     expect((await status(t))?.lastError).toMatch(/CLERK_SECRET_KEY is not set/);
     process.env.CLERK_SECRET_KEY = SECRET_KEY;
@@ -277,7 +279,7 @@ describe("backfill from Clerk's Backend API", () => {
 
 describe("changes under the run", () => {
   test("users deleted in Clerk mid-run, the cursor's own among them: nobody else is skipped", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const all = clerkApi.addUsers(10);
     await startWithPageSize(t, 3);
     const deletedAt = new Map<number, string[]>([
@@ -310,7 +312,7 @@ describe("changes under the run", () => {
 
 describe("syncCurrentUser: the sign-up race", () => {
   test("fetches the signed-in user from Clerk when the webhook has not landed, stores it once", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const [ada] = clerkApi.addUsers(1, () => ({ first_name: "Ada", last_name: null }));
     const asAda = t.withIdentity({ subject: ada.id });
     expect(await asAda.query(api.users.me, {})).toBeNull();
@@ -327,7 +329,7 @@ describe("syncCurrentUser: the sign-up race", () => {
   });
 
   test("null when signed out, or when Clerk has no such user", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     expect(await t.action(api.users.ensureMe, {})).toBeNull();
     expect(await t.withIdentity({ subject: "user_unknown" }).action(api.users.ensureMe, {})).toBeNull();
     expect(clerkApi.requests.map((r) => r.path)).toEqual(["/v1/users/user_unknown"]);

@@ -95,7 +95,7 @@ describe("reconciliation of organizations and memberships", () => {
   test("organizations deleted mid-run shift Clerk's offset list: the run reads back and skips nobody", async () => {
     const t = initConvexTest();
     const orgs = Array.from({ length: 8 }, (_, i) => clerkApi.addOrganization({ name: `Org ${i}` }));
-    await startWithPageSize(t, 3);
+    await startWithPageSize(t, 3, "full", "example");
     let deleted = false;
     const done = await drain(t, async (s) => {
       if (s.phase === "organizations" && s.counts.byKind.organizations.seen === 3 && !deleted) {

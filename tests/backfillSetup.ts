@@ -1,9 +1,11 @@
 // What the backfill tests share: a stand-in for Clerk's Backend API per test, fake timers,
 // and a way to run a pass step by step.
 import { afterEach, beforeEach, vi } from "vitest";
+import { makeFunctionReference } from "convex/server";
+import type { BackfillMode, BackfillStart } from "convex-clerk-sync/backfill";
 import { internal } from "../example/convex/_generated/api";
 import { startClerkApiStandIn, type ClerkApiStandIn, type ClerkApiStandInOptions } from "./support/clerkApiStandIn";
-import { inComponent, type TestApp } from "./setup";
+import { inComponent, initConvexTest, type TestApp } from "./setup";
 
 export const SECRET_KEY = "sk_test_standin_0123456789abcdef";
 
@@ -58,9 +60,29 @@ export async function runNextStep(t: TestApp) {
   await t.finishInProgressScheduledFunctions();
 }
 
-/** Start the example's backfill with a smaller page than Clerk's 500, to cross pages with few users. */
-export async function startWithPageSize(t: TestApp, pageSize: number, mode: "full" | "incremental" = "full") {
-  const started = await t.mutation(internal.backfill.start, { mode });
+/** The example app with a backfill of users only mounted beside its own (support/usersBackfill.ts). */
+export function initUsersBackfillApp() {
+  return initConvexTest({ "../example/convex/usersBackfill.ts": () => import("./support/usersBackfill") });
+}
+const startUsersOnly = makeFunctionReference<"mutation", { mode?: BackfillMode }, BackfillStart>("usersBackfill:start");
+
+/** Start a pass of the users-only backfill (an app from `initUsersBackfillApp`). */
+export function startUsersBackfill(t: TestApp, mode: BackfillMode = "full") {
+  return t.mutation(startUsersOnly, { mode });
+}
+
+/**
+ * Start a pass with a smaller page than Clerk's 500, to cross pages with few users: of the
+ * users-only backfill, or with `example`, of the example's own (users, then organizations…).
+ */
+export async function startWithPageSize(
+  t: TestApp,
+  pageSize: number,
+  mode: BackfillMode = "full",
+  backfill: "usersOnly" | "example" = "usersOnly",
+) {
+  const started =
+    backfill === "example" ? await t.mutation(internal.backfill.start, { mode }) : await startUsersBackfill(t, mode);
   // The first step is only scheduled (timers are fake): set the page size before it runs.
   await inComponent(t, async (ctx) => {
     const run = await ctx.db.query("backfillRuns").order("desc").first();

@@ -13,7 +13,9 @@ import {
   getUser,
   restartStandIn,
   runNextStep,
+  startUsersBackfill,
   startWithPageSize,
+  initUsersBackfillApp,
   status,
   storedUsers,
   useClerkApiStandIn,
@@ -32,7 +34,7 @@ async function expectEveryUserStored(t: TestApp) {
 
 describe("a full pass reads Clerk's user list to its end", () => {
   test("a page shorter than asked for mid-list: the pass reads on from the cursor's created_at", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const all = clerkApi.addUsers(20);
     await startWithPageSize(t, 5);
     let shortened = false;
@@ -59,7 +61,7 @@ describe("a full pass reads Clerk's user list to its end", () => {
 
   test("`200 []` for a cursor whose user was deleted: the pass reads on from its created_at", async () => {
     await restartStandIn({ staleCursor: "empty" });
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const all = clerkApi.addUsers(12);
     await startWithPageSize(t, 5);
     let deleted = false;
@@ -81,7 +83,7 @@ describe("a full pass reads Clerk's user list to its end", () => {
 
   test("users created and deleted while the pass runs, the cursor's own among them: every user Clerk has at the end is stored", async () => {
     await restartStandIn({ staleCursor: "empty" });
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const all = clerkApi.addUsers(9);
     const signUp = async (count: number) => {
       for (const user of clerkApi.addUsers(count, () => ({ created_at: Date.now(), updated_at: Date.now() }))) {
@@ -111,7 +113,7 @@ describe("a full pass reads Clerk's user list to its end", () => {
 
 describe("a list Clerk keeps short of its count", () => {
   test("the pass ends incomplete, says so in its status and the sync status, and keeps the watermark", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const all = clerkApi.addUsers(20);
     for (const user of all.slice(15)) clerkApi.hidden.add(user.id); // counted, never listed
     await startWithPageSize(t, 5);
@@ -124,7 +126,7 @@ describe("a list Clerk keeps short of its count", () => {
       counts: { rewinds: 1, byKind: { users: { seen: 15, inserted: 15 } } },
     });
     // The rest of the pass ran: reconciliation included.
-    expect(done?.phase).toBe("reconcileRoles");
+    expect(done?.phase).toBe("reconcileUsers");
     expect(await t.query(internal.backfill.watermark, {})).toBeNull();
     expect((await t.query(async (ctx) => clerk.getSyncStatus(ctx))).backfill).toMatchObject({
       runId: done!.runId,
@@ -132,13 +134,13 @@ describe("a list Clerk keeps short of its count", () => {
       shortfalls: [{ kind: "users", seen: 15, clerkTotal: 20 }],
     });
     // An incremental start has no completed pass to start from: it runs a full pass again.
-    expect((await t.mutation(internal.backfill.start, { mode: "incremental" })).run.mode).toBe("full");
+    expect((await startUsersBackfill(t, "incremental")).run.mode).toBe("full");
   });
 
   test("an organization page short of the list's total_count is read on from; one that stays short is reported", async () => {
     const t = initConvexTest();
     for (let i = 0; i < 7; i++) clerkApi.addOrganization({ name: `Org ${i}` });
-    await startWithPageSize(t, 3);
+    await startWithPageSize(t, 3, "full", "example");
     let shortened = false;
     const done = await drain(t, async (s) => {
       if (s.phase === "organizations" && !shortened) {
@@ -149,7 +151,7 @@ describe("a list Clerk keeps short of its count", () => {
     expect(done).toMatchObject({ status: "done", shortfalls: [], counts: { byKind: { organizations: { seen: 7 } } } });
 
     clerkApi.shortenNext(100, 2, "/v1/organizations");
-    await startWithPageSize(t, 3);
+    await startWithPageSize(t, 3, "full", "example");
     expect(await drain(t)).toMatchObject({
       status: "incomplete",
       shortfalls: [{ kind: "organizations", seen: 2, clerkTotal: 7 }],
@@ -161,7 +163,7 @@ describe("incremental passes", () => {
   /** A full pass over `count` users, then an hour later. */
   async function afterFullPass(t: TestApp, count: number) {
     const existing = clerkApi.addUsers(count);
-    await t.mutation(internal.backfill.start, { mode: "full" });
+    await startUsersBackfill(t, "full");
     const full = await drain(t);
     expect(full).toMatchObject({ status: "done", mode: "full", counts: { byKind: { users: { inserted: count } } } });
     vi.advanceTimersByTime(60 * 60 * 1000);
@@ -170,17 +172,17 @@ describe("incremental passes", () => {
   const watermark = (t: TestApp) => t.query(internal.backfill.watermark, {});
 
   test("without a completed pass, an incremental start runs a full pass", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     clerkApi.addUsers(3);
     expect(await watermark(t)).toBeNull();
-    const { run } = await t.mutation(internal.backfill.start, { mode: "incremental" });
+    const { run } = await startUsersBackfill(t, "incremental");
     expect(run).toMatchObject({ mode: "full", updatedSince: null });
     expect(await drain(t)).toMatchObject({ status: "done", counts: { byKind: { users: { inserted: 3 } } } });
     expect(await watermark(t)).toEqual({ updatedSince: run.startedAt - 5 * 60 * 1000, runId: run.runId, mode: "full" });
   });
 
   test("only the users changed since the last completed pass are fetched; the watermark advances", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const { existing, full } = await afterFullPass(t, 20);
     const changed = [existing[3], existing[11], existing[17]].map((u, i) =>
       clerkApi.updateUser(u.id, { first_name: `Changed${i}` }),
@@ -225,7 +227,7 @@ describe("incremental passes", () => {
 
     // Nothing changed since: one request, nothing stored.
     vi.advanceTimersByTime(60 * 60 * 1000);
-    await t.mutation(internal.backfill.start, { mode: "incremental" });
+    await startUsersBackfill(t, "incremental");
     expect(await drain(t)).toMatchObject({
       status: "done",
       counts: { pages: 1, requests: 1, byKind: { users: { seen: 0 } } },
@@ -233,12 +235,12 @@ describe("incremental passes", () => {
   });
 
   test("a pass that does not complete leaves the watermark where it was", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const { existing } = await afterFullPass(t, 5);
     const before = await watermark(t);
     clerkApi.updateUser(existing[1].id, { first_name: "Later" });
 
-    await t.mutation(internal.backfill.start, { mode: "incremental" });
+    await startUsersBackfill(t, "incremental");
     clerkApi.dropNext(1);
     await runNextStep(t);
     expect(await status(t)).toMatchObject({
@@ -250,14 +252,14 @@ describe("incremental passes", () => {
     expect(await getUser(t, existing[1].id)).toMatchObject({ firstName: "User1" });
 
     // The next pass starts from the same watermark and brings the change.
-    const { run } = await t.mutation(internal.backfill.start, { mode: "incremental" });
+    const { run } = await startUsersBackfill(t, "incremental");
     expect(run.updatedSince).toBe(before!.updatedSince);
     expect(await drain(t)).toMatchObject({ status: "done", counts: { byKind: { users: { seen: 1, updated: 1 } } } });
     expect(await getUser(t, existing[1].id)).toMatchObject({ firstName: "Later" });
   });
 
   test("users deleted mid-pass shift the list: the pass reads back and skips nobody", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     const { existing } = await afterFullPass(t, 10);
     // Six changed users, most recent first: a b c d e f.
     const [a, b, c, d, e, f] = existing
@@ -281,11 +283,11 @@ describe("incremental passes", () => {
   });
 
   test("a full start takes over from a running incremental pass", async () => {
-    const t = initConvexTest();
+    const t = initUsersBackfillApp();
     await afterFullPass(t, 3);
-    const incremental = await t.mutation(internal.backfill.start, { mode: "incremental" });
-    expect(await t.mutation(internal.backfill.start, { mode: "incremental" })).toMatchObject({ started: false });
-    const full = await t.mutation(internal.backfill.start, { mode: "full" });
+    const incremental = await startUsersBackfill(t, "incremental");
+    expect(await startUsersBackfill(t, "incremental")).toMatchObject({ started: false });
+    const full = await startUsersBackfill(t, "full");
     expect(full).toMatchObject({ started: true, run: { mode: "full" } });
     const superseded = await inComponent(t, (ctx) =>
       ctx.db.get(ctx.db.normalizeId("backfillRuns", incremental.run.runId)!),
@@ -294,7 +296,7 @@ describe("incremental passes", () => {
       status: "canceled",
       lastError: "superseded by a full pass",
     });
-    expect(await t.mutation(internal.backfill.start, { mode: "full" })).toMatchObject({ started: false });
+    expect(await startUsersBackfill(t, "full")).toMatchObject({ started: false });
     expect(await drain(t)).toMatchObject({
       status: "done",
       mode: "full",
