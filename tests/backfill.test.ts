@@ -19,7 +19,7 @@ import {
   useClerkApiStandIn,
   userListRequests,
 } from "./backfillSetup";
-import { logs, deliver, inComponent, initConvexTest, type TestApp } from "./setup";
+import { logs, deliver, inComponent, initConvexTest, ISSUER, type TestApp } from "./setup";
 
 useClerkApiStandIn();
 
@@ -314,7 +314,7 @@ describe("syncCurrentUser: the sign-up race", () => {
   test("fetches the signed-in user from Clerk when the webhook has not landed, stores it once", async () => {
     const t = initUsersBackfillApp();
     const [ada] = clerkApi.addUsers(1, () => ({ first_name: "Ada", last_name: null }));
-    const asAda = t.withIdentity({ subject: ada.id });
+    const asAda = t.withIdentity({ issuer: ISSUER, subject: ada.id });
     expect(await asAda.query(api.users.me, {})).toBeNull();
     expect(await asAda.action(api.users.ensureMe, {})).toEqual({ clerkId: ada.id, name: "Ada" });
     expect(await asAda.query(api.users.me, {})).toMatchObject({ clerkId: ada.id, name: "Ada" });
@@ -331,7 +331,7 @@ describe("syncCurrentUser: the sign-up race", () => {
   test("null when signed out, or when Clerk has no such user", async () => {
     const t = initUsersBackfillApp();
     expect(await t.action(api.users.ensureMe, {})).toBeNull();
-    expect(await t.withIdentity({ subject: "user_unknown" }).action(api.users.ensureMe, {})).toBeNull();
+    expect(await t.withIdentity({ issuer: ISSUER, subject: "user_unknown" }).action(api.users.ensureMe, {})).toBeNull();
     expect(clerkApi.requests.map((r) => r.path)).toEqual(["/v1/users/user_unknown"]);
   });
 });

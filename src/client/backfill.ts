@@ -18,6 +18,7 @@ import { clerkApi, retryDelay, type ClerkApi, type ClerkApiOptions } from "./cle
 import type { ComponentApi } from "../component/_generated/component.js";
 import { clientSources } from "./backfill/sources.js";
 import type { ClerkSync, RunMutationCtx, RunQueryCtx } from "./clerkSync.js";
+import { createLogger } from "./logging.js";
 
 /** `"full" | "incremental"`, for a host function's arguments. */
 export { vBackfillMode } from "../component/backfillValidators.js";
@@ -151,7 +152,7 @@ export class ClerkBackfill {
     if (!plan) return; // canceled, finished, or superseded by a newer step
     const retryDelayMs = this.options.retryDelayMs ?? 30_000;
     const retryLater = async (delayMs: number, error: string, requests: number) => {
-      console.warn(`[clerk-sync] backfill ${runId}: ${error}`);
+      createLogger(this.clerk.options.logLevel).warn(`backfill ${runId}: ${error}`);
       await ctx.runMutation(component.retryLater, { runId, token, delayMs, error, requests });
     };
 

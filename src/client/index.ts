@@ -5,9 +5,7 @@ export {
   ClerkSync,
   type BillingPayer,
   type ClerkSyncErrorCode,
-  type HasOptions,
   type ClerkSyncOptions,
-  type OrgRequirement,
   type RunActionCtx,
   type RunMutationCtx,
   type RunQueryCtx,
@@ -46,7 +44,8 @@ export {
   type SyncedSubscriptionRecord,
   type SyncedUser,
 } from "./synced.js";
-export type { HasCheck } from "./authorization.js";
+export type { HasCheck, HasOptions, OrgRequirement } from "./authorization.js";
+export type { LogLevel } from "./logging.js";
 export type { ClerkApiOptions } from "./clerkApi.js";
 export type { ComponentApi } from "../component/_generated/component.js";
 export type { BillingHookEvent, ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/changes.js";

@@ -861,7 +861,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         | "stale"
         | "deleted"
         | "tombstoned"
-        | "duplicate",
+        | "duplicate"
+        | "too_large",
         Name
       >;
     };
@@ -1012,7 +1013,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             svixId: string;
             eventType: string | null;
             reason:
-              "no_signing_secret" | "malformed_signing_secret" | "apply_failed";
+              | "no_signing_secret"
+              | "malformed_signing_secret"
+              | "apply_failed"
+              | "invalid_payload"
+              | "too_large";
             failedAt: number;
             occurrences: number;
           }>;
@@ -1145,7 +1150,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           svixId: string;
           eventType: string | null;
           reason:
-            "no_signing_secret" | "malformed_signing_secret" | "apply_failed";
+            | "no_signing_secret"
+            | "malformed_signing_secret"
+            | "apply_failed"
+            | "invalid_payload"
+            | "too_large";
         },
         null,
         Name
