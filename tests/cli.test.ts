@@ -9,9 +9,6 @@ import { Webhook } from "svix";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { run, type Io } from "../src/cli/run";
 import { EVENT_TYPES } from "../src/cli/events";
-// The component's modules import each other in a cycle that holds when the schema loads first,
-// as it does in the app (the test kit loads it): so here too.
-import "../src/component/schema";
 import { vClerkEvent } from "../src/component/deliveries";
 import { embeddedExample, serveOverHttp } from "../example/embedded";
 
