@@ -298,6 +298,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             seen: number;
             clerkTotal: number;
           }>;
+          pageSize: number;
           lastError: string | null;
         } | null,
         Name
@@ -355,6 +356,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           delayMs: number;
           error: string;
           requests: number;
+          storeFailed?: boolean;
         },
         boolean,
         Name
@@ -495,6 +497,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               seen: number;
               clerkTotal: number;
             }>;
+            pageSize: number;
             lastError: string | null;
           };
         },
@@ -621,6 +624,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             seen: number;
             clerkTotal: number;
           }>;
+          pageSize: number;
           lastError: string | null;
         } | null,
         Name
@@ -1138,6 +1142,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               seen: number;
               clerkTotal: number;
             }>;
+            pageSize: number;
             lastError: string | null;
           } | null;
         },
