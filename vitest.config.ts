@@ -6,7 +6,7 @@ export default defineConfig({
   plugins: [convexRulesPlugin()],
   test: {
     environment: "edge-runtime",
-    include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"],
+    include: ["tests/**/*.test.ts", "tests/**/*.test.tsx", "example/**/*.test.ts"],
     // convexRules first: installed before any module under test captures `process.env`.
     setupFiles: ["./tests/support/convexRules.ts", "./tests/support/vitestSetup.ts"],
     server: { deps: { inline: ["convex-test"] } },

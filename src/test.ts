@@ -8,6 +8,7 @@ import { toSynced, type SyncedUser } from "./client/synced.js";
 import { clerkUser, type UserOverrides } from "./events/payloads.js";
 
 export { signDelivery, type SignedDelivery } from "./events/sign.js";
+export { clerkIdentity, type ActiveOrganization, type ClerkIdentityOptions } from "./events/identity.js";
 export {
   clerkMembership,
   clerkOrganization,
@@ -38,6 +39,8 @@ export {
   userUpdated,
   type ClerkWebhookPayload,
   type PayerOverrides,
+  type SubscriptionEventType,
+  type SubscriptionItemEventType,
   type UserOverrides,
 } from "./events/payloads.js";
 

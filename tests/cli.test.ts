@@ -8,11 +8,14 @@ import { join } from "node:path";
 import { Webhook } from "svix";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { run, type Io } from "../src/cli/run";
+import { EVENT_TYPES } from "../src/cli/events";
+import { vClerkEvent } from "../src/component/deliveries";
+import { embeddedExample, serveOverHttp } from "../example/embedded";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const USER_ID = /^user_[A-Za-z0-9]{27}$/;
 
-type Received = { headers: IncomingHttpHeaders; body: string; payload: any };
+type Received = { path: string | undefined; headers: IncomingHttpHeaders; body: string; payload: any };
 type Reply = { status: number; body: unknown };
 
 /** A stand-in for the endpoint: checks the Svix signature the way the component does. */
@@ -28,7 +31,7 @@ class Endpoint {
       try {
         new Webhook(SECRET).verify(body, request.headers as Record<string, string>);
         const payload = JSON.parse(body);
-        this.received.push({ headers: request.headers, body, payload });
+        this.received.push({ path: request.url, headers: request.headers, body, payload });
         answer = this.reply(payload, this.received.length - 1);
       } catch (error) {
         answer = { status: 401, body: { error: `invalid webhook signature: ${(error as Error).message}` } };
@@ -42,8 +45,11 @@ class Endpoint {
     await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
     return this;
   }
+  get origin() {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
   get url() {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/clerk-users-webhook`;
+    return `${this.origin}/clerk-users-webhook`;
   }
   async stop() {
     this.server.closeAllConnections();
@@ -144,7 +150,7 @@ describe("send", () => {
 
     const refused = await send("user.deleted", "--count", "2", "--id", "user_abc");
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(/^error: --id names one user.*\n$/);
+    expect(refused.stderr).toMatch(/^error: --id names one object.*\n$/);
     expect(endpoint.received).toHaveLength(3);
   });
 
@@ -182,6 +188,46 @@ describe("send", () => {
     const result = await send("--file", "/nonexistent/event.json");
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/^error: cannot read --file: ENOENT[^\n]*\n$/);
+  });
+
+  test("--url without a path posts to /clerk-users-webhook, as doctor reads it; a path is kept", async () => {
+    expect((await cli(["send", "user.created", "--url", endpoint.origin, "--secret", SECRET])).code).toBe(0);
+    expect((await cli(["send", "user.created", "--url", `${endpoint.origin}/`, "--secret", SECRET])).code).toBe(0);
+    expect((await cli(["send", "user.created", "--url", `${endpoint.origin}/clerk`, "--secret", SECRET])).code).toBe(0);
+    expect(endpoint.received.map((r) => r.path)).toEqual(["/clerk-users-webhook", "/clerk-users-webhook", "/clerk"]);
+  });
+
+  test("organization, membership, role and billing events carry the given fields", async () => {
+    const args = [
+      ["organization.updated", "--id", "org_a", "--name", "Acme", "--slug", "acme"],
+      ["organizationMembership.created", "--org-id", "org_a", "--user-id", "user_b", "--role", "org:admin"],
+      ["role.created", "--key", "org:editor", "--permissions", "org:posts:read,org:posts:write"],
+      ["permission.deleted", "--id", "perm_c"],
+      ["subscriptionItem.canceled", "--payer-org", "org_a", "--plan", "team", "--status", "canceled"],
+      ["subscription.pastDue", "--payer-user", "user_b", "--plan", "pro", "--status", "past_due"],
+    ];
+    for (const flags of args) expect((await send(...flags)).code).toBe(0);
+    const [organization, membership, role, permission, item, subscription] = endpoint.received.map((r) => r.payload);
+    expect(organization).toMatchObject({
+      type: "organization.updated",
+      data: { id: "org_a", name: "Acme", slug: "acme" },
+    });
+    expect(membership.data).toMatchObject({
+      organization: { id: "org_a" },
+      public_user_data: { user_id: "user_b" },
+      role: "org:admin",
+    });
+    expect(role.data.key).toBe("org:editor");
+    expect(role.data.permissions.map((p: { key: string }) => p.key)).toEqual(["org:posts:read", "org:posts:write"]);
+    expect(permission).toMatchObject({ type: "permission.deleted", data: { id: "perm_c", deleted: true } });
+    expect(item).toMatchObject({
+      type: "subscriptionItem.canceled",
+      data: { status: "canceled", plan: { slug: "team" }, payer: { organization_id: "org_a" } },
+    });
+    expect(subscription).toMatchObject({
+      type: "subscription.pastDue",
+      data: { status: "past_due", payer: { user_id: "user_b" }, items: [{ plan: { slug: "pro" } }] },
+    });
   });
 
   test("--secret defaults to CLERK_WEBHOOK_SECRET", async () => {
@@ -262,12 +308,20 @@ describe("mistakes are one-line errors and send nothing", () => {
     expectOneLineError(result, /^error: no signing secret: pass --secret whsec_… or set CLERK_WEBHOOK_SECRET$/m);
   });
 
-  test("no event, an unknown event, or fields that user.deleted does not carry", async () => {
+  test("no event, an unknown event, or fields the event does not carry", async () => {
     expectOneLineError(await send(), /^error: say which event to send/);
     expectOneLineError(await send("user.banned"), /^error: .*'user\.banned' is invalid/);
     expectOneLineError(
       await send("user.deleted", "--email", "a@b.c"),
-      /^error: user\.deleted carries only the user id/,
+      /^error: user\.deleted does not take --email: it takes no field flags$/m,
+    );
+    expectOneLineError(
+      await send("role.created", "--email", "a@b.c", "--plan", "pro"),
+      /^error: role\.created does not take --email, --plan: it takes --key, --name, --permissions$/m,
+    );
+    expectOneLineError(
+      await send("subscription.created", "--payer-user", "user_a", "--payer-org", "org_b"),
+      /^error: option '--payer-user <user_…>' cannot be used with option '--payer-org <org_…>'/,
     );
     expectOneLineError(
       await send("--file", "x.json", "--email", "a@b.c"),
@@ -308,4 +362,33 @@ test("the entry point runs end to end and sets the exit code", { timeout: 30_000
   const failed = await entry(["user.deleted", "--url", endpoint.url]);
   expect(failed.code).toBe(1);
   expect(failed.stdout).toMatch(/^500 error/);
+});
+
+describe("send builds every event the endpoint applies", () => {
+  /** The event types of the component's delivery validator: what the endpoint applies, not ignores. */
+  function appliedTypes(validator: unknown): string[] {
+    const node = validator as { kind: string; value?: unknown; members?: unknown[]; fields?: Record<string, unknown> };
+    if (node.kind === "literal") return [String(node.value)];
+    if (node.kind === "union") return node.members!.flatMap(appliedTypes);
+    if (node.kind === "object") return appliedTypes(node.fields!["type"]);
+    return [];
+  }
+
+  test("each event type, sent to the example app's bare origin, is applied", { timeout: 60_000 }, async () => {
+    expect([...EVENT_TYPES].sort()).toEqual(appliedTypes(vClerkEvent).sort());
+    const app = await serveOverHttp(await embeddedExample());
+    process.env.CLERK_WEBHOOK_SECRET = SECRET;
+    try {
+      for (const type of EVENT_TYPES) {
+        const result = await cli(["send", type, "--url", app.origin]);
+        expect([type, result.code, result.lines[0]?.split(/ +/).slice(0, 2)]).toEqual([
+          type,
+          0,
+          ["200", type.endsWith(".deleted") ? expect.stringMatching(/^(tombstoned|deleted)$/) : "inserted"],
+        ]);
+      }
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -32,7 +32,7 @@ export const me = query({
     const user = await clerk.getCurrentUser(ctx);
     if (!user) return null;
     const { clerkId, name, email, emailVerified, imageUrl, publicMetadata } = user;
-    return { clerkId, name, email, emailVerified, imageUrl, role: publicMetadata.role ?? null };
+    return { clerkId, name, email, emailVerified, imageUrl, role: publicMetadata["role"] ?? null };
   },
 });
 

@@ -9,6 +9,12 @@ export type Io = {
 
 export const SECRET_ENV = "CLERK_WEBHOOK_SECRET";
 export const TIMEOUT_MS = 30_000;
+/** Where `registerClerkRoutes` mounts the webhook unless told otherwise. */
+export const DEFAULT_PATH = "/clerk-users-webhook";
+
+/** How `send` and `doctor` read `--url`, for their `--help`. */
+export const URL_HELP = `--url takes the deployment's HTTP Actions URL (https://<name>.convex.site): without a path
+it means ${DEFAULT_PATH}; give the path if the route is mounted elsewhere.`;
 
 /** A mistake the user can fix: reported as one line, never as a stack trace. */
 export class CliError extends Error {}
@@ -27,6 +33,13 @@ export function parseUrl(
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new CliError(`${flag} ${JSON.stringify(text)} is not an http(s) URL, e.g. ${example}`);
   }
+  return url;
+}
+
+/** `--url` as given, or with the default path when it has none: `send` and `doctor` read it alike. */
+export function webhookUrl(text: string): URL {
+  const url = parseUrl(text, "--url", "https://<name>.convex.site");
+  if (url.pathname === "/") url.pathname = DEFAULT_PATH;
   return url;
 }
 

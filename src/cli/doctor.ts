@@ -1,9 +1,21 @@
 // `convex-clerk-sync doctor`: checks a deployment's webhook set-up from the outside, one line per check.
 // It writes nothing: the one signed request it sends is of an event type the endpoint acknowledges and ignores.
+import { Command, Option } from "commander";
 import { signDelivery } from "../events/sign.js";
-import { checkSecret, oneLine, parseUrl, postJson, SECRET_ENV, TIMEOUT_MS, unreachable, type Io } from "./common.js";
+import {
+  checkSecret,
+  DEFAULT_PATH,
+  oneLine,
+  parseUrl,
+  postJson,
+  SECRET_ENV,
+  TIMEOUT_MS,
+  unreachable,
+  URL_HELP,
+  webhookUrl,
+  type Io,
+} from "./common.js";
 
-export const DEFAULT_PATH = "/clerk-users-webhook";
 export const CLERK_SECRET_KEY_ENV = "CLERK_SECRET_KEY";
 export const CLERK_API_URL_ENV = "CLERK_API_URL";
 export const ISSUER_ENV = "CLERK_FRONTEND_API_URL";
@@ -40,13 +52,37 @@ Checks, one line each (✓ passed, ✗ failed with the fix, - skipped and why):
   Clerk secret key          with --clerk-secret-key: Clerk's Backend API accepts it
   Clerk webhooks            ...and webhooks are enabled on that Clerk instance
   issuer                    with --issuer: its OpenID configuration is reachable and names it
---url without a path checks ${DEFAULT_PATH}. --issuer falls back to ${ISSUER_ENV},
-then ${LEGACY_ISSUER_ENV}. Exits with 1 if any check that ran failed.
+${URL_HELP}
+--issuer falls back to ${ISSUER_ENV}, then ${LEGACY_ISSUER_ENV}.
+Exits with 1 if any check that ran failed.
 
 Example:
   $ convex-clerk-sync doctor --url https://<name>.convex.site --secret whsec_... \\
       --clerk-secret-key sk_test_... --issuer https://<verb-noun-00>.clerk.accounts.dev
 `;
+
+/** The `doctor` command; `done` receives its exit code. */
+export function doctorCommand(io: Io, done: (code: number) => void): Command {
+  return new Command("doctor")
+    .description("Check a deployment's webhook set-up, one line per check, each failure with its fix.")
+    .requiredOption("--url <url>", "the deployment's HTTP Actions URL, e.g. https://<name>.convex.site[/path]")
+    .addOption(
+      new Option("--secret <whsec_…>", "the endpoint's signing secret, to check it is the deployment's").env(
+        SECRET_ENV,
+      ),
+    )
+    .addOption(
+      new Option("--clerk-secret-key <sk_…>", "Clerk's secret key, to check it and that webhooks are enabled").env(
+        CLERK_SECRET_KEY_ENV,
+      ),
+    )
+    .addOption(new Option("--clerk-api-url <url>", "another Clerk Backend API URL").env(CLERK_API_URL_ENV))
+    .addOption(new Option("--issuer <url>", "Clerk's Frontend API URL, as auth.config.ts uses it").env(ISSUER_ENV))
+    .addHelpText("after", DOCTOR_HELP_AFTER)
+    .action(async (options: DoctorOptions, command: Command) => {
+      done(await doctor(options, command.getOptionValueSource("secret") === "env", io));
+    });
+}
 
 /** Runs every check, prints one line each and a summary; resolves to the exit code. */
 export async function doctor(options: DoctorOptions, secretFromEnv: boolean, io: Io): Promise<number> {
@@ -95,13 +131,6 @@ export async function doctor(options: DoctorOptions, secretFromEnv: boolean, io:
   const tally = failed ? `${failed} of ${ran} checks failed` : `all ${ran} checks passed`;
   io.stdout.write(`${tally}${skipped ? `, ${skipped} skipped` : ""}\n`);
   return failed ? 1 : 0;
-}
-
-/** `--url` as given, or with the default path when it has none. */
-function webhookUrl(text: string): URL {
-  const url = parseUrl(text, "--url", "https://<name>.convex.site");
-  if (url.pathname === "/") url.pathname = DEFAULT_PATH;
-  return url;
 }
 
 type Answer = { status: number; text: string; error: string | undefined; outcome: string | undefined };
@@ -222,9 +251,8 @@ async function checkClerk(
     const reason = first ? ` ${first.code}: ${first.longMessage ?? first.message}` : "";
     const said = `${error.status ?? "no answer"}${reason}`;
     if (error.status === undefined) {
-      return {
-        key: fail(`cannot reach ${host}: ${first?.message ?? error.message}.`, "check the network, or --clerk-api-url"),
-      };
+      const cause = await networkCause(apiUrl ?? new URL("https://api.clerk.com"), first?.message ?? error.message);
+      return { key: fail(`${cause}.`, "check the network, or --clerk-api-url") };
     }
     if (error.status === 401 || error.status === 403) {
       return { key: fail(`${host} rejected it (${said}).`, keyFix) };
@@ -240,6 +268,20 @@ async function checkClerk(
     }
     return { key: fail(`${host} answered ${said}.`, "see Clerk's status page, or run the check again") };
   }
+}
+
+/**
+ * Why Clerk's API could not be reached. `@clerk/backend` reports any network failure as
+ * "fetch failed" and drops its cause, so the host is asked once more, directly, for the cause
+ * (refused, unknown host, TLS, timeout…).
+ */
+async function networkCause(apiUrl: URL, reported: string): Promise<string> {
+  try {
+    await fetch(apiUrl, { method: "HEAD", signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (error) {
+    return unreachable(apiUrl, error);
+  }
+  return `cannot reach ${apiUrl.host} (${reported}), though it answers now: run the check again`;
 }
 
 /** What Convex does with the issuer: fetch its OpenID configuration, which must name it. */

@@ -71,7 +71,7 @@ export type BackfillStartOptions = {
    * last completed pass, most recent first, stopping at that watermark; no deletions. With
    * no completed pass yet, an incremental start runs a full pass.
    */
-  mode?: BackfillMode;
+  mode?: BackfillMode | undefined;
 };
 
 type StepArgs = { runId: string; token: number };

@@ -20,6 +20,13 @@ import type { SyncedUser } from "./synced.js";
 type Fields<DM extends GenericDataModel, T extends TableNamesInDataModel<DM>> = WithoutSystemFields<
   DocumentByName<DM, T>
 >;
+/**
+ * Fields to write, as `ctx.db.patch` takes them: `undefined` clears an optional field, also
+ * under `exactOptionalPropertyTypes` (Convex's own `PatchValue`, which it does not export).
+ */
+type FieldsPatch<DM extends GenericDataModel, T extends TableNamesInDataModel<DM>> = {
+  [K in keyof Fields<DM, T>]?: undefined extends Fields<DM, T>[K] ? Fields<DM, T>[K] | undefined : Fields<DM, T>[K];
+};
 type Row<DM extends GenericDataModel, T extends TableNamesInDataModel<DM>> = DocumentByName<DM, T>;
 /** The first field of the index: where the mirror looks the Clerk id up. */
 type IndexedField<
@@ -55,7 +62,7 @@ export type UserMirrorOptions<
   DM extends GenericDataModel,
   T extends TableNamesInDataModel<DM>,
   I extends IndexNames<NamedTableInfo<DM, T>>,
-  R extends Partial<Fields<DM, T>>,
+  R extends FieldsPatch<DM, T>,
 > = {
   /** The host's table, e.g. `"users"`. */
   table: T;
@@ -69,7 +76,7 @@ export type UserMirrorOptions<
    */
   fields: (user: SyncedUser) => R & { [Extra in Exclude<keyof R, keyof Fields<DM, T>>]: never };
   /** What becomes of the row when Clerk deletes the user. */
-  onDelete: UserMirrorDeletePolicy<Row<DM, T>, Partial<Fields<DM, T>>>;
+  onDelete: UserMirrorDeletePolicy<Row<DM, T>, FieldsPatch<DM, T>>;
   /**
    * Run after the mirror inserts a row, in the same mutation: a user new to this table,
    * never one whose row already existed (one the hand-written sync stored). The place for
@@ -135,7 +142,7 @@ export function mirrorUsers<
   DM extends GenericDataModel,
   T extends TableNamesInDataModel<DM>,
   I extends IndexNames<NamedTableInfo<DM, T>>,
-  R extends Partial<Fields<DM, T>>,
+  R extends FieldsPatch<DM, T>,
 >(internalMutation: MutationBuilder<DM, "internal">, options: UserMirrorOptions<DM, T, I, R>): UserMirror<DM> {
   // The options' types carried the checks; past them the table is handled generically.
   const rows = mirroredRows(options as unknown as LooseOptions);

@@ -1,4 +1,5 @@
 import type { UserJSON } from "@clerk/backend";
+import { SUBSCRIPTION_EVENT_TYPES, SUBSCRIPTION_ITEM_EVENT_TYPES } from "../component/records.js";
 import { randomToken } from "./sign.js";
 
 /** A Clerk webhook envelope as Svix delivers it. */
@@ -316,11 +317,49 @@ export function clerkSubscription(
   };
 }
 
-/** A `subscription.*` delivery (`created`, `updated`, `active`, `pastDue`). */
-export function subscriptionEvent(type: string, overrides: Parameters<typeof clerkSubscription>[0] = {}) {
-  return envelope(`subscription.${type}`, clerkSubscription(overrides));
+/** The `subscription.*` events Clerk sends, each carrying the whole subscription. */
+export type SubscriptionEventType = (typeof SUBSCRIPTION_EVENT_TYPES)[number];
+/** The `subscriptionItem.*` events Clerk sends, each carrying the whole item. */
+export type SubscriptionItemEventType = (typeof SUBSCRIPTION_ITEM_EVENT_TYPES)[number];
+/** `subscription.created` or its short form `created`. */
+type WithShortForm<Type extends string> = Type | (Type extends `${string}.${infer Short}` ? Short : never);
+
+/**
+ * A `subscription.*` delivery: `type` is Clerk's event type (`subscription.created`,
+ * `subscription.updated`, `subscription.active`, `subscription.pastDue`) or its last part.
+ * Throws on any other type, which the endpoint would acknowledge and ignore.
+ */
+export function subscriptionEvent(
+  type: WithShortForm<SubscriptionEventType>,
+  overrides: Parameters<typeof clerkSubscription>[0] = {},
+) {
+  return envelope(
+    knownType("subscriptionEvent", "subscription", type, SUBSCRIPTION_EVENT_TYPES),
+    clerkSubscription(overrides),
+  );
 }
-/** A `subscriptionItem.*` delivery (`active`, `canceled`, `ended`, `updated`…). */
-export function subscriptionItemEvent(type: string, overrides: Parameters<typeof clerkSubscriptionItem>[0] = {}) {
-  return envelope(`subscriptionItem.${type}`, clerkSubscriptionItem(overrides));
+
+/**
+ * A `subscriptionItem.*` delivery: `type` is Clerk's event type (`subscriptionItem.active`,
+ * `subscriptionItem.canceled`, `subscriptionItem.ended`…) or its last part. Throws on any
+ * other type, which the endpoint would acknowledge and ignore.
+ */
+export function subscriptionItemEvent(
+  type: WithShortForm<SubscriptionItemEventType>,
+  overrides: Parameters<typeof clerkSubscriptionItem>[0] = {},
+) {
+  return envelope(
+    knownType("subscriptionItemEvent", "subscriptionItem", type, SUBSCRIPTION_ITEM_EVENT_TYPES),
+    clerkSubscriptionItem(overrides),
+  );
+}
+
+/** `type` as Clerk names it, checked against the types the component applies. */
+function knownType<Type extends string>(builder: string, prefix: string, type: string, known: readonly Type[]): Type {
+  const full = type.startsWith(`${prefix}.`) ? type : `${prefix}.${type}`;
+  const found = known.find((candidate) => candidate === full);
+  if (found === undefined) {
+    throw new Error(`${builder}: unknown event type ${JSON.stringify(type)}; Clerk sends ${known.join(", ")}`);
+  }
+  return found;
 }
