@@ -9,6 +9,7 @@ import { clerkUser, type UserOverrides } from "./events/payloads.js";
 
 export { signDelivery, type SignedDelivery } from "./events/sign.js";
 export {
+  clerkInvitation,
   clerkMembership,
   clerkOrganization,
   clerkPayer,
@@ -17,6 +18,9 @@ export {
   clerkSubscription,
   clerkSubscriptionItem,
   clerkUser,
+  invitationAccepted,
+  invitationCreated,
+  invitationRevoked,
   membershipCreated,
   membershipDeleted,
   membershipUpdated,

@@ -27,12 +27,14 @@ import type { HookHandles } from "../component/changes.js";
 import type { SyncStatus } from "../component/syncStatus.js";
 import {
   toSynced,
+  type SyncedInvitation,
   type SyncedMembership,
   type SyncedOrganization,
   type SyncedRole,
   type SyncedSubscription,
   type SyncedUser,
 } from "./synced.js";
+import { ClerkWriteThrough } from "./writeThrough.js";
 
 /**
  * Any ctx that can run component queries: a query's, a mutation's or an action's.
@@ -103,6 +105,12 @@ export type HasOptions = {
    * Default: the session's active organization (the token's `o.id`).
    */
   orgId?: string;
+  /**
+   * `"synced"`: answer from synced data even where the token covers the check, for a check
+   * that must see a change just made (a write-through, a webhook that landed): the token
+   * shows it only once Clerk refreshes it, within about a minute. Default `"token"`.
+   */
+  prefer?: "token" | "synced";
 };
 
 /**
@@ -110,11 +118,13 @@ export type HasOptions = {
  * `const clerk = new ClerkSync(components.clerk, { onUserEvent })`. The one place hooks are
  * wired: the webhook route, the backfill and `syncCurrentUser` all take them from here.
  */
-export class ClerkSync {
+export class ClerkSync extends ClerkWriteThrough {
   constructor(
     public readonly component: ComponentApi,
     public readonly options: ClerkSyncOptions = {},
-  ) {}
+  ) {
+    super();
+  }
 
   /** Function handles of the configured hooks, as the component's mutations take them. */
   async hookHandles(): Promise<HookHandles> {
@@ -225,6 +235,21 @@ export class ClerkSync {
   }
 
   /**
+   * A page of an organization's invitations, newest first; with `status` (`pending`,
+   * `accepted`, `revoked`, `expired`), only those. Each holds the address invited: show it to
+   * the organization's admins only.
+   */
+  async listInvitations(
+    ctx: RunQueryCtx,
+    orgId: string,
+    { status, paginationOpts }: { status?: string; paginationOpts: PaginationOptions },
+  ): Promise<PaginationResult<SyncedInvitation>> {
+    const args = { orgId, paginationOpts: pageRequest(paginationOpts), ...(status !== undefined ? { status } : {}) };
+    const result = await ctx.runQuery(this.component.invitations.list, args);
+    return { ...result, page: result.page.map((record) => toSynced(record)) };
+  }
+
+  /**
    * A user's membership in an organization, or null. Its `permissions` are the effective
    * set: the role's current permissions when the role is synced, else what it carried.
    */
@@ -316,7 +341,7 @@ export class ClerkSync {
 
     if ("role" in check || "permission" in check) {
       if (orgId === null) return false;
-      const fromToken = orgId === token.orgId;
+      const fromToken = options.prefer !== "synced" && orgId === token.orgId;
       if ("role" in check) {
         if (fromToken && token.orgRole !== null) return roleMatches(token.orgRole, check.role);
         const member = await membership();
@@ -332,7 +357,7 @@ export class ClerkSync {
     const isPlan = "plan" in check;
     const scope = billingScope(isPlan ? check.plan : check.feature);
     if (!scope) return false;
-    const inToken = isPlan ? token.hasPlansClaim : token.hasFeaturesClaim;
+    const inToken = options.prefer !== "synced" && (isPlan ? token.hasPlansClaim : token.hasFeaturesClaim);
     const fromToken = (prefix: "u" | "o") =>
       token.check(isPlan ? { plan: `${prefix}:${scope.key}` } : { feature: `${prefix}:${scope.key}` });
     const fromSynced = async (payer: BillingPayer) => {

@@ -24,6 +24,7 @@ export {
   type UserEventHandlers,
 } from "./hooks.js";
 export {
+  vSyncedInvitation,
   vSyncedMembership,
   vSyncedOrganization,
   vSyncedRole,
@@ -31,6 +32,7 @@ export {
   vSyncedSubscriptionItem,
   vSyncedSubscriptionRecord,
   vSyncedUser,
+  type SyncedInvitation,
   type SyncedMembership,
   type SyncedOrganization,
   type SyncedRole,
@@ -40,6 +42,14 @@ export {
   type SyncedUser,
 } from "./synced.js";
 export type { HasCheck } from "./authorization.js";
+export type {
+  ClerkWriteError,
+  ClerkWriteErrorCode,
+  CreateInvitationOptions,
+  CreateOrganizationOptions,
+  MetadataUpdate,
+  UpdateOrganizationOptions,
+} from "./writeThrough.js";
 export type { ClerkApiOptions } from "./clerkApi.js";
 export type { ComponentApi } from "../component/_generated/component.js";
 export type { BillingHookEvent, ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/changes.js";

@@ -13,6 +13,7 @@
 // For `convex-clerk-sync doctor`: POST /v1/webhooks/svix_url (or Clerk's 400 svix_app_missing),
 // Clerk's 401 clerk_key_invalid for any key but `secretKey` when one is given, and, as the
 // instance's Frontend API would, GET /.well-known/openid-configuration naming `url` as issuer.
+// Writes (users, organizations, memberships, invitations) and invitation lists: ./clerkApiWrites.ts.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -26,6 +27,7 @@ import {
   type PayerOverrides,
   type UserOverrides,
 } from "../../src/events/payloads.js";
+import { readBody, writeRoute } from "./clerkApiWrites.js";
 
 type StoredUser = Record<string, unknown> & { id: string; created_at: number; updated_at: number };
 type StoredObject = Record<string, unknown> & { id: string; created_at: number };
@@ -54,6 +56,8 @@ export type ClerkApiStandIn = {
   updateUser(id: string, fields?: Record<string, unknown>): StoredUser;
   organizations: Map<string, StoredObject>;
   memberships: Map<string, StoredObject>;
+  /** Organization invitations, made through the write routes. */
+  invitations: Map<string, StoredObject>;
   addOrganization(overrides?: Record<string, unknown> & { id?: string }): StoredObject;
   /** A membership of `userId` in `orgId` (which must have been added), with its role and any other fields. */
   addMembership(orgId: string, userId: string, role?: string, overrides?: Record<string, unknown>): StoredObject;
@@ -84,6 +88,7 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
   const users = new Map<string, StoredUser>();
   const organizations = new Map<string, StoredObject>();
   const memberships = new Map<string, StoredObject>();
+  const invitations = new Map<string, StoredObject>();
   const permissions = new Map<string, StoredObject>();
   const roles = new Map<string, StoredObject>();
   const plans = new Map<string, StoredPlan>();
@@ -142,7 +147,9 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     return ok(sorted.slice(start, start + limit));
   }
 
-  async function route(method: string, url: URL): Promise<Answer> {
+  async function route(method: string, url: URL, body: Record<string, unknown>): Promise<Answer> {
+    const written = writeRoute(standIn, method, url, body);
+    if (written) return written;
     if (method !== "GET")
       return { status: 405, body: { errors: [{ code: "method_not_allowed", message: "GET only" }] } };
     const params = url.searchParams;
@@ -241,10 +248,12 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
       const message = "No Svix apps are associated with the current instance.";
       return json(res, 400, { errors: [{ code: "svix_app_missing", message, long_message: message }] });
     }
-    route(req.method ?? "", url).then(
-      ({ status, body }) => json(res, status, body),
-      (error: unknown) => json(res, 500, { errors: [{ code: "internal", message: String(error) }] }),
-    );
+    readBody(req)
+      .then((body) => route(req.method ?? "", url, body))
+      .then(
+        (answer) => json(res, answer.status, answer.body),
+        (error: unknown) => json(res, 500, { errors: [{ code: "internal", message: String(error) }] }),
+      );
   });
   // Steps can be seconds apart under convex-test; an idle keep-alive connection closed by
   // the default 5 s timeout would fail the next request and add a retry to the counts.
@@ -252,11 +261,12 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const standIn: ClerkApiStandIn = {
     url: `http://127.0.0.1:${port}`,
     users,
     organizations,
     memberships,
+    invitations,
     permissions,
     roles,
     plans,
@@ -378,4 +388,5 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
         server.close(() => resolve());
       }),
   };
+  return standIn;
 }

@@ -14,6 +14,7 @@ import type * as billing from "../billing.js";
 import type * as changes from "../changes.js";
 import type * as crons from "../crons.js";
 import type * as deliveries from "../deliveries.js";
+import type * as invitations from "../invitations.js";
 import type * as memberships from "../memberships.js";
 import type * as organizations from "../organizations.js";
 import type * as records from "../records.js";
@@ -23,6 +24,7 @@ import type * as snapshots from "../snapshots.js";
 import type * as syncStatus from "../syncStatus.js";
 import type * as tombstones from "../tombstones.js";
 import type * as users from "../users.js";
+import type * as writeThrough from "../writeThrough.js";
 
 import type {
   ApiFromModules,
@@ -38,6 +40,7 @@ const fullApi: ApiFromModules<{
   changes: typeof changes;
   crons: typeof crons;
   deliveries: typeof deliveries;
+  invitations: typeof invitations;
   memberships: typeof memberships;
   organizations: typeof organizations;
   records: typeof records;
@@ -47,6 +50,7 @@ const fullApi: ApiFromModules<{
   syncStatus: typeof syncStatus;
   tombstones: typeof tombstones;
   users: typeof users;
+  writeThrough: typeof writeThrough;
 }> = anyApi as any;
 
 /**
