@@ -105,11 +105,7 @@ export type HasOptions = {
    * Default: the session's active organization (the token's `o.id`).
    */
   orgId?: string;
-  /**
-   * `"synced"`: answer from synced data even where the token covers the check, for a check
-   * that must see a change just made (a write-through, a webhook that landed): the token
-   * shows it only once Clerk refreshes it, within about a minute. Default `"token"`.
-   */
+  /** `"synced"`: synced data answers even where the token could, to see a change just made. Default `"token"`. */
   prefer?: "token" | "synced";
 };
 
@@ -329,7 +325,9 @@ export class ClerkSync extends ClerkWriteThrough {
    * which Clerk leaves out of tokens), or a token without the claims (Billing off, a custom
    * JWT template). Synced data is as fresh as the last webhook that landed (seconds,
    * usually; longer while Svix retries a failed delivery). Permissions from synced data are
-   * the effective set; an organization's plan counts only for its members.
+   * the effective set; an organization's plan counts only for its members. With
+   * `{ prefer: "synced" }`, synced data answers every check: for one that must see a change
+   * just made (a write-through is stored at once; the token shows it only once refreshed).
    */
   async has(ctx: RunQueryAuthCtx, check: HasCheck, options: HasOptions = {}): Promise<boolean> {
     const identity = await ctx.auth.getUserIdentity();
