@@ -9,6 +9,14 @@ import { clerkUser, type UserOverrides } from "./events/payloads.js";
 
 export { signDelivery, type SignedDelivery } from "./events/sign.js";
 export {
+  clerkApiError,
+  stubClerkApi,
+  type ClerkApiErrorAnswer,
+  type ClerkApiStub,
+  type StubbedRequest,
+  type StubRoute,
+} from "./testing/clerkApiStub.js";
+export {
   clerkInvitation,
   clerkMembership,
   clerkOrganization,
