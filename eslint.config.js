@@ -17,7 +17,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node, ...globals.browser } } },
   {
-    files: ["src/component/**/*.ts", "example/convex/**/*.ts"],
+    files: ["src/component/**/*.ts", "example/convex/**/*.ts", "tests/migration/*/convex/**/*.ts"],
     plugins: { "@convex-dev": convexPlugin },
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     // An app's auth.config.ts and client code read the environment; a component cannot.

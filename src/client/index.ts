@@ -24,6 +24,13 @@ export {
   type UserEventHandlers,
 } from "./hooks.js";
 export {
+  mirrorUsers,
+  type UserMirror,
+  type UserMirrorDeletePolicy,
+  type UserMirrorOptions,
+  type UserMirrorPrunePage,
+} from "./mirror.js";
+export {
   vSyncedInvitation,
   vSyncedMembership,
   vSyncedOrganization,

@@ -9,6 +9,7 @@ import { scheduleMembershipCleanup } from "./memberships.js";
 import { vUserRecord, type UserRecord } from "./records.js";
 import schema from "./schema.js";
 import { applySnapshot, runHook, type SyncedKind } from "./snapshots.js";
+import { isTombstoned } from "./tombstones.js";
 
 /** Users under the snapshot rules. */
 export const userKind: SyncedKind<"users", UserRecord> = {
@@ -87,6 +88,26 @@ export const list = query({
   handler: async (ctx, { paginationOpts }) => {
     const result = await paginator(ctx.db, schema).query("users").withIndex("by_clerk_id").paginate(paginationOpts);
     return { page: result.page.map(toUserRecord), isDone: result.isDone, continueCursor: result.continueCursor };
+  },
+});
+
+/**
+ * Of these Clerk ids, the ones with no stored user: `deleted` when Clerk said so (a webhook
+ * or a backfill's reconciliation left a tombstone, kept 30 days), else `unknown` (never
+ * synced). For a host that mirrors users into its own table and must find the rows whose
+ * user was deleted while the component did not hold it.
+ */
+export const absent = query({
+  args: { clerkIds: v.array(v.string()) },
+  returns: v.object({ deleted: v.array(v.string()), unknown: v.array(v.string()) }),
+  handler: async (ctx, { clerkIds }) => {
+    const deleted: string[] = [];
+    const unknown: string[] = [];
+    for (const clerkId of new Set(clerkIds)) {
+      if (await userKind.find(ctx, clerkId)) continue;
+      ((await isTombstoned(ctx, clerkId)) ? deleted : unknown).push(clerkId);
+    }
+    return { deleted, unknown };
   },
 });
 

@@ -131,9 +131,16 @@ function wrapModules(modules: Modules, componentPath: string, registry: Registry
   return Object.fromEntries(
     Object.entries(modules).map(([key, load]) => {
       const modulePath = modulePathOf(key, prefix);
-      let wrapped: Promise<Record<string, unknown>> | undefined;
-      const loader: Loader = () =>
-        (wrapped ??= load().then((module) => wrapModule(module, modulePath, componentPath, registry)));
+      // Wrapped once per module object: a loader that answers another module later (a test
+      // that redeploys the app) gets that one wrapped too.
+      const wrapped = new WeakMap<object, Record<string, unknown>>();
+      const loader: Loader = async () => {
+        const module = await load();
+        let checked = wrapped.get(module);
+        if (checked === undefined)
+          wrapped.set(module, (checked = wrapModule(module, modulePath, componentPath, registry)));
+        return checked;
+      };
       return [key, loader];
     }),
   );

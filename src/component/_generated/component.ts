@@ -867,6 +867,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       >;
     };
     users: {
+      absent: FunctionReference<
+        "query",
+        "internal",
+        { clerkIds: Array<string> },
+        { deleted: Array<string>; unknown: Array<string> },
+        Name
+      >;
       get: FunctionReference<
         "query",
         "internal",

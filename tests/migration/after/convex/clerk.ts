@@ -1,0 +1,9 @@
+import { ClerkSync } from "convex-clerk-sync";
+import { components, internal } from "./_generated/api";
+
+// Every change to a Clerk user, from the webhook or the backfill, runs the user hook
+// (users.ts), which keeps the users table in step.
+// The annotation breaks the type cycle clerk → internal → modules that import clerk.
+export const clerk: ClerkSync = new ClerkSync(components.clerk, {
+  onUserEvent: internal.users.onUserEvent,
+});

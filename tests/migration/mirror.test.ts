@@ -1,0 +1,96 @@
+// mirrorUsers' delete policies that keep the row (soft-delete, anonymize), an app field's
+// default on insert, and the prune, on a host with two mirrored tables (./policies/convex).
+/// <reference types="vite/client" />
+import { beforeEach, expect, test, vi } from "vitest";
+import clerkTest, { signDelivery, userCreated, userDeleted, userUpdated } from "convex-clerk-sync/test";
+import { convexTest } from "../support/convexRules";
+import { internal } from "./policies/convex/_generated/api";
+import schema from "./policies/convex/schema";
+import { SECRET } from "./deployments";
+
+function initPoliciesApp() {
+  process.env.CLERK_WEBHOOK_SECRET = SECRET;
+  const app = convexTest(schema, import.meta.glob("./policies/convex/**/*.*s"));
+  clerkTest.register(app);
+  return app;
+}
+let t: ReturnType<typeof initPoliciesApp>;
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(new Date("2026-01-01T00:00:00Z"));
+  t = initPoliciesApp();
+});
+
+async function deliver(path: "/members" | "/accounts", payload: unknown) {
+  const { body, headers } = signDelivery(payload, SECRET);
+  const response = await t.fetch(path, { method: "POST", body, headers });
+  return ((await response.json()) as { outcome: string }).outcome;
+}
+const member = (clerkId: string) =>
+  t.run((ctx) =>
+    ctx.db
+      .query("members")
+      .withIndex("by_clerkId", (q) => q.eq("clerkId", clerkId))
+      .unique(),
+  );
+const prune = () => t.mutation(internal.mirrors.pruneMembers, { cursor: null, numItems: 100 });
+
+test("soft-delete: the row and its id stay, marked once; the app's required field gets its default and is never written", async () => {
+  const id = "user_soft";
+  await deliver("/members", userCreated({ id, first_name: "Ada", last_name: "Lovelace", updated_at: 1 }));
+  const inserted = await member(id);
+  expect(inserted).toMatchObject({ name: "Ada Lovelace", plan: "free" });
+  await t.run((ctx) => ctx.db.patch("members", inserted!._id, { plan: "pro" }));
+
+  await deliver("/members", userUpdated({ id, first_name: "Augusta Ada", last_name: "King", updated_at: 2 }));
+  expect(await member(id)).toMatchObject({ _id: inserted!._id, name: "Augusta Ada King", plan: "pro" });
+
+  expect(await deliver("/members", userDeleted(id))).toBe("deleted");
+  const deletedAt = Date.parse("2026-01-01T00:00:00Z");
+  expect(await member(id)).toMatchObject({ _id: inserted!._id, plan: "pro", deletedAt });
+
+  // The prune finds the deletion again (a tombstone, no stored user): the policy changes nothing.
+  vi.setSystemTime(new Date("2026-01-02T00:00:00Z"));
+  expect(await prune()).toMatchObject({ pruned: 0, unknown: [], isDone: true });
+  expect((await member(id))?.deletedAt).toBe(deletedAt);
+});
+
+test("anonymize: the row stays without the user's name or email", async () => {
+  const id = "user_anon";
+  await deliver("/accounts", userCreated({ id, first_name: "Grace", last_name: "Hopper", email: "grace@example.org" }));
+  const account = () =>
+    t.run((ctx) =>
+      ctx.db
+        .query("accounts")
+        .withIndex("by_clerkUserId", (q) => q.eq("clerkUserId", id))
+        .unique(),
+    );
+  const before = await account();
+  expect(before).toMatchObject({ displayName: "Grace Hopper", email: "grace@example.org" });
+  await deliver("/accounts", userDeleted(id));
+  const after = await account();
+  expect(after).toMatchObject({ _id: before!._id, displayName: "Deleted user" });
+  expect(after).not.toHaveProperty("email");
+});
+
+test("prune: applies the policy to rows of users Clerk deleted while the component did not hold them, reports unknown ones", async () => {
+  // Rows a hand-written sync stored; the component never held these users.
+  await t.run(async (ctx) => {
+    for (const clerkId of ["user_gone", "user_unknown"]) {
+      await ctx.db.insert("members", { clerkId, name: clerkId, email: null, plan: "pro" });
+    }
+  });
+  expect(await deliver("/members", userDeleted("user_gone"))).toBe("tombstoned");
+  expect(await member("user_gone")).not.toHaveProperty("deletedAt"); // no stored user, so no hook ran
+
+  expect(await prune()).toMatchObject({ pruned: 1, unknown: ["user_unknown"], isDone: true });
+  expect(await member("user_gone")).toMatchObject({ plan: "pro", deletedAt: Date.parse("2026-01-01T00:00:00Z") });
+  expect(await member("user_unknown")).not.toHaveProperty("deletedAt");
+  expect(await prune()).toMatchObject({ pruned: 0 });
+
+  // Page by page: each page reports its own rows.
+  const first = await t.mutation(internal.mirrors.pruneMembers, { cursor: null, numItems: 1 });
+  const second = await t.mutation(internal.mirrors.pruneMembers, { cursor: first.continueCursor, numItems: 1 });
+  expect([first.unknown, second.unknown, first.isDone]).toEqual([[], ["user_unknown"], false]);
+});
