@@ -10,5 +10,8 @@ export default defineConfig({
     // convexRules first: installed before any module under test captures `process.env`.
     setupFiles: ["./tests/support/convexRules.ts", "./tests/support/vitestSetup.ts"],
     server: { deps: { inline: ["convex-test"] } },
+    // A safety net, not a measure: a test that finishes in 3 s on a quiet machine may take
+    // several times that on a busy one. Speed is measured in `npm run bench`.
+    testTimeout: 30_000,
   },
 });
