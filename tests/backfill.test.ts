@@ -15,7 +15,7 @@ import clerkTest, {
 import schema from "../example/convex/schema";
 import { api, components, internal } from "../example/convex/_generated/api";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
-import { logs, deliver, inComponent, initConvexTest, modules, SECRET, type TestApp } from "./setup";
+import { logs, deliver, inComponent, initConvexTest, modules, SECRET, type TestApp, ISSUER } from "./setup";
 
 const SECRET_KEY = "sk_test_standin_0123456789abcdef";
 const clerk = new ClerkSync(components.clerk);
@@ -581,7 +581,7 @@ describe("syncCurrentUser: the sign-up race", () => {
   test("fetches the signed-in user from Clerk when the webhook has not landed, stores it once", async () => {
     const t = initConvexTest();
     const [ada] = clerkApi.addUsers(1, () => ({ first_name: "Ada", last_name: null }));
-    const asAda = t.withIdentity({ subject: ada.id });
+    const asAda = t.withIdentity({ issuer: ISSUER, subject: ada.id });
     expect(await asAda.query(api.users.me, {})).toBeNull();
     expect(await asAda.action(api.users.ensureMe, {})).toEqual({ clerkId: ada.id, name: "Ada" });
     expect(await asAda.query(api.users.me, {})).toMatchObject({ clerkId: ada.id, name: "Ada" });
@@ -598,7 +598,7 @@ describe("syncCurrentUser: the sign-up race", () => {
   test("null when signed out, or when Clerk has no such user", async () => {
     const t = initConvexTest();
     expect(await t.action(api.users.ensureMe, {})).toBeNull();
-    expect(await t.withIdentity({ subject: "user_unknown" }).action(api.users.ensureMe, {})).toBeNull();
+    expect(await t.withIdentity({ issuer: ISSUER, subject: "user_unknown" }).action(api.users.ensureMe, {})).toBeNull();
     expect(clerkApi.requests.map((r) => r.path)).toEqual(["/v1/users/user_unknown"]);
   });
 });

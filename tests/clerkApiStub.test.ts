@@ -10,7 +10,7 @@ import {
   type ClerkApiStub,
 } from "convex-clerk-sync/test";
 import { api, components } from "../example/convex/_generated/api";
-import { deliver, initConvexTest } from "./setup";
+import { deliver, initConvexTest, ISSUER } from "./setup";
 
 // The test kit's stub for Clerk's Backend API, used as a host's test would: in vitest's
 // default environment, with the host's own actions.
@@ -39,7 +39,7 @@ describe("convex-clerk-sync/test: stubClerkApi", () => {
         public_metadata: (body as { public_metadata: Record<string, unknown> }).public_metadata,
       }),
     );
-    const asUser = t.withIdentity({ subject: "user_kit" });
+    const asUser = t.withIdentity({ issuer: ISSUER, subject: "user_kit" });
     expect(await asUser.action(api.onboarding.complete, {})).toEqual({ onboardingComplete: true });
     expect(await asUser.query(api.onboarding.status, {})).toEqual({ onboardingComplete: true });
     expect(stub.requests).toEqual([

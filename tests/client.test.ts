@@ -5,7 +5,7 @@ import componentCrons from "../src/component/crons";
 import { ClerkSync } from "convex-clerk-sync";
 import { userCreated, userDeleted } from "convex-clerk-sync/test";
 import { api, components } from "../example/convex/_generated/api";
-import { deliver, inComponent, initConvexTest, type TestApp } from "./setup";
+import { deliver, inComponent, initConvexTest, type TestApp, ISSUER } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
@@ -25,7 +25,7 @@ describe("ClerkSync from host functions", () => {
     );
     expect([fromQuery, fromMutation, fromAction]).toEqual(["Ada", "user_ada", "Ada.Lovelace@Example.org"]);
     expect(await t.query(async (ctx) => clerk.getUser(ctx, "user_nobody"))).toBeNull();
-    const asAda = t.withIdentity({ subject: "user_ada" });
+    const asAda = t.withIdentity({ issuer: ISSUER, subject: "user_ada" });
     expect(await asAda.mutation(api.users.findByEmail, { email: "nobody@example.org" })).toBeNull();
     expect(await asAda.mutation(api.users.findByEmail, { email: "ADA.LOVELACE@example.org" })).toEqual({
       clerkId: "user_ada",
@@ -52,7 +52,7 @@ describe("ClerkSync from host functions", () => {
     const t = initConvexTest();
     const ids = Array.from({ length: 7 }, (_, i) => `user_${i}`);
     for (const id of ids) await deliver(t, userCreated({ id }));
-    const asUser = t.withIdentity({ subject: "user_0" });
+    const asUser = t.withIdentity({ issuer: ISSUER, subject: "user_0" });
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
@@ -72,7 +72,7 @@ describe("ClerkSync from host functions", () => {
 
   test("getCurrentUser: null when signed out, null before the webhook, the user after", async () => {
     const t = initConvexTest();
-    const ada = t.withIdentity({ subject: "user_me" });
+    const ada = t.withIdentity({ issuer: ISSUER, subject: "user_me" });
     expect(await t.query(api.users.me, {})).toBeNull();
     expect(await ada.query(api.users.me, {})).toBeNull();
     await deliver(
@@ -94,7 +94,7 @@ describe("ClerkSync from host functions", () => {
       throw new Error("expected a throw");
     };
     expect(await errorOf(() => t.mutation(api.notes.add, { text: "hi" }))).toMatchObject({ code: "UNAUTHENTICATED" });
-    const ada = t.withIdentity({ subject: "user_me" });
+    const ada = t.withIdentity({ issuer: ISSUER, subject: "user_me" });
     expect(await errorOf(() => ada.mutation(api.notes.add, { text: "hi" }))).toMatchObject({ code: "USER_NOT_SYNCED" });
     await deliver(t, userCreated({ id: "user_me", first_name: "Ada", last_name: null }));
     await ada.mutation(api.notes.add, { text: "hi" });
@@ -105,7 +105,7 @@ describe("ClerkSync from host functions", () => {
     const t = initConvexTest();
     await deliver(t, userCreated({ id: "user_other", email: "other@example.org", username: "other" }));
     const profile = await t
-      .withIdentity({ subject: "user_me" })
+      .withIdentity({ issuer: ISSUER, subject: "user_me" })
       .query(api.users.publicProfile, { clerkId: "user_other" });
     expect(profile).toEqual({
       clerkId: "user_other",

@@ -5,7 +5,7 @@ import { membershipCreated, organizationCreated, userCreated } from "convex-cler
 import { api } from "../example/convex/_generated/api";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
 import { deliverEcho } from "./support/writeThroughHost";
-import { deliver, initConvexTest, type TestApp } from "./setup";
+import { deliver, initConvexTest, ISSUER, type TestApp } from "./setup";
 
 // The example app's onboarding and organization-admin actions, against Clerk's stand-in.
 
@@ -36,7 +36,7 @@ describe("onboarding", () => {
   test("the flag is visible to the app's queries as soon as the action returns", async () => {
     const [user] = clerkApi.addUsers(1);
     await deliver(t, userCreated(user));
-    const asUser = t.withIdentity({ subject: user!.id });
+    const asUser = t.withIdentity({ issuer: ISSUER, subject: user!.id });
     expect(await asUser.query(api.onboarding.status, {})).toEqual({ onboardingComplete: false });
     expect(await asUser.action(api.onboarding.complete, {})).toEqual({ onboardingComplete: true });
     expect(await asUser.query(api.onboarding.status, {})).toEqual({ onboardingComplete: true });
@@ -46,7 +46,7 @@ describe("onboarding", () => {
 
   test("right after sign-up, before the webhook: the caller is fetched, stored, then updated", async () => {
     const [user] = clerkApi.addUsers(1);
-    const asUser = t.withIdentity({ subject: user!.id });
+    const asUser = t.withIdentity({ issuer: ISSUER, subject: user!.id });
     expect(await asUser.action(api.onboarding.complete, {})).toEqual({ onboardingComplete: true });
     expect(await asUser.query(api.onboarding.status, {})).toEqual({ onboardingComplete: true });
     expect(await codeOf(() => t.action(api.onboarding.complete, {}))).toBe("UNAUTHENTICATED");
@@ -78,7 +78,7 @@ describe("the organization admin page", () => {
   });
 
   test("an admin invites, sees the address, revokes; changes a role, removes a member, renames", async () => {
-    const asAdmin = t.withIdentity({ subject: admin });
+    const asAdmin = t.withIdentity({ issuer: ISSUER, subject: admin });
     const invited = await asAdmin.action(api.orgAdmin.invite, {
       orgId,
       emailAddress: "new.hire@example.org",
@@ -101,14 +101,14 @@ describe("the organization admin page", () => {
       role: "org:admin",
     });
     await asAdmin.action(api.orgAdmin.removeMember, { orgId, userId: member });
-    expect(await codeOf(() => t.withIdentity({ subject: member }).query(api.projects.list, { orgId }))).toBe(
-      "FORBIDDEN",
-    );
+    expect(
+      await codeOf(() => t.withIdentity({ issuer: ISSUER, subject: member }).query(api.projects.list, { orgId })),
+    ).toBe("FORBIDDEN");
     expect(await asAdmin.action(api.orgAdmin.rename, { orgId, name: "Acme Inc" })).toEqual({ name: "Acme Inc" });
   });
 
   test("a member is refused every admin action, and Clerk is never called", async () => {
-    const asMember = t.withIdentity({ subject: member });
+    const asMember = t.withIdentity({ issuer: ISSUER, subject: member });
     const page = { numItems: 10, cursor: null };
     const refused = {
       invitations: await codeOf(() => asMember.query(api.orgAdmin.invitations, { orgId, paginationOpts: page })),

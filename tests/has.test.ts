@@ -4,7 +4,10 @@ import type { UserIdentity } from "convex/server";
 import { ClerkSync, type HasCheck, type HasOptions } from "convex-clerk-sync";
 import { membershipCreated, roleCreated, subscriptionEvent } from "convex-clerk-sync/test";
 import { api, components } from "../example/convex/_generated/api";
-import { deliver, initConvexTest, type TestApp } from "./setup";
+import { sessionAuthorization } from "../src/client/authorization";
+import packageJson from "../package.json";
+import clerkSharedPackage from "../node_modules/@clerk/shared/package.json";
+import { deliver, initConvexTest, ISSUER, type TestApp } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 const USER = "user_2has0000000000000000000000";
@@ -13,7 +16,15 @@ const OTHER = "org_2other000000000000000000000";
 
 // Session token claims as Clerk issues them (v2; see @clerk/shared's jwtPayloadParser
 // tests), as Convex passes them to `ctx.auth.getUserIdentity()`.
-const baseClaims = { subject: USER, sid: "sess_2abc", v: 2, iat: 1716883200, exp: 1716883260, nbf: 1716883190 };
+const baseClaims = {
+  issuer: ISSUER,
+  subject: USER,
+  sid: "sess_2abc",
+  v: 2,
+  iat: 1716883200,
+  exp: 1716883260,
+  nbf: 1716883190,
+};
 /** Active organization ACTIVE as `admin`; org features reports (read, manage) and export (read). */
 const activeOrgClaims = {
   ...baseClaims,
@@ -84,7 +95,13 @@ describe("has() answers from the session token when it covers the question", () 
   test("a v1 token (`org_id`, `org_role`, `org_permissions`) is read too", async () => {
     const t = initConvexTest();
     await seedSyncedData(t);
-    const v1 = { subject: USER, org_id: ACTIVE, org_role: "org:admin", org_permissions: ["org:reports:read"] };
+    const v1 = {
+      issuer: ISSUER,
+      subject: USER,
+      org_id: ACTIVE,
+      org_role: "org:admin",
+      org_permissions: ["org:reports:read"],
+    };
     expect(await has(t, v1, { role: "org:admin" })).toBe(true);
     expect(await has(t, v1, { permission: "org:reports:read" })).toBe(true);
     expect(await has(t, v1, { permission: "org:reports:manage" })).toBe(false);
@@ -194,5 +211,76 @@ describe("the example app: exporting projects needs the organization's Pro plan"
     expect(await exportFor(activeOrgClaims, OTHER)).toBe("PLAN_REQUIRED");
     await deliver(t, subscriptionEvent("created", { payer: { orgId: OTHER }, items: [{ plan: "pro" }] }));
     expect(await exportFor(activeOrgClaims, OTHER)).toBe(`name,createdBy\n"Apollo, phase 1",${USER}`);
+  });
+});
+
+describe("what has() decodes session tokens with is pinned", () => {
+  // has() decodes with an experimental export of @clerk/shared, which a minor release may rename
+  // or change: the dependency is exact, and these golden claims fail when its decoding changes.
+  test("@clerk/shared is an exact version, the one installed", () => {
+    expect(packageJson.dependencies["@clerk/shared"]).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(clerkSharedPackage.version).toBe(packageJson.dependencies["@clerk/shared"]);
+  });
+
+  test("golden v2 and v1 claims decode to the same authorization", () => {
+    const decode = (claims: Record<string, unknown>) => {
+      const { check, ...decoded } = sessionAuthorization({ tokenIdentifier: "t", ...baseClaims, ...claims });
+      const checks = [
+        { permission: "org:reports:read" },
+        { permission: "org:reports:manage" },
+        { permission: "org:billing:delete" },
+        { permission: "org:export:manage" },
+        { plan: "u:free" },
+        { plan: "o:pro" },
+        { plan: "o:free" },
+        { feature: "u:beta" },
+        { feature: "o:reports" },
+        { feature: "o:beta" },
+      ];
+      return {
+        ...decoded,
+        granted: checks.filter((params) => check(params)).map((params) => Object.values(params)[0]),
+      };
+    };
+    const v2 = {
+      // `per` lists the actions; each `fpm` number is a bitmask over them, for each `o:` feature in order.
+      o: { id: ACTIVE, rol: "admin", slg: "active", per: "read,manage,delete", fpm: "3,7,1" },
+      fea: "o:reports,o:billing,o:export,u:beta",
+      pla: "u:free,o:pro",
+    };
+    expect(decode(v2)).toEqual({
+      orgId: ACTIVE,
+      orgRole: "org:admin",
+      orgPermissions: [
+        "org:reports:read",
+        "org:reports:manage",
+        "org:billing:read",
+        "org:billing:manage",
+        "org:billing:delete",
+        "org:export:read",
+      ],
+      hasPlansClaim: true,
+      hasFeaturesClaim: true,
+      granted: [
+        "org:reports:read",
+        "org:reports:manage",
+        "org:billing:delete",
+        "u:free",
+        "o:pro",
+        "u:beta",
+        "o:reports",
+      ],
+    });
+    const v1 = { v: undefined, org_id: OTHER, org_role: "org:member", org_permissions: ["org:reports:read"] };
+    expect(decode(v1)).toEqual({
+      orgId: OTHER,
+      orgRole: "org:member",
+      orgPermissions: ["org:reports:read"],
+      hasPlansClaim: false,
+      hasFeaturesClaim: false,
+      granted: ["org:reports:read"],
+    });
+    // A v2 token without an active organization.
+    expect(decode({})).toMatchObject({ orgId: null, orgRole: null, orgPermissions: null, granted: [] });
   });
 });

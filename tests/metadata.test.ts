@@ -1,7 +1,17 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
+import { anyApi } from "convex/server";
 import { convexToJson } from "convex/values";
-import { MAX_METADATA_DEPTH, metadataFromJson, toFieldName } from "../src/client/metadata";
+import { userCreated } from "convex-clerk-sync/test";
+import { jsonTextWithoutRecursion, MAX_METADATA_DEPTH, metadataFromJson, toFieldName } from "../src/client/metadata";
+import { deliver, initConvexTest } from "./setup";
+
+/** The example app with the probe (support/metadataProbe.ts) as its router's ClerkSync. */
+const initWithProbe = () =>
+  initConvexTest({
+    "../example/convex/http.ts": () => import("./support/metadataProbeHttp"),
+    "../example/convex/metadataProbe.ts": () => import("./support/metadataProbe"),
+  });
 
 describe("metadata as a Convex value", () => {
   test("keys Convex accepts stay as they are; others are percent-encoded, injectively", () => {
@@ -47,12 +57,15 @@ describe("metadata as a Convex value", () => {
     expect(() => convexToJson(top)).not.toThrow();
   });
 
-  test("`__proto__` is kept as a field, not taken as the object's prototype", () => {
+  test("`__proto__` is percent-encoded, like the keys Convex cannot carry: never the object's prototype", () => {
     const mapped = metadataFromJson('{"__proto__": {"role": "admin"}, "plan": "free"}');
     expect(Object.getPrototypeOf(mapped)).toBe(Object.prototype);
     expect((mapped as Record<string, unknown>).role).toBeUndefined();
-    expect(Object.keys(mapped)).toEqual(["__proto__", "plan"]);
-    expect(mapped["__proto__"]).toEqual({ role: "admin" });
+    expect(Object.keys(mapped)).toEqual(["%5F%5Fproto%5F%5F", "plan"]);
+    expect(mapped["%5F%5Fproto%5F%5F"]).toEqual({ role: "admin" });
+    expect(decodeURIComponent("%5F%5Fproto%5F%5F")).toBe("__proto__");
+    // The encoded key cannot collide with a key sent as `%5F%5Fproto%5F%5F`, whose `%` is encoded.
+    expect(toFieldName("%5F%5Fproto%5F%5F")).toBe("%255F%255Fproto%255F%255F");
   });
 
   test("anything but a JSON object is an empty object", () => {
@@ -74,5 +87,39 @@ describe("metadata as a Convex value", () => {
       }),
       { seed: 20261123, numRuns: 300 },
     );
+  });
+});
+
+describe("JSON text at any depth", () => {
+  test("written without recursion, it is JSON.stringify's text for any JSON value", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), (value) => {
+        expect(jsonTextWithoutRecursion(value)).toBe(JSON.stringify(value));
+      }),
+      { seed: 20261124, numRuns: 300 },
+    );
+    const withSkipped = { a: undefined, b: [undefined, () => 1], c: { d: undefined } };
+    expect(jsonTextWithoutRecursion(withSkipped)).toBe(JSON.stringify(withSkipped));
+  });
+});
+
+describe("metadata across a function call", () => {
+  test("`__proto__` comes back from a query and arrives as another function's argument, under its encoded name", async () => {
+    const t = initWithProbe();
+    const metadataJson = '{"__proto__":{"role":"admin"},"plan":"free"}';
+    const body = JSON.stringify(userCreated({ id: "user_proto" })).replace(
+      '"public_metadata":{}',
+      `"public_metadata":${metadataJson}`,
+    );
+    expect((await deliver(t, body)).body.outcome).toBe("inserted");
+
+    const user = await t.query(anyApi.metadataProbe.getUser, { clerkId: "user_proto" });
+    expect(Object.keys(user.publicMetadata)).toEqual(["%5F%5Fproto%5F%5F", "plan"]);
+    expect(user.publicMetadata["%5F%5Fproto%5F%5F"]).toEqual({ role: "admin" });
+    expect(user.publicMetadata.role).toBeUndefined();
+    expect(user.publicMetadataJson).toBe(metadataJson);
+
+    const received = await t.run(async (ctx) => (await ctx.db.query("profiles").collect()).map((p) => p.displayName));
+    expect(received.map((text) => JSON.parse(text))).toEqual([{ keys: ["%5F%5Fproto%5F%5F", "plan"], role: null }]);
   });
 });

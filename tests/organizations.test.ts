@@ -15,7 +15,7 @@ import orgCreated from "./fixtures/openapi-organization.created.json";
 import orgDeleted from "./fixtures/openapi-organization.deleted.json";
 import memCreated from "./fixtures/openapi-organizationMembership.created.json";
 import memDeleted from "./fixtures/openapi-organizationMembership.deleted.json";
-import { deliver, inComponent, initConvexTest, type TestApp } from "./setup";
+import { deliver, inComponent, initConvexTest, type TestApp, ISSUER } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 const ORG = "org_2g7np7Hrk0SN6kj5EDMLDaKNL0S";
@@ -172,7 +172,7 @@ describe("delivery guarantees for organizations", () => {
     expect(await getMembership(t, "org_b", "user_b")).toMatchObject({ role: "org:admin", updatedAt: 5 });
     const forUser = await t.query(async (ctx) => clerk.listOrganizationsForUser(ctx, "user_b"));
     expect(forUser.map(({ membership }) => membership.membershipId)).toEqual(["orgmem_late"]);
-    const asMember = t.withIdentity({ subject: "user_b" });
+    const asMember = t.withIdentity({ issuer: ISSUER, subject: "user_b" });
     expect(await asMember.query(async (ctx) => (await clerk.requireOrgRole(ctx, "org_b", "org:admin")).clerkId)).toBe(
       "user_b",
     );
@@ -288,7 +288,7 @@ describe("reading organizations from host functions", () => {
         permissions: ["org:posts:write"],
       }),
     );
-    const as = (subject: string) => t.withIdentity({ subject });
+    const as = (subject: string) => t.withIdentity({ issuer: ISSUER, subject });
     const codeOf = async (run: () => Promise<unknown>) => {
       try {
         await run();

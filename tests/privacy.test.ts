@@ -14,7 +14,7 @@ import componentSchema from "../src/component/schema";
 import exampleSchema from "../example/convex/schema";
 import { api, components } from "../example/convex/_generated/api";
 import { emailLookupLimit } from "../example/convex/users";
-import { logs, deliver, inComponent, initConvexTest, modules, type TestApp } from "./setup";
+import { logs, deliver, inComponent, initConvexTest, modules, type TestApp, ISSUER } from "./setup";
 
 // Every client-callable function of the example app, called by someone signed out and by
 // a signed-in stranger: neither may get back an email, a phone number or a metadata value
@@ -109,7 +109,7 @@ async function seed(t: TestApp) {
     }),
   ];
   for (const payload of deliveries) expect((await deliver(t, payload)).status).toBe(200);
-  const owner = t.withIdentity({ subject: OWNER });
+  const owner = t.withIdentity({ issuer: ISSUER, subject: OWNER });
   await owner.mutation(api.notes.add, { text: "the owner's note" });
   ownerProjectId = await owner.mutation(api.projects.create, { orgId: ORG, name: "Owner's project" });
 }
@@ -265,7 +265,7 @@ describe("the example app's public functions", () => {
     const privateValues = Object.values(PRIVATE);
     const callers: Record<"signedOut" | "stranger", Caller> = {
       signedOut: t,
-      stranger: t.withIdentity({ subject: STRANGER }),
+      stranger: t.withIdentity({ issuer: ISSUER, subject: STRANGER }),
     };
     const outcomes: Record<string, Record<string, Outcome>> = {};
     const leaks: Record<string, string[]> = {};
@@ -291,11 +291,11 @@ describe("the example app's public functions", () => {
 
     // The check can fail: the owner does get her own email back, and the stored rows hold
     // every other value the callers above were looking for.
-    const asOwner = await t.withIdentity({ subject: OWNER }).query(api.users.me, {});
+    const asOwner = await t.withIdentity({ issuer: ISSUER, subject: OWNER }).query(api.users.me, {});
     expect(privateValuesIn(asOwner, privateValues)).toEqual([PRIVATE.ownerEmail]);
     // The organization's admin sees the addresses it invited.
     const invitations = await t
-      .withIdentity({ subject: OWNER })
+      .withIdentity({ issuer: ISSUER, subject: OWNER })
       .query(api.orgAdmin.invitations, { orgId: ORG, paginationOpts: { numItems: 10, cursor: null } });
     expect(privateValuesIn(invitations, privateValues)).toEqual([PRIVATE.invitationEmail]);
     const clerk = new ClerkSync(components.clerk);
@@ -343,11 +343,13 @@ describe("users.findByEmail", () => {
     expect(await errorOf(() => t.mutation(api.users.findByEmail, { email }))).toMatchObject({
       code: "UNAUTHENTICATED",
     });
-    const unsynced = t.withIdentity({ subject: "user_not_synced" });
+    const unsynced = t.withIdentity({ issuer: ISSUER, subject: "user_not_synced" });
     expect(await errorOf(() => unsynced.mutation(api.users.findByEmail, { email }))).toMatchObject({
       code: "USER_NOT_SYNCED",
     });
-    expect(await t.withIdentity({ subject: STRANGER }).mutation(api.users.findByEmail, { email })).toEqual({
+    expect(
+      await t.withIdentity({ issuer: ISSUER, subject: STRANGER }).mutation(api.users.findByEmail, { email }),
+    ).toEqual({
       clerkId: OWNER,
       name: "Example Example",
       username: "owner",
@@ -359,7 +361,7 @@ describe("users.findByEmail", () => {
     vi.useFakeTimers();
     const t = initConvexTest();
     await seed(t);
-    const stranger = t.withIdentity({ subject: STRANGER });
+    const stranger = t.withIdentity({ issuer: ISSUER, subject: STRANGER });
     const lookup = (i: number) => stranger.mutation(api.users.findByEmail, { email: `guess${i}@example.org` });
     const burst = emailLookupLimit.capacity;
     for (let i = 0; i < burst; i++) expect(await lookup(i)).toBeNull();
@@ -374,7 +376,7 @@ describe("users.findByEmail", () => {
     expect(limited.retryAfter).toBeLessThanOrEqual(refill);
 
     // Another caller has its own allowance.
-    const member = t.withIdentity({ subject: MEMBER });
+    const member = t.withIdentity({ issuer: ISSUER, subject: MEMBER });
     const otherCaller = await member.mutation(api.users.findByEmail, { email: PRIVATE.ownerEmail });
     expect(otherCaller).toMatchObject({ clerkId: OWNER });
 

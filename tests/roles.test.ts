@@ -18,7 +18,7 @@ import permUpdated from "./fixtures/openapi-permission.updated.json";
 import roleCreatedFixture from "./fixtures/openapi-role.created.json";
 import roleDeletedFixture from "./fixtures/openapi-role.deleted.json";
 import roleUpdatedFixture from "./fixtures/openapi-role.updated.json";
-import { deliver, inComponent, initConvexTest, type TestApp } from "./setup";
+import { deliver, inComponent, initConvexTest, type TestApp, ISSUER } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
@@ -31,7 +31,9 @@ const count = (t: TestApp, table: "roles" | "permissions" | "tombstones") =>
 /** What requireOrgRole answers for a permission: "ok", or the ConvexError's code. */
 async function permissionCheck(t: TestApp, orgId: string, clerkId: string, permission: string) {
   try {
-    await t.withIdentity({ subject: clerkId }).query(async (ctx) => clerk.requireOrgRole(ctx, orgId, { permission }));
+    await t
+      .withIdentity({ issuer: ISSUER, subject: clerkId })
+      .query(async (ctx) => clerk.requireOrgRole(ctx, orgId, { permission }));
     return "ok";
   } catch (error) {
     return error instanceof ConvexError ? (error.data as { code: string }).code : String(error);
@@ -224,7 +226,9 @@ describe("the example app: renaming a project needs org:projects:manage", () => 
     );
     const rename = async (name: string) => {
       try {
-        await t.withIdentity({ subject: "user_lead" }).mutation(api.projects.rename, { projectId, name });
+        await t
+          .withIdentity({ issuer: ISSUER, subject: "user_lead" })
+          .mutation(api.projects.rename, { projectId, name });
         return "ok";
       } catch (error) {
         return error instanceof ConvexError ? (error.data as { code: string }).code : String(error);

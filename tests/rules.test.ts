@@ -209,6 +209,19 @@ describe("6. a function handle must name a function", () => {
   });
 });
 
+describe("7. HTTP request bodies up to 20 MiB", () => {
+  test("a larger body is answered 413 and the handler does not run; one at the limit is read", async () => {
+    const t = init();
+    const refused = await t.fetch("/bodySize", { method: "POST", body: new Uint8Array(LIMITS.httpBody + 1) });
+    expect(refused.status).toBe(413);
+    expect(await refused.text()).toBe(
+      "HTTP request body is too large (actual: 20 MiB, limit: 20 MiB) (convex-rules: app httpAction POST /bodySize)",
+    );
+    const read = await t.fetch("/bodySize", { method: "POST", body: new Uint8Array(LIMITS.httpBody) });
+    expect(await read.text()).toBe(String(LIMITS.httpBody));
+  });
+});
+
 describe("scripts/check-component.mjs", () => {
   const check = (dir: string) =>
     spawnSync(process.execPath, ["scripts/check-component.mjs", dir], { encoding: "utf8" });

@@ -9,6 +9,8 @@ import schema from "../example/convex/schema";
 export const modules = import.meta.glob("../example/convex/**/*.*s");
 
 export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+/** Clerk's issuer for the example app (its Frontend API URL): identities in tests carry it. */
+export const ISSUER = "https://verb-noun-00.clerk.accounts.dev";
 export const WEBHOOK_PATH = "/clerk-users-webhook";
 
 type ModuleMap = Record<string, () => Promise<unknown>>;
@@ -20,6 +22,7 @@ type ModuleMap = Record<string, () => Promise<unknown>>;
  */
 export function initConvexTest(replaced: ModuleMap = {}) {
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
+  process.env.CLERK_FRONTEND_API_URL = ISSUER;
   const t = convexTest(schema, { ...modules, ...replaced });
   clerkTest.register(t);
   rateLimiterTest.register(t);

@@ -4,7 +4,7 @@ import { ClerkSync } from "convex-clerk-sync";
 import { seedUser, signDelivery, userCreated, userDeleted, userUpdated } from "convex-clerk-sync/test";
 import { api, components } from "../example/convex/_generated/api";
 import vector from "./fixtures/standard-webhooks-vector.json";
-import { initConvexTest, SECRET, WEBHOOK_PATH } from "./setup";
+import { initConvexTest, SECRET, WEBHOOK_PATH, ISSUER } from "./setup";
 
 const clerk = new ClerkSync(components.clerk);
 
@@ -45,7 +45,9 @@ describe("convex-clerk-sync/test", () => {
     const t = initConvexTest();
     const seeded = await seedUser(t, { id: "user_seeded", first_name: "Seed", last_name: null });
     expect(seeded).toMatchObject({ clerkId: "user_seeded", name: "Seed" });
-    expect(await t.withIdentity({ subject: "user_seeded" }).query(api.users.me, {})).toMatchObject({ name: "Seed" });
+    expect(await t.withIdentity({ issuer: ISSUER, subject: "user_seeded" }).query(api.users.me, {})).toMatchObject({
+      name: "Seed",
+    });
     // Seeding runs no hooks: the example's profile is not created.
     expect(await t.query(api.profiles.get, { clerkId: "user_seeded" })).toBeNull();
   });

@@ -1,5 +1,7 @@
 // The Clerk provider for `convex/auth.config.ts`, as Clerk's Convex integration sets it up:
 // Clerk's session token carries `aud: "convex"`, and the issuer is the Frontend API URL.
+// `ClerkSync` reads the same issuer to tell Clerk's identities from other providers'.
+import type { Auth, UserIdentity } from "convex/server";
 
 export const FRONTEND_API_URL_ENV = "CLERK_FRONTEND_API_URL";
 /** What `auth.config.ts` read before Clerk's Convex integration (the JWT template's issuer). */
@@ -50,6 +52,41 @@ export function clerkAuthProvider(options: ClerkAuthProviderOptions = {}): Clerk
     );
   }
   return { domain, applicationID: options.applicationID ?? "convex" };
+}
+
+/**
+ * Clerk's issuer, as `ClerkSync` compares identities with it: `issuer` if given, else
+ * `CLERK_FRONTEND_API_URL`, else `CLERK_JWT_ISSUER_DOMAIN`, read now. Throws, naming what to
+ * set, when there is none: without it any provider's token could pass for a Clerk user.
+ */
+export function clerkIssuer(issuer?: string): string {
+  const found =
+    issuer === undefined
+      ? (deploymentVariable(FRONTEND_API_URL_ENV) ?? deploymentVariable(LEGACY_ISSUER_ENV))
+      : issuer.trim() || undefined;
+  if (found === undefined) {
+    throw new Error(
+      `ClerkSync does not know Clerk's issuer, so it cannot tell Clerk's session tokens from another ` +
+        `provider's. Set ${FRONTEND_API_URL_ENV} (or ${LEGACY_ISSUER_ENV}) on the Convex deployment to your ` +
+        "Clerk Frontend API URL, as auth.config.ts reads it, or pass `issuer` to `new ClerkSync(…)`.",
+    );
+  }
+  return found;
+}
+
+/**
+ * The signed-in identity if Clerk issued it (its `issuer` is Clerk's, a trailing slash aside);
+ * null when signed out or signed in through another provider. Throws when Clerk's issuer is
+ * not configured (`clerkIssuer`).
+ */
+export async function clerkIdentity(ctx: { auth: Auth }, issuer?: string): Promise<UserIdentity | null> {
+  const expected = withoutTrailingSlash(clerkIssuer(issuer));
+  const identity = await ctx.auth.getUserIdentity();
+  return identity !== null && withoutTrailingSlash(identity.issuer) === expected ? identity : null;
+}
+
+function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, "");
 }
 
 /**

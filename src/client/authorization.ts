@@ -1,9 +1,15 @@
-import type { UserIdentity } from "convex/server";
+import type { Auth, UserIdentity } from "convex/server";
+import { ConvexError } from "convex/values";
 // Clerk's own decoding of session token claims and its `has()` rules. Both modules are
 // self-contained (about 4 KB bundled, no Backend API client), so every host bundle can
 // afford them.
 import { createCheckAuthorization } from "@clerk/shared/authorization";
+// An experimental export, so @clerk/shared is pinned to an exact version (package.json), and
+// tests/has.test.ts checks golden claims against what this decodes.
 import { __experimental_JWTPayloadToAuthObjectProperties as toAuthObject } from "@clerk/shared/jwtPayloadParser";
+import { clerkIdentity } from "./authConfig.js";
+import type { BillingPayer, ClerkSync, ClerkSyncErrorCode, RunQueryCtx } from "./clerkSync.js";
+import type { SyncedMembership } from "./synced.js";
 
 /**
  * What `ClerkSync.has` answers: a role or a permission in an organization, or a plan or
@@ -12,6 +18,95 @@ import { __experimental_JWTPayloadToAuthObjectProperties as toAuthObject } from 
  * `organization:` for the organization's; unscoped, either counts.
  */
 export type HasCheck = { role: string } | { permission: string } | { plan: string } | { feature: string };
+
+/** Options of `has`. */
+export type HasOptions = {
+  /**
+   * The organization a role, permission, or organization plan or feature is checked in.
+   * Default: the session's active organization (the token's `o.id`).
+   */
+  orgId?: string;
+  /** `"synced"`: synced data answers even where the token could, to see a change just made. Default `"token"`. */
+  prefer?: "token" | "synced";
+};
+
+/** What `requireOrgRole` asks for: a role key, or a permission. */
+export type OrgRequirement = string | { permission: string };
+
+type RunQueryAuthCtx = RunQueryCtx & { auth: Auth };
+
+/** `ClerkSync.requireOrgRole`: see there. */
+export async function requireOrgMembership(
+  clerk: ClerkSync,
+  ctx: RunQueryAuthCtx,
+  orgId: string,
+  requirement?: OrgRequirement,
+): Promise<SyncedMembership> {
+  const identity = await clerkIdentity(ctx, clerk.options.issuer);
+  if (!identity) {
+    throw new ConvexError({ code: "UNAUTHENTICATED" satisfies ClerkSyncErrorCode, message: "Not signed in" });
+  }
+  const membership = await clerk.getMembership(ctx, { orgId, clerkId: identity.subject });
+  const allowed =
+    membership !== null &&
+    (requirement === undefined ||
+      (typeof requirement === "string"
+        ? roleMatches(membership.role, requirement)
+        : permissionGranted(membership.permissions, requirement.permission)));
+  if (!allowed) {
+    const wanted = typeof requirement === "string" ? `role ${requirement}` : `permission ${requirement?.permission}`;
+    throw new ConvexError({
+      code: "FORBIDDEN" satisfies ClerkSyncErrorCode,
+      message: membership ? `Requires ${wanted} in this organization` : "Not a member of this organization",
+    });
+  }
+  return membership;
+}
+
+/** `ClerkSync.has`: see there. */
+export async function hasAuthorization(
+  clerk: ClerkSync,
+  ctx: RunQueryAuthCtx,
+  check: HasCheck,
+  options: HasOptions,
+): Promise<boolean> {
+  const identity = await clerkIdentity(ctx, clerk.options.issuer);
+  if (!identity) return false;
+  const token = sessionAuthorization(identity);
+  const orgId = options.orgId ?? token.orgId;
+  const membership = () =>
+    orgId === null ? Promise.resolve(null) : clerk.getMembership(ctx, { orgId, clerkId: identity.subject });
+
+  if ("role" in check || "permission" in check) {
+    if (orgId === null) return false;
+    const fromToken = options.prefer !== "synced" && orgId === token.orgId;
+    if ("role" in check) {
+      if (fromToken && token.orgRole !== null) return roleMatches(token.orgRole, check.role);
+      const member = await membership();
+      return member !== null && roleMatches(member.role, check.role);
+    }
+    if (fromToken && token.orgPermissions !== null && !isSystemPermission(check.permission)) {
+      return token.check({ permission: check.permission });
+    }
+    const member = await membership();
+    return member !== null && permissionGranted(member.permissions, check.permission);
+  }
+
+  const isPlan = "plan" in check;
+  const scope = billingScope(isPlan ? check.plan : check.feature);
+  if (!scope) return false;
+  const inToken = options.prefer !== "synced" && (isPlan ? token.hasPlansClaim : token.hasFeaturesClaim);
+  const fromToken = (prefix: "u" | "o") =>
+    token.check(isPlan ? { plan: `${prefix}:${scope.key}` } : { feature: `${prefix}:${scope.key}` });
+  const fromSynced = async (payer: BillingPayer) => {
+    const billing = await clerk.getSubscription(ctx, payer);
+    return (isPlan ? billing?.plans : billing?.features)?.includes(scope.key) ?? false;
+  };
+  if (scope.user && (inToken ? fromToken("u") : await fromSynced({ userId: identity.subject }))) return true;
+  if (!scope.organization || orgId === null) return false;
+  if (inToken && orgId === token.orgId) return fromToken("o");
+  return (await membership()) !== null && (await fromSynced({ orgId }));
+}
 
 /** What the session token says about authorization, decoded as Clerk's SDK decodes it. */
 export type SessionAuthorization = {

@@ -35,6 +35,7 @@ import {
   type ClerkApiOptions,
 } from "./clerkApi.js";
 import type { ClerkSync, RunMutationCtx, RunQueryCtx } from "./clerkSync.js";
+import { createLogger } from "./logging.js";
 
 /** `"full" | "incremental"`, for a host function's arguments. */
 export { vBackfillMode } from "../component/backfillValidators.js";
@@ -165,7 +166,7 @@ export class ClerkBackfill {
     if (!plan) return; // canceled, finished, or superseded by a newer step
     const retryDelayMs = this.options.retryDelayMs ?? 30_000;
     const retryLater = async (delayMs: number, error: string, requests: number) => {
-      console.warn(`[clerk-sync] backfill ${runId}: ${error}`);
+      createLogger(this.clerk.options.logLevel).warn(`backfill ${runId}: ${error}`);
       await ctx.runMutation(component.retryLater, { runId, token, delayMs, error, requests });
     };
 

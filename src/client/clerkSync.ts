@@ -10,13 +10,13 @@ import type {
 import { ConvexError } from "convex/values";
 import type { ComponentApi } from "../component/_generated/component.js";
 import type { ClerkApiOptions } from "./clerkApi.js";
+import { clerkIdentity } from "./authConfig.js";
 import {
-  billingScope,
-  isSystemPermission,
-  permissionGranted,
-  roleMatches,
-  sessionAuthorization,
+  hasAuthorization,
+  requireOrgMembership,
   type HasCheck,
+  type HasOptions,
+  type OrgRequirement,
 } from "./authorization.js";
 import type {
   BillingEventHandlerReference,
@@ -24,6 +24,7 @@ import type {
   UserEventHandlerReference,
 } from "./hooks.js";
 import type { HookHandles } from "../component/changes.js";
+import type { LogLevel } from "./logging.js";
 import type { SyncStatus } from "../component/syncStatus.js";
 import {
   toSynced,
@@ -87,27 +88,27 @@ export type ClerkSyncOptions = {
   onBillingEvent?: BillingEventHandlerReference;
   /** For `syncCurrentUser`: Clerk's Backend API (secret key default `CLERK_SECRET_KEY`). */
   clerkApi?: ClerkApiOptions;
+  /**
+   * Clerk's issuer, its Frontend API URL (`https://verb-noun-00.clerk.accounts.dev`). Only
+   * identities it issued count (compared without a trailing slash): one from another auth
+   * provider is signed out for `getCurrentUser`, `requireCurrentUser`, `requireOrgRole`, `has`
+   * and `syncCurrentUser`. Default: `CLERK_FRONTEND_API_URL`, else `CLERK_JWT_ISSUER_DOMAIN`,
+   * read on use, as `clerkAuthProvider` reads them; with neither, those methods throw.
+   */
+  issuer?: string;
+  /**
+   * The least severe `[clerk-sync]` line the webhook and the backfill log: `"DEBUG"`,
+   * `"INFO"` (each delivery), `"WARN"` (rejected requests, retried steps), `"ERROR"`, or
+   * `"NONE"`. Default: the `CLERK_SYNC_LOG_LEVEL` variable, read on use, else `"INFO"`.
+   */
+  logLevel?: LogLevel;
 };
 
 /** Error codes of the `ConvexError`s thrown by `requireCurrentUser` and `requireOrgRole`. */
 export type ClerkSyncErrorCode = "UNAUTHENTICATED" | "USER_NOT_SYNCED" | "FORBIDDEN";
 
-/** What `requireOrgRole` asks for: a role key, or a permission. */
-export type OrgRequirement = string | { permission: string };
-
 /** Whose Clerk Billing to read: a user's (`user_…`) or an organization's (`org_…`). */
 export type BillingPayer = { userId: string } | { orgId: string };
-
-/** Options of `has`. */
-export type HasOptions = {
-  /**
-   * The organization a role, permission, or organization plan or feature is checked in.
-   * Default: the session's active organization (the token's `o.id`).
-   */
-  orgId?: string;
-  /** `"synced"`: synced data answers even where the token could, to see a change just made. Default `"token"`. */
-  prefer?: "token" | "synced";
-};
 
 /**
  * Reads synced users from host queries, mutations and actions:
@@ -169,19 +170,22 @@ export class ClerkSync extends ClerkWriteThrough {
     return { ...result, page: result.page.map((record) => toSynced(record)) };
   }
 
-  /** The signed-in user (the token's `subject`), or null when signed out or not synced yet. */
+  /**
+   * The signed-in user (the token's `subject`), or null when signed out, signed in through
+   * another provider than Clerk (see `issuer`), or not synced yet.
+   */
   async getCurrentUser(ctx: RunQueryAuthCtx): Promise<SyncedUser | null> {
-    const identity = await ctx.auth.getUserIdentity();
-    if (!identity) return null;
-    return this.getUser(ctx, identity.subject);
+    const identity = await clerkIdentity(ctx, this.options.issuer);
+    return identity && this.getUser(ctx, identity.subject);
   }
 
   /**
    * The signed-in user; throws a `ConvexError` with `code` `UNAUTHENTICATED` when signed
-   * out and `USER_NOT_SYNCED` when Clerk's webhook has not arrived yet.
+   * out (or signed in through another provider) and `USER_NOT_SYNCED` when Clerk's webhook
+   * has not arrived yet.
    */
   async requireCurrentUser(ctx: RunQueryAuthCtx): Promise<SyncedUser> {
-    const identity = await ctx.auth.getUserIdentity();
+    const identity = await clerkIdentity(ctx, this.options.issuer);
     if (!identity) {
       throw new ConvexError({ code: "UNAUTHENTICATED" satisfies ClerkSyncErrorCode, message: "Not signed in" });
     }
@@ -263,25 +267,7 @@ export class ClerkSync extends ClerkWriteThrough {
    * not a member or lacks the role or permission.
    */
   async requireOrgRole(ctx: RunQueryAuthCtx, orgId: string, requirement?: OrgRequirement): Promise<SyncedMembership> {
-    const identity = await ctx.auth.getUserIdentity();
-    if (!identity) {
-      throw new ConvexError({ code: "UNAUTHENTICATED" satisfies ClerkSyncErrorCode, message: "Not signed in" });
-    }
-    const membership = await this.getMembership(ctx, { orgId, clerkId: identity.subject });
-    const allowed =
-      membership !== null &&
-      (requirement === undefined ||
-        (typeof requirement === "string"
-          ? roleMatches(membership.role, requirement)
-          : permissionGranted(membership.permissions, requirement.permission)));
-    if (!allowed) {
-      const wanted = typeof requirement === "string" ? `role ${requirement}` : `permission ${requirement?.permission}`;
-      throw new ConvexError({
-        code: "FORBIDDEN" satisfies ClerkSyncErrorCode,
-        message: membership ? `Requires ${wanted} in this organization` : "Not a member of this organization",
-      });
-    }
-    return membership;
+    return requireOrgMembership(this, ctx, orgId, requirement);
   }
 
   /** The organization role with this key (`org:editor`), with the permissions it grants now; null if not synced. */
@@ -315,7 +301,8 @@ export class ClerkSync extends ClerkWriteThrough {
    * Clerk's `has()` inside Convex functions, for the signed-in user: a role or permission in
    * an organization (`{ role: "org:admin" }`, `{ permission: "org:reports:read" }`), or a
    * plan or feature (`{ plan: "pro" }`, `{ feature: "o:export" }`; `u:`/`o:` scope as in
-   * Clerk, unscoped means the user's or the organization's). False when signed out.
+   * Clerk, unscoped means the user's or the organization's). False when signed out (or
+   * signed in through another provider than Clerk).
    *
    * Answered from the session token when it covers the question: the active organization
    * (`o` claim: role, permissions) and the signed-in user's and active organization's plans
@@ -330,53 +317,19 @@ export class ClerkSync extends ClerkWriteThrough {
    * just made (a write-through is stored at once; the token shows it only once refreshed).
    */
   async has(ctx: RunQueryAuthCtx, check: HasCheck, options: HasOptions = {}): Promise<boolean> {
-    const identity = await ctx.auth.getUserIdentity();
-    if (!identity) return false;
-    const token = sessionAuthorization(identity);
-    const orgId = options.orgId ?? token.orgId;
-    const membership = () =>
-      orgId === null ? Promise.resolve(null) : this.getMembership(ctx, { orgId, clerkId: identity.subject });
-
-    if ("role" in check || "permission" in check) {
-      if (orgId === null) return false;
-      const fromToken = options.prefer !== "synced" && orgId === token.orgId;
-      if ("role" in check) {
-        if (fromToken && token.orgRole !== null) return roleMatches(token.orgRole, check.role);
-        const member = await membership();
-        return member !== null && roleMatches(member.role, check.role);
-      }
-      if (fromToken && token.orgPermissions !== null && !isSystemPermission(check.permission)) {
-        return token.check({ permission: check.permission });
-      }
-      const member = await membership();
-      return member !== null && permissionGranted(member.permissions, check.permission);
-    }
-
-    const isPlan = "plan" in check;
-    const scope = billingScope(isPlan ? check.plan : check.feature);
-    if (!scope) return false;
-    const inToken = options.prefer !== "synced" && (isPlan ? token.hasPlansClaim : token.hasFeaturesClaim);
-    const fromToken = (prefix: "u" | "o") =>
-      token.check(isPlan ? { plan: `${prefix}:${scope.key}` } : { feature: `${prefix}:${scope.key}` });
-    const fromSynced = async (payer: BillingPayer) => {
-      const billing = await this.getSubscription(ctx, payer);
-      return (isPlan ? billing?.plans : billing?.features)?.includes(scope.key) ?? false;
-    };
-    if (scope.user && (inToken ? fromToken("u") : await fromSynced({ userId: identity.subject }))) return true;
-    if (!scope.organization || orgId === null) return false;
-    if (inToken && orgId === token.orgId) return fromToken("o");
-    return (await membership()) !== null && (await fromSynced({ orgId }));
+    return hasAuthorization(this, ctx, check, options);
   }
 
   /**
    * From an action: the signed-in user, fetched from Clerk's Backend API and stored
    * (under the webhook rules, hooks included) when the webhook has not arrived yet.
-   * Null when signed out, or when Clerk has no such user. Needs `CLERK_SECRET_KEY`.
+   * Null when signed out (or through another provider), or when Clerk has no such user.
+   * Needs `CLERK_SECRET_KEY`.
    * Actions only: it loads the Backend API client on demand, which Convex allows in
    * actions alone (a mutation's ctx does not type-check).
    */
   async syncCurrentUser(ctx: RunActionCtx): Promise<SyncedUser | null> {
-    const identity = await ctx.auth.getUserIdentity();
+    const identity = await clerkIdentity(ctx, this.options.issuer);
     if (!identity) return null;
     const stored = await this.getUser(ctx, identity.subject);
     if (stored) return stored;

@@ -5,9 +5,7 @@ export {
   ClerkSync,
   type BillingPayer,
   type ClerkSyncErrorCode,
-  type HasOptions,
   type ClerkSyncOptions,
-  type OrgRequirement,
   type RunActionCtx,
   type RunMutationCtx,
   type RunQueryCtx,
@@ -48,7 +46,8 @@ export {
   type SyncedSubscriptionRecord,
   type SyncedUser,
 } from "./synced.js";
-export type { HasCheck } from "./authorization.js";
+export type { HasCheck, HasOptions, OrgRequirement } from "./authorization.js";
+export type { LogLevel } from "./logging.js";
 export type {
   ClerkWriteError,
   ClerkWriteErrorCode,

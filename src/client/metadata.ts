@@ -11,13 +11,17 @@ export const MAX_METADATA_DEPTH = 8;
 const MAX_ARRAY_LENGTH = 8192;
 /** Convex's limit on an object's fields. */
 const MAX_OBJECT_FIELDS = 1024;
+/** `__proto__`, percent-encoded: `decodeURIComponent` gives it back. */
+const PROTO_FIELD_NAME = "%5F%5Fproto%5F%5F";
 
 /**
  * Clerk metadata (user-defined JSON) as a value Convex can hold, returned from a query
  * and passed as an argument as is. Keys Convex accepts stay as they are. A key Convex
  * rejects is percent-encoded (UTF-8): a leading `$`, `%`, and every character outside
  * printable ASCII (`$ref` → `%24ref`, `café` → `caf%C3%A9`, `50%` → `50%25`), so no two
- * keys collide and `decodeURIComponent` gives the original back. A key over 1,024 characters
+ * keys collide and `decodeURIComponent` gives the original back. So is `__proto__`
+ * (`%5F%5Fproto%5F%5F`), which Convex accepts but cannot carry across a function call: on
+ * the other side its conversion from JSON would take it for the object's prototype. A key over 1,024 characters
  * once encoded is left out; a value nested deeper than 8 levels, an array over 8,192
  * items, or an object over 1,024 keys is kept as its JSON text (at the top level, which must
  * stay an object, the first 1,024 keys are kept). The exact original is the JSON text beside
@@ -37,11 +41,11 @@ function toConvexValue(value: unknown, depth: number): Value {
   if (value === null || typeof value === "boolean" || typeof value === "string") return value;
   if (typeof value === "number") return value;
   if (Array.isArray(value)) {
-    if (depth > MAX_METADATA_DEPTH || value.length > MAX_ARRAY_LENGTH) return JSON.stringify(value);
+    if (depth > MAX_METADATA_DEPTH || value.length > MAX_ARRAY_LENGTH) return jsonText(value);
     return value.map((item) => toConvexValue(item, depth + 1));
   }
   if (isPlainObject(value)) {
-    if (depth > MAX_METADATA_DEPTH || Object.keys(value).length > MAX_OBJECT_FIELDS) return JSON.stringify(value);
+    if (depth > MAX_METADATA_DEPTH || Object.keys(value).length > MAX_OBJECT_FIELDS) return jsonText(value);
     return toConvexObject(value, depth);
   }
   return null;
@@ -53,7 +57,7 @@ function toConvexObject(object: Record<string, unknown>, depth: number): Record<
   for (const [key, value] of Object.entries(object)) {
     const name = toFieldName(key);
     if (name === null || fields === MAX_OBJECT_FIELDS) continue;
-    // A field, never an accessor: `__proto__` is a key like any other.
+    // A field, never an accessor, whatever the name.
     Object.defineProperty(result, name, {
       value: toConvexValue(value, depth + 1),
       enumerable: true,
@@ -67,6 +71,7 @@ function toConvexObject(object: Record<string, unknown>, depth: number): Record<
 
 /** The key as a Convex field name, or null when it cannot be one. */
 export function toFieldName(key: string): string | null {
+  if (key === "__proto__") return PROTO_FIELD_NAME;
   let name = "";
   for (const [index, char] of Array.from(key).entries()) {
     const code = char.codePointAt(0)!;
@@ -80,4 +85,61 @@ export function toFieldName(key: string): string | null {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `JSON.stringify` of a value parsed from JSON, at any depth: where `JSON.stringify` throws a
+ * `RangeError` because the nesting outgrows the call stack (a few thousand levels, depending
+ * on the runtime), the same text is written without recursion.
+ */
+export function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? "null";
+  } catch (error) {
+    if (error instanceof RangeError) return jsonTextWithoutRecursion(value);
+    throw error;
+  }
+}
+
+/** A text, or an array or object whose text is still to be written. */
+type Pending = { text: string } | { value: unknown };
+
+/**
+ * `JSON.stringify`'s text, from an explicit stack: `undefined` and functions are left out of
+ * objects and written `null` in arrays, as `JSON.stringify` does (parsed JSON has neither).
+ */
+export function jsonTextWithoutRecursion(value: unknown): string {
+  const out: string[] = [];
+  const stack: Pending[] = [{ value }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    if ("text" in next) {
+      out.push(next.text);
+      continue;
+    }
+    const item = next.value;
+    if (typeof item !== "object" || item === null) {
+      out.push(JSON.stringify(item) ?? "null");
+      continue;
+    }
+    const parts: Pending[] = [];
+    if (Array.isArray(item)) {
+      item.forEach((element, index) => {
+        parts.push({ text: index > 0 ? "," : "" }, isSkipped(element) ? { text: "null" } : { value: element });
+      });
+    } else {
+      for (const [key, field] of Object.entries(item)) {
+        if (!isSkipped(field))
+          parts.push({ text: `${parts.length > 0 ? "," : ""}${JSON.stringify(key)}:` }, { value: field });
+      }
+    }
+    const [open, close] = Array.isArray(item) ? ["[", "]"] : ["{", "}"];
+    stack.push({ text: close });
+    for (let i = parts.length - 1; i >= 0; i--) stack.push(parts[i]!);
+    out.push(open);
+  }
+  return out.join("");
+}
+
+function isSkipped(value: unknown): boolean {
+  return value === undefined || typeof value === "function" || typeof value === "symbol";
 }

@@ -20,6 +20,7 @@ import {
   type SubscriptionRecord,
   type UserRecord,
 } from "../component/records.js";
+import { jsonText } from "./metadata.js";
 
 /**
  * What a verified webhook body turns into: an event for the component, something
@@ -358,9 +359,9 @@ function timestamp(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
-/** Metadata as JSON text; anything but a JSON object is stored as `{}`. */
+/** Metadata as JSON text, at any depth; anything but a JSON object is stored as `{}`. */
 function metadataJson(value: unknown): string {
-  return isObject(value) ? JSON.stringify(value) : "{}";
+  return isObject(value) ? jsonText(value) : "{}";
 }
 
 /** The objects in an array; anything else is no objects. */

@@ -1,13 +1,18 @@
 // `convex-clerk-sync/http`: Clerk's webhook for the host's router. Its own entry point, so
 // svix and the delivery code load only in the module that mounts the route.
 import { httpActionGeneric, type GenericActionCtx, type GenericDataModel, type HttpRouter } from "convex/server";
+import { getConvexSize } from "convex/values";
 import { Webhook, WebhookVerificationError } from "svix";
+import type { ClerkEvent } from "../component/deliveries.js";
 import type { FailureReason } from "../component/syncStatus.js";
 import type { ClerkSync } from "./clerkSync.js";
+import { createLogger, type Logger } from "./logging.js";
 import { normalizeDelivery } from "./normalize.js";
 
 const DEFAULT_WEBHOOK_PATH = "/clerk-users-webhook";
 const WEBHOOK_SECRET_ENV = "CLERK_WEBHOOK_SECRET";
+/** Convex's limit on a function's arguments: a larger event cannot reach the component at all. */
+const MAX_ARGUMENT_BYTES = 1 << 24;
 
 export type ClerkRoutesOptions = {
   /** Where the webhook is mounted. Default `/clerk-users-webhook`. */
@@ -33,6 +38,12 @@ export function registerClerkRoutes(http: HttpRouter, clerk: ClerkSync, options:
 
 type RunMutationCtx = Pick<GenericActionCtx<GenericDataModel>, "runMutation">;
 
+/** What one request needs along the way: where to record a failure, and where to log. */
+type Report = {
+  log: Logger;
+  recordFailure(svixId: string, eventType: string | null, reason: FailureReason): Promise<void>;
+};
+
 /**
  * verify → normalize → one component mutation. Every answer is logged without personal
  * data. For hosts that route by hand: call it from an `httpAction` with the request.
@@ -43,86 +54,148 @@ export async function handleClerkWebhook(
   clerk: ClerkSync,
   options: Omit<ClerkRoutesOptions, "path"> = {},
 ): Promise<Response> {
-  const recordFailure = (svixId: string, eventType: string | null, reason: FailureReason) =>
-    ctx
-      .runMutation(clerk.component.syncStatus.recordFailure, { svixId, eventType, reason })
-      // The answer matters more than the record: a failure to record is only logged.
-      .catch((error: unknown) => console.error(`[clerk-sync] could not record a failed delivery: ${String(error)}`));
+  const log = createLogger(clerk.options.logLevel);
+  const report: Report = {
+    log,
+    recordFailure: (svixId, eventType, reason) =>
+      ctx
+        .runMutation(clerk.component.syncStatus.recordFailure, { svixId, eventType, reason })
+        .then(() => undefined)
+        // The answer matters more than the record: a failure to record is only logged.
+        .catch((error: unknown) => log.error(`could not record a failed delivery: ${String(error)}`)),
+  };
+  const verified = await verifyDelivery(request, options, report);
+  if (verified instanceof Response) return verified;
+  return applyDelivery(ctx, clerk, verified, report);
+}
 
+/** The verifier for the endpoint's signing secret, or the answer when there is none. */
+async function signingVerifier(
+  options: Omit<ClerkRoutesOptions, "path">,
+  claimedId: string,
+  { log, recordFailure }: Report,
+): Promise<Webhook | Response> {
   // Read per request, never at module load: a missing variable must not break a deploy.
   const secret = options.webhookSecret ?? process.env[WEBHOOK_SECRET_ENV];
   if (!secret) {
-    console.error(
-      `[clerk-sync] rejected: no signing secret. Set ${WEBHOOK_SECRET_ENV} to the endpoint's signing secret (whsec_…) in the Convex dashboard; Svix retries the delivery.`,
+    log.error(
+      `rejected: no signing secret. Set ${WEBHOOK_SECRET_ENV} to the endpoint's signing secret (whsec_…) in the Convex dashboard; Svix retries the delivery.`,
     );
-    await recordFailure(request.headers.get("svix-id") ?? "", null, "no_signing_secret");
+    await recordFailure(claimedId, null, "no_signing_secret");
     return answer(500, { error: `webhook signing secret is not configured (${WEBHOOK_SECRET_ENV})` });
   }
-  let verifier: Webhook;
   try {
-    verifier = new Webhook(secret);
+    return new Webhook(secret);
   } catch {
-    console.error(`[clerk-sync] rejected: ${WEBHOOK_SECRET_ENV} is not a valid signing secret (whsec_ + base64).`);
-    await recordFailure(request.headers.get("svix-id") ?? "", null, "malformed_signing_secret");
+    log.error(`rejected: ${WEBHOOK_SECRET_ENV} is not a valid signing secret (whsec_ + base64).`);
+    await recordFailure(claimedId, null, "malformed_signing_secret");
     return answer(500, { error: `webhook signing secret is malformed (${WEBHOOK_SECRET_ENV})` });
   }
+}
+
+/** The signed request as a Clerk event, or the answer when it is not one. */
+async function verifyDelivery(
+  request: Request,
+  options: Omit<ClerkRoutesOptions, "path">,
+  report: Report,
+): Promise<{ svixId: string; event: ClerkEvent } | Response> {
+  const { log, recordFailure } = report;
+  const claimedId = request.headers.get("svix-id") ?? "";
+  const verifier = await signingVerifier(options, claimedId, report);
+  if (verifier instanceof Response) return verifier;
 
   const headers = {
-    "svix-id": request.headers.get("svix-id") ?? "",
+    "svix-id": claimedId,
     "svix-timestamp": request.headers.get("svix-timestamp") ?? "",
     "svix-signature": request.headers.get("svix-signature") ?? "",
   };
-  const svixId = headers["svix-id"];
-  if (!svixId || !headers["svix-timestamp"] || !headers["svix-signature"]) {
-    console.warn("[clerk-sync] rejected: missing svix-id, svix-timestamp or svix-signature header");
+  if (!claimedId || !headers["svix-timestamp"] || !headers["svix-signature"]) {
+    log.warn("rejected: missing svix-id, svix-timestamp or svix-signature header");
     return answer(400, { error: "missing svix-id, svix-timestamp or svix-signature header" });
   }
-
   const body = await request.text();
   try {
     verifier.verify(body, headers);
   } catch (error) {
     const reason = error instanceof WebhookVerificationError ? error.message : "verification failed";
-    console.warn(`[clerk-sync] rejected ${svixId}: ${reason}`);
+    log.warn(`rejected ${claimedId}: ${reason}`);
     return answer(401, { error: `invalid webhook signature: ${reason}` });
   }
 
+  // Signed from here on: a body no retry could ever apply is recorded, and Svix told to stop.
+  const svixId = claimedId;
+  const refuse = async (reason: Unappliable, error?: string) => {
+    await recordFailure(svixId, null, reason);
+    return refusal(log, svixId, null, reason, error);
+  };
+  // Characters never outnumber UTF-8 bytes: a body this long cannot be a function's argument.
+  if (body.length > MAX_ARGUMENT_BYTES) return refuse("too_large");
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    console.warn(`[clerk-sync] rejected ${svixId}: body is not JSON`);
-    return answer(400, { error: "body is not JSON" });
+    return refuse("invalid_payload", "body is not JSON");
   }
-
   const delivery = normalizeDelivery(parsed);
-  if (delivery.kind === "invalid") {
-    console.warn(`[clerk-sync] rejected ${svixId}: ${delivery.reason}`);
-    return answer(400, { error: delivery.reason });
-  }
+  if (delivery.kind === "invalid") return refuse("invalid_payload", delivery.reason);
   if (delivery.kind === "ignored") {
-    console.log(`[clerk-sync] ignored ${svixId} ${delivery.eventType}: ${delivery.reason}`);
+    log.info(`ignored ${svixId} ${delivery.eventType.slice(0, 100)}: ${delivery.reason}`);
     return answer(200, { outcome: "ignored", reason: delivery.reason });
   }
+  return { svixId, event: delivery.event };
+}
 
-  const { event } = delivery;
+/** One component mutation: applied, or (nothing written) a failure recorded and answered. */
+async function applyDelivery(
+  ctx: RunMutationCtx,
+  clerk: ClerkSync,
+  { svixId, event }: { svixId: string; event: ClerkEvent },
+  report: Report,
+): Promise<Response> {
   try {
-    const hooks = await clerk.hookHandles();
-    const outcome = await ctx.runMutation(clerk.component.deliveries.apply, { svixId, event, hooks });
-    console.log(`[clerk-sync] ${outcome} ${svixId} ${event.type}`);
+    const args = { svixId, event, hooks: await clerk.hookHandles() };
+    if (getConvexSize(args) > MAX_ARGUMENT_BYTES) {
+      await report.recordFailure(svixId, event.type, "too_large");
+      return refusal(report.log, svixId, event.type, "too_large");
+    }
+    const outcome = await ctx.runMutation(clerk.component.deliveries.apply, args);
+    // The component recorded this one itself, in the same mutation.
+    if (outcome === "too_large") return refusal(report.log, svixId, event.type, "too_large");
+    report.log.info(`${outcome} ${svixId} ${event.type}`);
     return answer(200, { outcome });
   } catch (error) {
     // Nothing of the delivery was written (one mutation): a 5xx makes Svix retry it.
     const reason = error instanceof Error ? error.message : String(error);
-    console.error(`[clerk-sync] failed ${svixId} ${event.type}: ${reason}`);
-    await recordFailure(svixId, event.type, "apply_failed");
+    report.log.error(`failed ${svixId} ${event.type}: ${reason}`);
+    await report.recordFailure(svixId, event.type, "apply_failed");
     return answer(500, { error: "delivery could not be applied; it will be retried" });
   }
 }
 
-function answer(status: number, body: Record<string, string>) {
+const TOO_LARGE =
+  "delivery is larger than Convex can store (a document over 1 MiB, or arguments over 16 MiB); it will not be retried";
+
+/** Why a signed delivery can never be applied. */
+type Unappliable = Extract<FailureReason, "invalid_payload" | "too_large">;
+
+/**
+ * The answer to a signed delivery no retry could ever apply: 400 for a body that is not a
+ * Clerk event, 422 for one too large for Convex; Svix is told not to retry it.
+ */
+function refusal(log: Logger, svixId: string, eventType: string | null, reason: Unappliable, error = TOO_LARGE) {
+  log.warn(`rejected ${svixId}${eventType === null ? "" : ` ${eventType}`}: ${error}`);
+  return answer(reason === "too_large" ? 422 : 400, { error }, NOT_RETRIED);
+}
+
+/**
+ * Svix's delivery control: stop retrying this message. Sent with the answers to signed
+ * deliveries that no retry could ever apply; Svix retries every other non-2xx answer.
+ */
+const NOT_RETRIED = { "webhook-delivery": "abort-message" };
+
+function answer(status: number, body: Record<string, string>, headers: Record<string, string> = {}) {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
   });
 }

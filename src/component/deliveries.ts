@@ -1,4 +1,4 @@
-import { v, type Infer } from "convex/values";
+import { getDocumentSize, v, type Infer, type Value } from "convex/values";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { applySubscriptionSnapshot, subscriptionItemKind } from "./billing.js";
 import { vChangeOutcome, vHookHandles, type ChangeContext, type ChangeOutcome } from "./changes.js";
@@ -17,9 +17,11 @@ import {
   vSubscriptionItemRecord,
   vSubscriptionRecord,
   vUserRecord,
+  type UserRecord,
 } from "./records.js";
 import { applyRoleSnapshot, permissionKind, roleKind } from "./roles.js";
 import { applyDeletion, applySnapshot } from "./snapshots.js";
+import { recordFailure } from "./failures.js";
 import { userKind } from "./users.js";
 
 /** One verified Clerk delivery, normalized by the HTTP handler. */
@@ -85,14 +87,23 @@ export const vClerkEvent = v.union(
 );
 export type ClerkEvent = Infer<typeof vClerkEvent>;
 
-export const vDeliveryOutcome = v.union(vChangeOutcome, v.literal("duplicate"));
+export const vDeliveryOutcome = v.union(
+  vChangeOutcome,
+  v.literal("duplicate"),
+  /** A row it would write is over Convex's 1 MiB document limit: nothing but a failure record was written. */
+  v.literal("too_large"),
+);
 export type DeliveryOutcome = Infer<typeof vDeliveryOutcome>;
+
+/** Convex's limit on a stored document, system fields included. */
+export const MAX_DOCUMENT_BYTES = 1 << 20;
 
 /**
  * Apply one verified Clerk delivery, atomically: the dedupe record, the row, the
  * tombstone and the host's hooks are written together or not at all. It reads and writes
  * only rows of the objects the delivery is about (no shared row every delivery writes),
- * so concurrent deliveries do not make each other retry.
+ * so concurrent deliveries do not make each other retry. A delivery with a row Convex
+ * cannot store is not applied: it answers `too_large`, recorded as a failure.
  */
 export const apply = mutation({
   args: {
@@ -108,12 +119,28 @@ export const apply = mutation({
       .withIndex("by_svix_id", (q) => q.eq("svixId", svixId))
       .unique();
     if (seen) return "duplicate";
+    if (documentsOf(event).some((document) => getDocumentSize(document) > MAX_DOCUMENT_BYTES)) {
+      await recordFailure(ctx, { svixId, eventType: event.type, reason: "too_large" });
+      return "too_large";
+    }
 
     const outcome = await applyEvent(ctx, event, { source: "webhook", hooks });
     await ctx.db.insert("deliveries", { svixId, eventType: event.type, outcome, receivedAt: Date.now() });
     return outcome;
   },
 });
+
+/**
+ * The documents the event's snapshots would store: each record it carries, users with the
+ * field their row adds. Checked before anything is written, so nothing is half applied.
+ */
+function documentsOf(event: ClerkEvent): Record<string, Value>[] {
+  return Object.entries(event).flatMap(([field, value]: [string, Value]) => {
+    if (field === "user") return [userKind.toRow(value as UserRecord)];
+    const records = Array.isArray(value) ? value : [value];
+    return records.filter((record): record is Record<string, Value> => typeof record === "object" && record !== null);
+  });
+}
 
 /** Apply one event, from a delivery or from Clerk's answer to a write-through, under the snapshot rules. */
 export async function applyEvent(ctx: MutationCtx, event: ClerkEvent, context: ChangeContext): Promise<ChangeOutcome> {

@@ -1,7 +1,7 @@
 import { v } from "convex/values";
 import { internal } from "./_generated/api.js";
 import { internalMutation } from "./_generated/server.js";
-import { trimFailures } from "./syncStatus.js";
+import { trimFailures } from "./failures.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 /**

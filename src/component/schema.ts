@@ -1,7 +1,7 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
 import { backfillRunFields } from "./backfillValidators.js";
-import { deliveryFailureFields } from "./syncStatus.js";
+import { deliveryFailureFields } from "./failures.js";
 import {
   invitationRecordFields,
   membershipRecordFields,

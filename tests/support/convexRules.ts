@@ -11,6 +11,9 @@
  *    system ones); in both, arrays ≤ 8,192 elements and objects ≤ 1,024 fields.
  * 5. transaction limits always on (`transactionLimits: true` unless custom limits are given).
  * 6. a function handle that names no function fails when it is scheduled or run.
+ * 7. HTTP actions take request bodies up to 20 MiB: a larger one is answered 413 and the handler
+ *    never runs, as Convex's HTTP layer refuses it ("Request and response size is limited to
+ *    20MB", docs.convex.dev/functions/http-actions; `HTTP_ACTION_BODY_LIMIT`, crates/udf).
  *
  * Mechanism (convex-test 0.0.60):
  * - Every module map given to `convexTest` or `t.registerComponent` (which `clerkTest.register`
@@ -47,6 +50,7 @@ export const LIMITS = {
   functionValueSize: 1 << 24,
   arrayLength: 8192,
   objectFields: 1024,
+  httpBody: 20 << 20,
 } as const;
 
 type Kind = "query" | "mutation" | "action" | "httpAction";
@@ -193,13 +197,23 @@ function wrapFunction(func: Handler, fn: Running): Handler {
   const handler = ("_handler" in func ? (func as { _handler: Handler })._handler : func) as Handler;
   const checked: Handler = (ctx, args) =>
     running.run(fn, async () => {
-      if (fn.kind === "httpAction") return handler(ctx, args);
+      if (fn.kind === "httpAction") return (await oversizedRequest(args, fn)) ?? handler(ctx, args);
       checkFunctionValue(args, "arguments", fn);
       const result = await handler(ctx, args);
       checkFunctionValue(result, "return value", fn);
       return result;
     });
   return Object.assign((ctx: unknown, args: unknown) => checked(ctx, args), func, { _handler: checked });
+}
+
+/** The answer to a request body over Convex's limit, or undefined for one within it. */
+async function oversizedRequest(request: unknown, fn: Running): Promise<Response | undefined> {
+  if (!(request instanceof Request) || request.body === null) return undefined;
+  const size = (await request.clone().arrayBuffer()).byteLength;
+  if (size <= LIMITS.httpBody) return undefined;
+  const limits = `(actual: ${formatSize(size)}, limit: ${formatSize(LIMITS.httpBody)})`;
+  const message = refuse(`HTTP request body is too large ${limits}`, where(fn)).message;
+  return new Response(message, { status: 413, headers: { "content-type": "text/plain" } });
 }
 
 // --- Values ---

@@ -14,6 +14,7 @@ import type * as billing from "../billing.js";
 import type * as changes from "../changes.js";
 import type * as crons from "../crons.js";
 import type * as deliveries from "../deliveries.js";
+import type * as failures from "../failures.js";
 import type * as invitations from "../invitations.js";
 import type * as memberships from "../memberships.js";
 import type * as organizations from "../organizations.js";
@@ -40,6 +41,7 @@ const fullApi: ApiFromModules<{
   changes: typeof changes;
   crons: typeof crons;
   deliveries: typeof deliveries;
+  failures: typeof failures;
   invitations: typeof invitations;
   memberships: typeof memberships;
   organizations: typeof organizations;

@@ -657,7 +657,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         | "stale"
         | "deleted"
         | "tombstoned"
-        | "duplicate",
+        | "duplicate"
+        | "too_large",
         Name
       >;
     };
@@ -846,7 +847,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             svixId: string;
             eventType: string | null;
             reason:
-              "no_signing_secret" | "malformed_signing_secret" | "apply_failed";
+              | "no_signing_secret"
+              | "malformed_signing_secret"
+              | "apply_failed"
+              | "invalid_payload"
+              | "too_large";
             failedAt: number;
             occurrences: number;
           }>;
@@ -860,7 +865,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           svixId: string;
           eventType: string | null;
           reason:
-            "no_signing_secret" | "malformed_signing_secret" | "apply_failed";
+            | "no_signing_secret"
+            | "malformed_signing_secret"
+            | "apply_failed"
+            | "invalid_payload"
+            | "too_large";
         },
         null,
         Name

@@ -1,0 +1,84 @@
+import { v, type Infer } from "convex/values";
+import type { MutationCtx } from "./_generated/server.js";
+
+// Deliveries that could not be applied, for `getSyncStatus`: the one place that writes and trims them.
+
+/** How many failed deliveries `getSyncStatus` lists, and the hourly sweep keeps. */
+export const MAX_FAILURES_KEPT = 50;
+
+/** Why a delivery could not be applied. */
+export const vFailureReason = v.union(
+  /** The deployment has no `CLERK_WEBHOOK_SECRET`: answered 500, Svix retries. */
+  v.literal("no_signing_secret"),
+  /** `CLERK_WEBHOOK_SECRET` is not a signing secret (`whsec_…`): answered 500, Svix retries. */
+  v.literal("malformed_signing_secret"),
+  /** Applying it failed (a lifecycle hook threw): answered 500, Svix retries. */
+  v.literal("apply_failed"),
+  /** Signed, but not JSON or not a Clerk event: answered 400, Svix told not to retry. */
+  v.literal("invalid_payload"),
+  /**
+   * Signed, but over what Convex can hold (a row over 1 MiB, or more than a function's 16 MiB
+   * of arguments): answered 422, Svix told not to retry.
+   */
+  v.literal("too_large"),
+);
+export type FailureReason = Infer<typeof vFailureReason>;
+
+/** A delivery that could not be applied, as `deliveryFailures` stores it and `getSyncStatus` lists it. */
+export const deliveryFailureFields = {
+  /** Svix's message id, as the request claimed it (unverified when the secret is missing): the latest one. */
+  svixId: v.string(),
+  eventType: v.union(v.string(), v.null()),
+  reason: vFailureReason,
+  /** When it last happened. */
+  failedAt: v.number(),
+  /** How many requests it stands for: a missing or malformed secret is one row, counted. */
+  occurrences: v.number(),
+};
+/** One row of `getSyncStatus`'s `recentFailures`. */
+export const vDeliveryFailure = v.object(deliveryFailureFields);
+
+/** Reasons any request can cause, signed or not: one row each, counted, so a flood cannot grow storage. */
+const COUNTED_REASONS: ReadonlySet<FailureReason> = new Set(["no_signing_secret", "malformed_signing_secret"]);
+
+/**
+ * Record a delivery that could not be applied. A signed delivery's failure is inserted and
+ * reads nothing, so concurrent failures do not conflict (Svix's retries bound how many one
+ * message makes; the hourly sweep keeps the newest). A missing or malformed secret updates
+ * its one row.
+ */
+export async function recordFailure(
+  ctx: MutationCtx,
+  { svixId, eventType, reason }: { svixId: string; eventType: string | null; reason: FailureReason },
+): Promise<void> {
+  // A request can claim any svix-id: nothing here is trusted to be short.
+  const failure = { svixId: svixId.slice(0, 100), eventType: eventType && eventType.slice(0, 100), reason };
+  const failedAt = Date.now();
+  const existing = COUNTED_REASONS.has(reason)
+    ? await ctx.db
+        .query("deliveryFailures")
+        .withIndex("by_reason", (q) => q.eq("reason", reason))
+        .first()
+    : null;
+  if (existing) {
+    await ctx.db.patch("deliveryFailures", existing._id, {
+      ...failure,
+      failedAt,
+      occurrences: existing.occurrences + 1,
+    });
+  } else {
+    await ctx.db.insert("deliveryFailures", { ...failure, failedAt, occurrences: 1 });
+  }
+}
+
+/** Keep the newest `MAX_FAILURES_KEPT` failures (for the hourly sweep); answers how many were deleted. */
+export async function trimFailures(ctx: MutationCtx, batch: number): Promise<number> {
+  const rows = await ctx.db
+    .query("deliveryFailures")
+    .withIndex("by_failed_at")
+    .order("desc")
+    .take(MAX_FAILURES_KEPT + batch);
+  const beyond = rows.slice(MAX_FAILURES_KEPT);
+  for (const row of beyond) await ctx.db.delete("deliveryFailures", row._id);
+  return beyond.length;
+}
