@@ -29,13 +29,13 @@ const INVITATION_EVENT_OF: Record<string, (typeof INVITATION_EVENT_TYPES)[number
 type Answer = { raw: unknown } | { id: string; deleted: boolean };
 
 /** A Clerk request for one write; `@clerk/backend` makes exactly one HTTP request for it. */
-type Request<T extends Answer> = (client: ClerkClient) => Promise<T>;
+type ClerkRequest = (client: ClerkClient) => Promise<Answer>;
 
 /** A user written in Clerk (metadata, ban, lock): Clerk's answer, stored at once. */
 export async function writeUser(
   ctx: RunActionCtx,
   sync: WriteThroughTarget,
-  request: Request<Answer>,
+  request: ClerkRequest,
 ): Promise<SyncedUser> {
   const user = normalizeUser(json(await callClerk(sync, request)));
   await applyAnswer(ctx, sync, { type: "user.updated", user });
@@ -46,7 +46,7 @@ export async function writeUser(
 export async function writeOrganization(
   ctx: RunActionCtx,
   sync: WriteThroughTarget,
-  request: Request<Answer>,
+  request: ClerkRequest,
 ): Promise<SyncedOrganization> {
   const organization = normalizeOrganization(json(await callClerk(sync, request)));
   await applyAnswer(ctx, sync, { type: "organization.updated", organization });
@@ -58,7 +58,7 @@ export async function writeMembership(
   ctx: RunActionCtx,
   sync: WriteThroughTarget,
   orgId: string,
-  request: Request<Answer>,
+  request: ClerkRequest,
 ): Promise<SyncedMembership> {
   const answer = json(await callClerk(sync, request));
   const embedded = answer["organization"];
@@ -76,7 +76,7 @@ export async function writeInvitation(
   ctx: RunActionCtx,
   sync: WriteThroughTarget,
   orgId: string,
-  request: Request<Answer>,
+  request: ClerkRequest,
 ): Promise<SyncedInvitation> {
   const answer = json(await callClerk(sync, request));
   const invitation = normalizeInvitation({ organization_id: orgId, ...answer });
@@ -116,7 +116,7 @@ export async function removeMember(
 }
 
 /** One request to Clerk; any failure becomes a `ConvexError` with a stable code, and nothing is written. */
-async function callClerk<T extends Answer>(sync: WriteThroughTarget, request: Request<T>): Promise<T> {
+async function callClerk(sync: WriteThroughTarget, request: ClerkRequest): Promise<Answer> {
   const client = clerkClient(sync.options.clerkApi ?? {});
   if (typeof client === "string") throw new Error(client);
   try {
