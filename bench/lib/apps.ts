@@ -1,16 +1,17 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { convexTest } from "convex-test";
-import type { GenericMutationCtx, GenericDataModel } from "convex/server";
 import type { Value } from "convex/values";
 import { normalizeUser } from "../../src/client/normalize.js";
 import componentSchema from "../../src/component/schema.js";
 import type { SignedDelivery } from "../../src/events/sign.js";
+import { inComponent, postDelivery, SECRET } from "../../tests/support/app.js";
 import hostSchema from "../host/convex/schema.js";
 import naiveSchema from "../naive/convex/schema.js";
 import { userAttributes } from "../naive/convex/users.js";
 import { installMeter } from "./meter.js";
-import { countCalls, globModules, type ModuleMap } from "./modules.js";
+import { globModules, observeCalls, type ModuleMap } from "./modules.js";
+import type { ClerkUserJSON } from "./payloads.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const modules = {
@@ -19,13 +20,10 @@ const modules = {
   naive: globModules(path.join(root, "bench/naive/convex")),
 };
 
-export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-export const WEBHOOK_PATH = "/clerk-users-webhook";
 /** Rows per seeding transaction. */
 const SEED_BATCH = 10_000;
 
 export type AppName = "ours" | "naive";
-export type ClerkUserJSON = Record<string, unknown> & { id: string };
 
 /** One app under test: ours (a host with the component mounted) or the naive one. */
 export type BenchApp = {
@@ -38,34 +36,38 @@ export type BenchApp = {
   settle(): Promise<void>;
   /** The convex-test instance, for what the section drives itself (the backfill). */
   t: ReturnType<typeof convexTest>;
-  /** Run `fn` in a transaction of the component (ours) or of the app (naive). */
-  inComponent<T>(fn: (ctx: GenericMutationCtx<GenericDataModel>) => Promise<T>): Promise<T>;
+  /** The component's tables (ours) or the app's (naive). */
+  tables: string;
 };
 
-/** A fresh in-memory deployment. `counted` wraps its functions for the meter. */
+/**
+ * A fresh in-memory deployment, on plain convex-test: the naive app reads more documents
+ * than Convex allows at 100,000 users, which the rules layer would refuse (section 1 reports
+ * that it would). `counted` wraps its functions for the meter.
+ */
 export function createApp(name: AppName, { counted }: { counted: boolean }): BenchApp {
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
-  const wrap = (map: ModuleMap, label: string) => (counted ? countCalls(map, label) : map);
+  const wrap = (map: ModuleMap, label: string) => (counted ? observeCalls(map, label) : map);
   const t =
     name === "ours"
       ? convexTest(hostSchema, wrap(modules.host, "app"))
       : convexTest(naiveSchema, wrap(modules.naive, "app"));
   if (name === "ours") t.registerComponent("clerk", componentSchema, wrap(modules.component, "clerk"));
   installMeter();
-
-  type Ctx = GenericMutationCtx<GenericDataModel>;
-  const runInComponent = (t as unknown as { runInComponent<T>(path: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> })
-    .runInComponent;
-  const inComponent = <T>(fn: (ctx: Ctx) => Promise<T>) => runInComponent(name === "ours" ? "clerk" : "", fn);
+  const tables = name === "ours" ? "clerk" : "";
   const insertRows = (table: string, rows: Record<string, Value>[]) =>
-    inComponent(async (ctx) => {
-      for (const row of rows) await ctx.db.insert(table, row);
-    });
+    inComponent(
+      t,
+      async (ctx) => {
+        for (const row of rows) await ctx.db.insert(table as "users", row as never);
+      },
+      tables,
+    );
 
   return {
     name,
     t,
-    inComponent,
+    tables,
     async seed(count, makeUser) {
       const ids: string[] = [];
       for (let done = 0; done < count; done += SEED_BATCH) {
@@ -78,11 +80,9 @@ export function createApp(name: AppName, { counted }: { counted: boolean }): Ben
       }
       return ids;
     },
-    async deliver({ body, headers }) {
-      const response = await t.fetch(WEBHOOK_PATH, { method: "POST", body, headers });
-      const text = await response.text();
-      const outcome = text ? ((JSON.parse(text) as { outcome?: string }).outcome ?? null) : null;
-      return { status: response.status, outcome };
+    async deliver(delivery) {
+      const { status, body } = await postDelivery(t, delivery);
+      return { status, outcome: body.outcome ?? null };
     },
     async settle() {
       // convex-test starts scheduled functions from a timer: let it fire, then wait.

@@ -1,22 +1,22 @@
 import { num } from "./format.js";
 
 /**
- * Figures that do not depend on the machine (counts and bytes), compared with the
- * previous results.json, so a costlier delivery or a heavier bundle is called out.
+ * Figures that do not depend on the machine (counts and bytes), compared with
+ * bench/results.json, so a costlier delivery or a heavier bundle is called out.
  * Timings are left out: they move between runs without any change. `keys` are paths
  * into the results (`size`, `backfill.counts`); `methodKeys` name the texts that describe
  * how a part was measured (`size.bundledAs`).
  */
 export function changesSince(previous: unknown, current: unknown, keys: string[], methodKeys: string[] = []): string[] {
-  if (!isObject(previous) || !isObject(current)) return ["No previous bench/results.json to compare with."];
+  if (!isObject(previous) || !isObject(current)) return ["No bench/results.json to compare with."];
   const before = flatten(pick(previous, keys));
   const after = flatten(pick(current, keys));
   const changed = [...after].filter(([path, value]) => before.has(path) && before.get(path) !== value);
   const lines =
     changed.length === 0
-      ? ["Counts and bundle sizes: unchanged since the previous bench/results.json."]
+      ? ["Counts and bundle sizes: the same as in bench/results.json."]
       : [
-          "Changed since the previous bench/results.json:",
+          "Changed from bench/results.json:",
           ...changed.map(([path, value]) => {
             const old = before.get(path)!;
             return `  ${path}: ${num(old)} → ${num(value)} (${value > old ? "+" : ""}${num(value - old)})`;
@@ -31,15 +31,14 @@ export function changesSince(previous: unknown, current: unknown, keys: string[]
     [...before.keys()].filter((path) => !after.has(path)),
     after,
   );
-  if (added.length) lines.push(`Not in the previous results.json, so not compared: ${added.join(", ")}.`);
-  if (removed.length) lines.push(`In the previous results.json, no longer reported: ${removed.join(", ")}.`);
+  if (added.length) lines.push(`Not in bench/results.json, so not compared: ${added.join(", ")}.`);
+  if (removed.length) lines.push(`In bench/results.json, no longer reported: ${removed.join(", ")}.`);
   // A figure measured another way is not comparable with the old one: say when the method changed.
   for (const key of methodKeys) {
     const [was, is] = [previous, current].map((results) => valueAt(results, key));
     const part = key.split(".")[0];
     if (typeof is === "string" && was !== is && valueAt(previous, part) !== undefined) {
-      const how =
-        was === undefined ? "not recorded in the previous results.json" : "changed since the previous results.json";
+      const how = was === undefined ? "not recorded in bench/results.json" : "not the one in bench/results.json";
       lines.push(
         `How ${part} is measured (${key}) is ${how}: changes under ${part} may be the method's, not the code's.`,
       );

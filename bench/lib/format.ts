@@ -19,3 +19,10 @@ export function num(value: number, digits = 0): string {
 export function kb(bytes: number): string {
   return bytes < 10_240 ? num(bytes / 1024, 1) : num(bytes / 1024);
 }
+
+/** Seconds as a short duration: "9.5 s", "3.3 min", "1.2 h". */
+export function duration(seconds: number): string {
+  if (seconds < 120) return `${num(seconds, seconds < 10 ? 1 : 0)} s`;
+  if (seconds < 7_200) return `${num(seconds / 60, 1)} min`;
+  return `${num(seconds / 3_600, 1)} h`;
+}

@@ -1,4 +1,5 @@
 import { getDocumentSize, jsonToConvex, type JSONValue, type Value } from "convex/values";
+import { interposeSyscalls, type Syscalls } from "./syscalls.js";
 
 /** What one measured delivery cost, counted as the real backend would read and write. */
 export type Cost = {
@@ -33,12 +34,6 @@ export const METHOD = [
   "convex-test's own counters see only documents that pass a filter, so they are not used.",
   "Before measuring, the meter is checked on a 10-row table (filter+first, filter+unique, take).",
 ];
-
-type Syscalls = {
-  syscall(op: string, args: string): string;
-  asyncSyscall(op: string, args: string): Promise<string>;
-  jsSyscall(op: string, args: unknown): unknown;
-};
 
 type Query = {
   source: { type: string; tableName?: string; indexName?: string };
@@ -84,6 +79,17 @@ export async function measure(fn: () => Promise<void>): Promise<Cost> {
   return cost;
 }
 
+/** Run `fn` without counting it: the bench's own look-ups inside a measurement. */
+export async function unmetered<T>(fn: () => Promise<T>): Promise<T> {
+  const paused = current;
+  current = null;
+  try {
+    return await fn();
+  } finally {
+    current = paused;
+  }
+}
+
 /** Called by the wrappers of modules.ts each time a Convex function starts. */
 export function recordCall(kind: "http" | "query" | "mutation" | "action", name: string) {
   if (!current) return;
@@ -93,33 +99,19 @@ export function recordCall(kind: "http" | "query" | "mutation" | "action", name:
 }
 
 /**
- * Put the counting layer between the Convex runtime and convex-test. convex-test
- * installs `globalThis.Convex` on the first `convexTest()` call, so call this after it.
- * Outside `measure()` the original syscalls are handed out untouched.
+ * Put the counting layer between the Convex runtime and convex-test (after the first
+ * `convexTest()`). Outside `measure()` the original syscalls are handed out untouched.
  */
 export function installMeter() {
-  const inner = (globalThis as { Convex?: Syscalls }).Convex;
-  if (!inner) throw new Error("installMeter() must run after the first convexTest()");
-  if ((inner as { metered?: boolean }).metered) return;
-  (globalThis as { Convex?: unknown }).Convex = {
-    metered: true,
-    get syscall() {
-      const sync = inner.syscall;
-      return current ? (op: string, args: string) => onSyscall(inner, sync, op, args) : sync;
-    },
-    get asyncSyscall() {
-      const async = inner.asyncSyscall;
-      return current ? (op: string, args: string) => onAsyncSyscall(inner, async, op, args) : async;
-    },
-    get jsSyscall() {
-      return inner.jsSyscall;
-    },
-  };
+  interposeSyscalls("meter", () => current !== null, {
+    syscall: (below, op, args) => onSyscall(below, op, args),
+    asyncSyscall: (below, op, args) => onAsyncSyscall(below, op, args),
+  });
 }
 
-function onSyscall(inner: Syscalls, sync: Syscalls["syscall"], op: string, args: string): string {
+function onSyscall(inner: Syscalls, op: string, args: string): string {
   const cost = current!;
-  const result = sync(op, args);
+  const result = inner.syscall(op, args);
   if (op === "1.0/queryStream") {
     const { query, version } = JSON.parse(args) as { query: Query; version: unknown };
     const { queryId } = JSON.parse(result) as { queryId: number };
@@ -148,7 +140,8 @@ function onSyscall(inner: Syscalls, sync: Syscalls["syscall"], op: string, args:
   return result;
 }
 
-async function onAsyncSyscall(inner: Syscalls, async: Syscalls["asyncSyscall"], op: string, args: string) {
+async function onAsyncSyscall(inner: Syscalls, op: string, args: string) {
+  const async = (op: string, args: string) => inner.asyncSyscall(op, args);
   const cost = current!;
   const parsed = JSON.parse(args) as Record<string, any>;
   switch (op) {
@@ -187,23 +180,8 @@ async function onAsyncSyscall(inner: Syscalls, async: Syscalls["asyncSyscall"], 
       cost.scheduled += 1;
       cost.trace.push(`schedule ${parsed.name ?? parsed.reference ?? "function"}`);
       return async(op, args);
-    case "1.0/queryPage": {
-      // `.paginate()`: one range, reading the documents of the page it returns.
-      const { query } = parsed as { query: Query };
-      if (query.operators.some((operator) => "filter" in operator)) {
-        throw new Error("meter: a filtered .paginate() is not counted yet; teach bench/lib/meter.ts how it reads");
-      }
-      const result = await async(op, args);
-      const { page } = JSON.parse(result) as { page: JSONValue[] };
-      const scan = query.source.type === "FullTableScan";
-      cost.indexRanges += 1;
-      if (scan) cost.tableScans += 1;
-      read(cost, page.map(sized));
-      cost.trace.push(
-        `page ${scan ? `${query.source.tableName} (table scan)` : query.source.indexName}: ${page.length} docs`,
-      );
-      return result;
-    }
+    case "1.0/queryPage":
+      return readPage(cost, (parsed as { query: Query }).query, () => async(op, args));
     case "1.0/count":
     case "1.0/actions/vectorSearch":
       // Not on the delivery path today; fail loudly rather than undercount.
@@ -211,6 +189,23 @@ async function onAsyncSyscall(inner: Syscalls, async: Syscalls["asyncSyscall"], 
     default:
       return async(op, args);
   }
+}
+
+/** `.paginate()`: one range, reading the documents of the page it returns. */
+async function readPage(cost: Cost, query: Query, run: () => Promise<string>): Promise<string> {
+  if (query.operators.some((operator) => "filter" in operator)) {
+    throw new Error("meter: a filtered .paginate() is not counted yet; teach bench/lib/meter.ts how it reads");
+  }
+  const result = await run();
+  const { page } = JSON.parse(result) as { page: JSONValue[] };
+  const scan = query.source.type === "FullTableScan";
+  cost.indexRanges += 1;
+  if (scan) cost.tableScans += 1;
+  read(cost, page.map(sized));
+  cost.trace.push(
+    `page ${scan ? `${query.source.tableName} (table scan)` : query.source.indexName}: ${page.length} docs`,
+  );
+  return result;
 }
 
 /** Settle what a stream read: what it returned, or what its unfiltered replay scanned. */

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { modulesIn } from "../../example/embedded.js";
 import { recordCall } from "./meter.js";
+import { timeHandler } from "./userTime.js";
 
 /** What `convexTest` and `registerComponent` take: module path → loader. */
 export type ModuleMap = Record<string, () => Promise<any>>;
@@ -15,15 +16,24 @@ export function globModules(dir: string): ModuleMap {
 
 /**
  * The same modules, with every Convex function wrapped so that each run of it is
- * counted (see meter.ts). This is how "function calls per delivery" is observed
- * rather than assumed: an HTTP action, a mutation called from it, and anything the
- * scheduler starts all go through these wrappers.
+ * counted (meter.ts) and timed (userTime.ts) while a measurement is on. This is how
+ * "function calls per delivery" is observed rather than assumed: an HTTP action, a
+ * mutation called from it, and anything the scheduler starts all go through these wrappers.
  */
-export function countCalls(modules: ModuleMap, app: string): ModuleMap {
+export function observeCalls(modules: ModuleMap, app: string): ModuleMap {
   return Object.fromEntries(
     Object.entries(modules).map(([file, load]) => {
       const name = path.basename(file).replace(/\.[^.]+$/, "");
-      return [file, async () => wrapModule(await load(), `${app}:${name}`)];
+      // convex-test loads a module each time it resolves a function: wrap each module object once.
+      const wrapped = new WeakMap<object, Record<string, any>>();
+      return [
+        file,
+        async () => {
+          const module = await load();
+          if (!wrapped.has(module)) wrapped.set(module, wrapModule(module, `${app}:${name}`));
+          return wrapped.get(module);
+        },
+      ];
     }),
   );
 }
@@ -46,17 +56,16 @@ function isConvexFunction(value: any): boolean {
 
 /**
  * convex-test reads a registered function's flags, validators and `_handler` (all own
- * properties), so a copy with a counting `_handler` stands in for it.
+ * properties), so a function carrying them with an observing `_handler` stands in for it
+ * (a function, as the rules layer checks that a handle names one).
  */
 function wrapFunction(fn: any, name: string) {
   const kind = fn.isHttp ? "http" : fn.isMutation ? "mutation" : fn.isQuery ? "query" : "action";
-  return {
-    ...fn,
-    _handler: (ctx: unknown, arg: unknown) => {
-      recordCall(kind, name);
-      return fn._handler(ctx, arg);
-    },
+  const _handler = (ctx: unknown, arg: unknown) => {
+    recordCall(kind, name);
+    return timeHandler(kind, name, arg, () => fn._handler(ctx, arg));
   };
+  return Object.assign((ctx: unknown, arg: unknown) => _handler(ctx, arg), fn, { _handler });
 }
 
 /** `t.fetch` looks a route up on the router and runs its handler: wrap what it finds. */

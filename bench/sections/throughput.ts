@@ -1,6 +1,7 @@
 import { userDeleted } from "../../src/events/payloads.js";
 import { signDelivery, type SignedDelivery } from "../../src/events/sign.js";
-import { createApp, SECRET, type AppName } from "../lib/apps.js";
+import { SECRET } from "../../tests/support/app.js";
+import { createApp, type AppName } from "../lib/apps.js";
 import { num, table } from "../lib/format.js";
 import { clerkEvent, typicalClerkUser } from "../lib/payloads.js";
 import { median, timed } from "../lib/stats.js";

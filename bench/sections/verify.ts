@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { Webhook } from "svix";
 import { signDelivery } from "../../src/events/sign.js";
-import { SECRET } from "../lib/apps.js";
+import { SECRET } from "../../tests/support/app.js";
 import { num, table } from "../lib/format.js";
 import { clerkEvent, typicalClerkUser } from "../lib/payloads.js";
 import { median, opsPerSecond } from "../lib/stats.js";

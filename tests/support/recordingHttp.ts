@@ -4,14 +4,14 @@ import { ClerkSync, type OrganizationEventHandlerReference, type UserEventHandle
 import { registerClerkRoutes } from "convex-clerk-sync/http";
 import { components } from "../../example/convex/_generated/api";
 
+/** The ClerkSync with the recording hooks (the bench's backfill with hooks uses it too). */
+export const recordingClerk = new ClerkSync(components.clerk, {
+  onUserEvent: makeFunctionReference("recordingHooks:onUserEvent") as unknown as UserEventHandlerReference,
+  onOrganizationEvent: makeFunctionReference(
+    "recordingHooks:onOrganizationEvent",
+  ) as unknown as OrganizationEventHandlerReference,
+});
+
 const http = httpRouter();
-registerClerkRoutes(
-  http,
-  new ClerkSync(components.clerk, {
-    onUserEvent: makeFunctionReference("recordingHooks:onUserEvent") as unknown as UserEventHandlerReference,
-    onOrganizationEvent: makeFunctionReference(
-      "recordingHooks:onOrganizationEvent",
-    ) as unknown as OrganizationEventHandlerReference,
-  }),
-);
+registerClerkRoutes(http, recordingClerk);
 export default http;

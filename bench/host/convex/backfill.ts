@@ -1,4 +1,5 @@
-import { internalMutationGeneric, makeFunctionReference } from "convex/server";
+import { internalMutationGeneric, internalQueryGeneric, makeFunctionReference } from "convex/server";
+import { v } from "convex/values";
 import { ClerkSync } from "convex-clerk-sync";
 import { ClerkBackfill, type BackfillStepReference } from "convex-clerk-sync/backfill";
 import { leanBackfillHost } from "../../../tests/support/leanBackfill.js";
@@ -25,4 +26,10 @@ export const fullStep = full.step;
 export const startFull = internalMutationGeneric({
   args: {},
   handler: (ctx) => full.start(ctx, makeFunctionReference("backfill:fullStep") as unknown as BackfillStepReference),
+});
+
+/** A run's state, through the public API (`ClerkBackfill.status`), for the bench to follow. */
+export const status = internalQueryGeneric({
+  args: { runId: v.string() },
+  handler: (ctx, { runId }) => full.status(ctx, runId),
 });
