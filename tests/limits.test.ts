@@ -3,7 +3,9 @@
 // limits (documents and bytes read and written, database queries, scheduled functions).
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { makeFunctionReference } from "convex/server";
-import { organizationDeleted, userCreated } from "convex-clerk-sync/test";
+import { clerkUser, organizationDeleted } from "convex-clerk-sync/test";
+import { normalizeUser } from "../src/client/normalize";
+import { userKind } from "../src/component/users";
 import { internal } from "../example/convex/_generated/api";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
 import { deliver, inComponent, initConvexTest, SECRET, type TestApp } from "./setup";
@@ -39,17 +41,33 @@ test("full pages of 500 users, organizations and memberships, with hooks, fit in
   const orgs = Array.from({ length: 5 }, (_, i) => clerkApi.addOrganization({ name: `Org ${i}` }));
   for (const [i, user] of users.entries()) clerkApi.addMembership(orgs[i % 5].id, user.id);
   // Half the users already synced with older data: the page mixes inserts and updates (and hooks of both).
-  for (const user of users.slice(0, 250)) {
-    await deliver(t, userCreated({ id: user.id, first_name: "Old", updated_at: 1 }));
-  }
-  // A full reconciliation batch of users Clerk no longer has: deleted in one mutation, with hooks.
-  for (let i = 0; i < 100; i++) await deliver(t, userCreated({ id: `user_gone_${i}` }));
+  // And a full reconciliation batch of users Clerk no longer has: deleted in one mutation, with hooks.
+  const stored = [
+    ...users.slice(0, 250).map((user) => clerkUser({ id: user.id, first_name: "Old", updated_at: 1 })),
+    ...Array.from({ length: 100 }, (_, i) => clerkUser({ id: `user_gone_${i}` })),
+  ];
+  // As webhooks would have left them (without signing 350 deliveries): each user and its profile.
+  const records = stored.map((user) => normalizeUser(user));
+  await inComponent(t, async (ctx) => {
+    for (const record of records) await ctx.db.insert("users", userKind.toRow(record));
+  });
+  await t.run(async (ctx) => {
+    for (const { clerkId, name, imageUrl } of records) {
+      await ctx.db.insert("profiles", { clerkId, displayName: name, imageUrl });
+    }
+  });
   vi.advanceTimersByTime(1_000);
   await t.mutation(internal.backfill.start, {});
   expect(await finishBackfill(t)).toMatchObject({
     status: "done",
     lastError: null,
-    counts: { inserted: 250, updated: 250, deleted: 100, organizationsSeen: 5, membershipsSeen: 500 },
+    counts: {
+      byKind: {
+        users: { inserted: 250, updated: 250, deleted: 100 },
+        organizations: { seen: 5 },
+        memberships: { seen: 500 },
+      },
+    },
   });
   expect(await inComponent(t, async (ctx) => (await ctx.db.query("users").collect()).length)).toBe(500);
   expect(await inComponent(t, async (ctx) => (await ctx.db.query("memberships").collect()).length)).toBe(500);
@@ -70,7 +88,14 @@ test("full pages of 500 permissions, of roles with 20 permissions each (none sha
   expect(await finishBackfill(t)).toMatchObject({
     status: "done",
     lastError: null,
-    counts: { permissionsSeen: 1000, rolesSeen: 100, plansSeen: 1, subscriptionItemsSeen: 500 },
+    counts: {
+      byKind: {
+        permissions: { seen: 1000 },
+        roles: { seen: 100 },
+        billingPlans: { seen: 1 },
+        subscriptionItems: { seen: 500 },
+      },
+    },
   });
   expect(await inComponent(t, async (ctx) => (await ctx.db.query("roles").collect()).length)).toBe(100);
   expect(await inComponent(t, async (ctx) => (await ctx.db.query("subscriptionItems").collect()).length)).toBe(500);

@@ -30,7 +30,7 @@ describe("getSyncStatus", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(1_000_000);
     const t = initConvexTest();
-    expect(await syncStatus(t)).toEqual({ lastApplied: [], recentFailures: [] });
+    expect(await syncStatus(t)).toEqual({ lastApplied: [], recentFailures: [], backfill: null });
     await deliver(t, userCreated({ id: "user_a" }));
     vi.setSystemTime(2_000_000);
     await deliver(t, userCreated({ id: "user_b" }));

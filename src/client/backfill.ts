@@ -1,5 +1,6 @@
 import {
   createFunctionHandle,
+  type FunctionArgs,
   internalActionGeneric,
   type FunctionReference,
   type GenericActionCtx,
@@ -9,31 +10,13 @@ import {
 import { v } from "convex/values";
 import type {
   BackfillMode,
-  BackfillPage,
   BackfillRunStatus,
   BackfillStepPlan,
   BackfillWatermark,
 } from "../component/backfillValidators.js";
-import {
-  clerkApi,
-  fetchMemberships,
-  fetchOrganizations,
-  fetchPermissions,
-  fetchPlans,
-  fetchRoles,
-  fetchSubscriptionItems,
-  fetchUserCount,
-  fetchUsersAfter,
-  fetchUsersByUpdate,
-  goneMemberships,
-  organizationIsGone,
-  permissionIsGone,
-  retryDelay,
-  roleIsGone,
-  userIsGone,
-  type ClerkApi,
-  type ClerkApiOptions,
-} from "./clerkApi.js";
+import { clerkApi, retryDelay, type ClerkApi, type ClerkApiOptions } from "./clerkApi.js";
+import type { ComponentApi } from "../component/_generated/component.js";
+import { clientSources } from "./backfill/sources.js";
 import type { ClerkSync, RunMutationCtx, RunQueryCtx } from "./clerkSync.js";
 import { createLogger } from "./logging.js";
 
@@ -41,10 +24,13 @@ import { createLogger } from "./logging.js";
 export { vBackfillMode } from "../component/backfillValidators.js";
 export type {
   BackfillCounts,
+  BackfillKind,
   BackfillMode,
   BackfillPhase,
   BackfillRunStatus,
+  BackfillShortfall,
   BackfillWatermark,
+  KindCounts,
 } from "../component/backfillValidators.js";
 
 export type BackfillOptions = ClerkApiOptions & {
@@ -173,32 +159,18 @@ export class ClerkBackfill {
     const api = clerkApi(this.options);
     if (typeof api === "string") return retryLater(60_000, api, 0);
     // 1. Ask Clerk. A failure here is Clerk's (or the network's): wait as told, then retry.
-    let apply: () => Promise<unknown>;
+    let report: Report;
     try {
-      const args = { runId, token };
-      if (!("candidates" in plan)) {
-        const { page, size, clerkTotal } = await fetchPage(api, plan);
-        const lastPage = size < plan.pageSize;
-        apply = () =>
-          ctx.runMutation(component.applyPage, {
-            ...args,
-            page,
-            lastPage,
-            requests: api.requests,
-            ...(clerkTotal !== undefined ? { clerkTotal } : {}),
-          });
-      } else {
-        const gone = await confirmGone(api, plan);
-        const { nextCursor } = plan;
-        apply = () => ctx.runMutation(component.applyReconcile, { ...args, gone, nextCursor, requests: api.requests });
-      }
+      report = plan.step === "list" ? await readPage(api, plan) : await confirmGone(api, plan);
     } catch (error) {
       const { delayMs, message } = retryDelay(error, retryDelayMs);
       return retryLater(delayMs, message, api.requests);
     }
     // 2. Store what Clerk said. A failure here is ours (a hook threw, a limit was hit).
     try {
-      await apply();
+      const args = { runId, token, requests: api.requests };
+      if (report.step === "list") await ctx.runMutation(component.applyPage, { ...args, ...report.args });
+      else await ctx.runMutation(component.applyReconcile, { ...args, ...report.args });
     } catch (error) {
       const message = `storing the page failed: ${error instanceof Error ? error.message : String(error)}`;
       await retryLater(retryDelayMs, message, api.requests);
@@ -206,72 +178,34 @@ export class ClerkBackfill {
   }
 }
 
-type ListPlan = Extract<BackfillStepPlan, { pageSize: number }>;
-type ReconcilePlan = Exclude<BackfillStepPlan, ListPlan>;
+type ApplyPageArgs = FunctionArgs<ComponentApi["backfill"]["applyPage"]>;
+type ApplyReconcileArgs = FunctionArgs<ComponentApi["backfill"]["applyReconcile"]>;
+type Shared = "runId" | "token" | "requests";
+/** What a step reports to the component: a page, or the candidates Clerk confirmed gone. */
+type Report =
+  { step: "list"; args: Omit<ApplyPageArgs, Shared> } | { step: "reconcile"; args: Omit<ApplyReconcileArgs, Shared> };
 
-/** One page of the plan's list, normalized: one request (and Clerk's user count once per full pass). */
-async function fetchPage(
-  api: ClerkApi,
-  plan: ListPlan,
-): Promise<{ page: BackfillPage; size: number; clerkTotal?: number }> {
-  if (plan.phase === "users") {
-    if (plan.order === "updated") {
-      const users = await fetchUsersByUpdate(api, plan.offset, plan.pageSize);
-      return { page: { kind: "users", users }, size: users.length };
-    }
-    const clerkTotal = plan.count ? await fetchUserCount(api) : undefined;
-    const users = await fetchUsersAfter(api, plan.after, plan.pageSize);
-    return { page: { kind: "users", users }, size: users.length, ...(clerkTotal !== undefined ? { clerkTotal } : {}) };
+/**
+ * One page of the plan's list, normalized: one request, and Clerk's count of the list when the
+ * plan asks for it (before the page, at the start of a full pass; after a page shorter than asked for).
+ */
+async function readPage(api: ClerkApi, plan: Extract<BackfillStepPlan, { step: "list" }>): Promise<Report> {
+  const source = clientSources[plan.kind];
+  const counted = plan.count === "always" && source.count ? await source.count(api) : undefined;
+  const { items, total: listTotal } = await source.list(api, plan.position, plan.pageSize);
+  let total = listTotal ?? counted;
+  if (total === undefined && plan.count === "ifShort" && items.length < plan.pageSize && source.count) {
+    total = await source.count(api);
   }
-  const { offset, pageSize } = plan;
-  switch (plan.phase) {
-    case "organizations": {
-      const organizations = await fetchOrganizations(api, offset, pageSize);
-      return { page: { kind: "organizations", organizations }, size: organizations.length };
-    }
-    case "memberships": {
-      const memberships = await fetchMemberships(api, offset, pageSize);
-      return { page: { kind: "memberships", memberships }, size: memberships.length };
-    }
-    case "permissions": {
-      const permissions = await fetchPermissions(api, offset, pageSize);
-      return { page: { kind: "permissions", permissions }, size: permissions.length };
-    }
-    case "roles": {
-      const roles = await fetchRoles(api, offset, pageSize);
-      return { page: { kind: "roles", roles }, size: roles.length };
-    }
-    case "billingPlans": {
-      const plans = await fetchPlans(api, offset, pageSize);
-      return { page: { kind: "billingPlans", plans }, size: plans.length };
-    }
-    case "subscriptionItems": {
-      const items = await fetchSubscriptionItems(api, offset, pageSize);
-      return { page: { kind: "subscriptionItems", items }, size: items.length };
-    }
-  }
+  // The component checks the page against the kind's own validator.
+  const page = { kind: plan.kind, items } as ApplyPageArgs["page"];
+  return { step: "list", args: { page, ...(total !== undefined ? { total } : {}) } };
 }
 
 /** Of the plan's candidates, those Clerk confirms it no longer has. */
-async function confirmGone(api: ClerkApi, plan: ReconcilePlan): Promise<string[]> {
-  const gone: string[] = [];
-  if (plan.phase === "reconcileMemberships") {
-    // The plan lists them by organization: one request per organization's candidates.
-    const byOrganization = new Map<string, typeof plan.candidates>();
-    for (const candidate of plan.candidates) {
-      byOrganization.set(candidate.orgId, [...(byOrganization.get(candidate.orgId) ?? []), candidate]);
-    }
-    for (const [orgId, candidates] of byOrganization) gone.push(...(await goneMemberships(api, orgId, candidates)));
-    return gone;
-  }
-  const isGone = {
-    reconcileUsers: userIsGone,
-    reconcileOrganizations: organizationIsGone,
-    reconcileRoles: roleIsGone,
-    reconcilePermissions: permissionIsGone,
-  }[plan.phase];
-  for (const id of plan.candidates) if (await isGone(api, id)) gone.push(id);
-  return gone;
+async function confirmGone(api: ClerkApi, plan: Extract<BackfillStepPlan, { step: "reconcile" }>): Promise<Report> {
+  const gone = (await clientSources[plan.kind].gone?.(api, plan.candidates)) ?? [];
+  return { step: "reconcile", args: { kind: plan.kind, gone, nextCursor: plan.nextCursor } };
 }
 
 export type BackfillStart = { started: boolean; run: BackfillRunStatus };

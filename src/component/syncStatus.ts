@@ -1,5 +1,7 @@
 import { v, type Infer } from "convex/values";
 import { mutation, query } from "./_generated/server.js";
+import { latestRunStatus } from "./backfill/status.js";
+import { vBackfillRunStatus } from "./backfillValidators.js";
 import { vClerkEvent } from "./deliveries.js";
 import { MAX_FAILURES_KEPT, recordFailure as insertFailure, vDeliveryFailure, vFailureReason } from "./failures.js";
 
@@ -11,6 +13,8 @@ export const vSyncStatus = v.object({
   lastApplied: v.array(v.object({ eventType: v.string(), outcome: v.string(), appliedAt: v.number() })),
   /** The latest deliveries that could not be applied, newest first. */
   recentFailures: v.array(vDeliveryFailure),
+  /** The latest backfill run (`done`, `incomplete`, `canceled` or still `running`); null before the first. */
+  backfill: v.union(vBackfillRunStatus, v.null()),
 });
 export type SyncStatus = Infer<typeof vSyncStatus>;
 
@@ -38,6 +42,7 @@ export const get = query({
       .order("desc")
       .take(MAX_FAILURES_KEPT);
     return {
+      backfill: await latestRunStatus(ctx),
       lastApplied,
       recentFailures: failures.map(({ svixId, eventType, reason, failedAt, occurrences }) => ({
         svixId,

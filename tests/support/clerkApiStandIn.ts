@@ -7,7 +7,7 @@
 // created_at, Clerk's default `-created_at`; each role with its permissions) and their
 // /{id}, GET /v1/billing/plans and /v1/billing/subscription_items (newest first, offset;
 // free plans' items only with include_free=true), with
-// 429 + Retry-After on demand. Like Clerk, an offset costs more the larger it is, and past
+// 429 + Retry-After, short pages, a `200 []` for a stale cursor and users counted but never listed on demand. Like Clerk, an offset costs more the larger it is, and past
 // `maxOffset` the request fails as Clerk's time out. It records every request, including
 // the Authorization header.
 // For `convex-clerk-sync doctor`: POST /v1/webhooks/svix_url (or Clerk's 400 svix_app_missing),
@@ -17,22 +17,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  clerkMembership,
-  clerkOrganization,
-  clerkPermission,
-  clerkRole,
-  clerkSubscriptionItem,
-  clerkUser,
-  type PayerOverrides,
-  type UserOverrides,
-} from "../../src/events/payloads.js";
+import { createClerkStore, type ClerkStore, type StoredObject } from "./clerkApiStore.js";
 import { readBody, writeRoute } from "./clerkApiWrites.js";
-
-type StoredUser = Record<string, unknown> & { id: string; created_at: number; updated_at: number };
-type StoredObject = Record<string, unknown> & { id: string; created_at: number };
-/** Clerk's plan JSON has no dates. */
-type StoredPlan = Record<string, unknown> & { id: string };
 
 export type ClerkApiStandInOptions = {
   /** Delay per 1,000 rows an `offset` skips, in ms (default 1): offsets get slower as they grow. */
@@ -41,39 +27,24 @@ export type ClerkApiStandInOptions = {
   maxOffset?: number;
   /** When set, a Backend API request without `Authorization: Bearer <secretKey>` gets 401 `clerk_key_invalid`. */
   secretKey?: string;
+  /**
+   * How a `starting_after` cursor whose user was deleted is answered: refused with 422 (default),
+   * or `200 []` as if the list were over (Clerk documents neither).
+   */
+  staleCursor?: "refuse" | "empty";
 };
 
-export type ClerkApiStandIn = {
+export type ClerkApiStandIn = ClerkStore & {
   url: string;
-  users: Map<string, StoredUser>;
   requests: { method: string; path: string; authorization: string | undefined }[];
   /** Answer the next `n` requests with 429 and `Retry-After: seconds`. */
   rateLimitNext(n: number, seconds: number): void;
   /** Fail the next `n` requests by closing the connection (a crash mid-request). */
   dropNext(n: number): void;
-  addUsers(count: number, overrides?: (i: number) => UserOverrides): StoredUser[];
-  /** Change a user as Clerk would: `updated_at` becomes now (unless given). */
-  updateUser(id: string, fields?: Record<string, unknown>): StoredUser;
-  organizations: Map<string, StoredObject>;
-  memberships: Map<string, StoredObject>;
-  /** Organization invitations, made through the write routes. */
-  invitations: Map<string, StoredObject>;
-  addOrganization(overrides?: Record<string, unknown> & { id?: string }): StoredObject;
-  /** A membership of `userId` in `orgId` (which must have been added), with its role and any other fields. */
-  addMembership(orgId: string, userId: string, role?: string, overrides?: Record<string, unknown>): StoredObject;
-  /** Delete an organization and, as Clerk does, its memberships. */
-  deleteOrganization(id: string): void;
-  permissions: Map<string, StoredObject>;
-  roles: Map<string, StoredObject>;
-  addPermission(overrides?: Parameters<typeof clerkPermission>[0]): StoredObject;
-  /** A role granting `permissions` (objects added with `addPermission`). */
-  addRole(key: string, permissions: StoredObject[], overrides?: Record<string, unknown>): StoredObject;
-  plans: Map<string, StoredPlan>;
-  subscriptionItems: Map<string, StoredObject>;
-  /** A plan with these feature slugs; `free` makes it the default (free) plan. */
-  addPlan(slug: string, features: string[], free?: boolean): StoredPlan;
-  /** An item of `planSlug` (added with `addPlan`) paid by a user or an organization. */
-  addSubscriptionItem(planSlug: string, payer: PayerOverrides, overrides?: Record<string, unknown>): StoredObject;
+  /** Hold the next request until the returned function is called (a slow Clerk). */
+  holdNext(): () => void;
+  /** Answer the next `n` pages of the list at `path` (default the user list) with only their first `keep` objects. */
+  shortenNext(n: number, keep: number, path?: string): void;
   /** Answer `POST /v1/webhooks/svix_url` with 400 `svix_app_missing`, as for an instance without webhooks. */
   setSvixAppMissing(missing: boolean): void;
   close(): Promise<void>;
@@ -85,19 +56,14 @@ const invalid = (message: string) => ({ errors: [{ code: "form_param_value_inval
 export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {}): Promise<ClerkApiStandIn> {
   const msPer1000Skipped = options.msPer1000Skipped ?? 1;
   const maxOffset = options.maxOffset ?? 10_000;
-  const users = new Map<string, StoredUser>();
-  const organizations = new Map<string, StoredObject>();
-  const memberships = new Map<string, StoredObject>();
-  const invitations = new Map<string, StoredObject>();
-  const permissions = new Map<string, StoredObject>();
-  const roles = new Map<string, StoredObject>();
-  const plans = new Map<string, StoredPlan>();
-  const subscriptionItems = new Map<string, StoredObject>();
+  const store = createClerkStore();
+  const { users, organizations, memberships, permissions, roles, plans, subscriptionItems } = store;
   const requests: ClerkApiStandIn["requests"] = [];
   let rateLimited = { remaining: 0, seconds: 0 };
   let drops = 0;
+  let shortened = { remaining: 0, keep: 0, path: "" };
+  let held: Promise<void> | null = null;
   let svixAppMissing = false;
-  let nextCreatedAt = 1_700_000_000_000;
 
   const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     // @clerk/backend parses JSON only for exactly this content type.
@@ -137,6 +103,7 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
       const index = sorted.findIndex((item) => item.id === startingAfter);
       // Clerk does not document a cursor whose user was deleted since: refusing it is the
       // strictest answer, so the backfill is tested against it.
+      if (index < 0 && options.staleCursor === "empty") return ok([]);
       if (index < 0) return { status: 422, body: invalid("starting_after: no user with this id") };
       start = index + 1;
     }
@@ -147,20 +114,32 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     return ok(sorted.slice(start, start + limit));
   }
 
+  /** A page shortened on demand (`shortenNext`). */
+  function shorten(path: string, answer: Answer): Answer {
+    if (shortened.remaining === 0 || shortened.path !== path || answer.status !== 200) return answer;
+    shortened.remaining--;
+    const cut = (items: unknown) => (Array.isArray(items) ? items.slice(0, shortened.keep) : items);
+    const body = answer.body as { data?: unknown };
+    return ok(Array.isArray(answer.body) ? cut(answer.body) : { ...body, data: cut(body.data) });
+  }
+
   async function route(method: string, url: URL, body: Record<string, unknown>): Promise<Answer> {
-    const written = writeRoute(standIn, method, url, body);
+    const written = writeRoute(store, method, url, body);
     if (written) return written;
     if (method !== "GET")
       return { status: 405, body: { errors: [{ code: "method_not_allowed", message: "GET only" }] } };
     const params = url.searchParams;
     if (url.pathname === "/v1/users/count") return ok({ object: "total_count", total_count: users.size });
     // The user list is a bare array; the organization lists are { data, total_count }.
-    if (url.pathname === "/v1/users") return list(users.values(), params, true);
+    if (url.pathname === "/v1/users") {
+      const listed = [...users.values()].filter((user) => !store.hidden.has(user.id));
+      return shorten(url.pathname, await list(listed, params, true));
+    }
     const withTotal = async (all: Map<string, StoredObject>, items: Iterable<StoredObject> = all.values()) => {
       const answer = await list(items, params);
       return answer.status === 200 ? ok({ data: answer.body, total_count: all.size }) : answer;
     };
-    if (url.pathname === "/v1/organizations") return withTotal(organizations);
+    if (url.pathname === "/v1/organizations") return shorten(url.pathname, await withTotal(organizations));
     if (url.pathname === "/v1/organization_memberships") return withTotal(memberships);
     if (url.pathname === "/v1/organization_permissions") return withTotal(permissions);
     if (url.pathname === "/v1/organization_roles") return withTotal(roles);
@@ -248,12 +227,16 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
       const message = "No Svix apps are associated with the current instance.";
       return json(res, 400, { errors: [{ code: "svix_app_missing", message, long_message: message }] });
     }
-    readBody(req)
-      .then((body) => route(req.method ?? "", url, body))
-      .then(
-        (answer) => json(res, answer.status, answer.body),
-        (error: unknown) => json(res, 500, { errors: [{ code: "internal", message: String(error) }] }),
-      );
+    const waiting = held ?? Promise.resolve();
+    held = null;
+    void waiting.then(async () => {
+      try {
+        const answer = await route(req.method ?? "", url, await readBody(req));
+        json(res, answer.status, answer.body);
+      } catch (error) {
+        json(res, 500, { errors: [{ code: "internal", message: String(error) }] });
+      }
+    });
   });
   // Steps can be seconds apart under convex-test; an idle keep-alive connection closed by
   // the default 5 s timeout would fail the next request and add a retry to the counts.
@@ -261,132 +244,23 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
-  const standIn: ClerkApiStandIn = {
+  return {
+    ...store,
     url: `http://127.0.0.1:${port}`,
-    users,
-    organizations,
-    memberships,
-    invitations,
-    permissions,
-    roles,
-    plans,
-    subscriptionItems,
     requests,
     rateLimitNext: (n, seconds) => void (rateLimited = { remaining: n, seconds }),
     dropNext: (n) => void (drops = n),
+    holdNext() {
+      let release = () => {};
+      held = new Promise<void>((resolve) => (release = resolve));
+      return release;
+    },
+    shortenNext: (n, keep, path = "/v1/users") => void (shortened = { remaining: n, keep, path }),
     setSvixAppMissing: (missing) => void (svixAppMissing = missing),
-    addUsers(count, overrides) {
-      const added: StoredUser[] = [];
-      for (let i = 0; i < count; i++) {
-        const createdAt = nextCreatedAt++;
-        const user = clerkUser({
-          id: `user_${String(users.size).padStart(6, "0")}${Math.random().toString(36).slice(2, 8)}`,
-          first_name: `User${users.size}`,
-          created_at: createdAt,
-          updated_at: createdAt,
-          ...overrides?.(i),
-        }) as StoredUser;
-        users.set(user.id, user);
-        added.push(user);
-      }
-      return added;
-    },
-    updateUser(id, fields = {}) {
-      const user = users.get(id);
-      if (!user) throw new Error(`no user ${id} in the stand-in`);
-      const updated = { ...user, updated_at: Date.now(), ...fields } as StoredUser;
-      users.set(id, updated);
-      return updated;
-    },
-    addOrganization(overrides = {}) {
-      const createdAt = nextCreatedAt++;
-      const org = clerkOrganization({ created_at: createdAt, updated_at: createdAt, ...overrides }) as StoredObject;
-      organizations.set(org.id, org);
-      return org;
-    },
-    addMembership(orgId, userId, role = "org:member", overrides = {}) {
-      const createdAt = nextCreatedAt++;
-      const membership = clerkMembership({
-        orgId,
-        userId,
-        role,
-        created_at: createdAt,
-        updated_at: createdAt,
-        ...overrides,
-      }) as StoredObject;
-      membership.organization = organizations.get(orgId);
-      memberships.set(membership.id, membership);
-      return membership;
-    },
-    addPermission(overrides = {}) {
-      const createdAt = nextCreatedAt++;
-      const permission = clerkPermission({ created_at: createdAt, updated_at: createdAt, ...overrides });
-      permissions.set(permission.id, permission);
-      return permission;
-    },
-    addRole(key, granted, overrides = {}) {
-      const createdAt = nextCreatedAt++;
-      const role = clerkRole({
-        key,
-        name: key,
-        created_at: createdAt,
-        updated_at: createdAt,
-        ...overrides,
-        permissions: granted as ReturnType<typeof clerkPermission>[],
-      });
-      roles.set(role.id, role);
-      return role;
-    },
-    addPlan(slug, features, free = false) {
-      const plan: StoredPlan = {
-        object: "commerce_plan",
-        id: `cplan_${slug}`,
-        name: slug,
-        slug,
-        is_default: free,
-        has_base_fee: !free,
-        features: features.map((feature) => ({
-          object: "feature",
-          id: `feat_${feature}`,
-          name: feature,
-          slug: feature,
-        })),
-      };
-      plans.set(plan.id, plan);
-      return plan;
-    },
-    addSubscriptionItem(planSlug, payer, overrides = {}) {
-      const plan = plans.get(`cplan_${planSlug}`);
-      if (!plan) throw new Error(`no plan ${planSlug} in the stand-in`);
-      const createdAt = nextCreatedAt++;
-      const { features: _features, ...planWithoutFeatures } = plan;
-      const item = {
-        ...clerkSubscriptionItem({
-          plan: planSlug,
-          payer,
-          created_at: createdAt,
-          updated_at: createdAt,
-          plan_period: "month",
-          ...(plan.is_default === true ? { period_end: null } : {}),
-          ...overrides,
-        }),
-        // Without its features: the backfill reads them from the plan list.
-        plan: planWithoutFeatures,
-      } as StoredObject;
-      subscriptionItems.set(item.id, item);
-      return item;
-    },
-    deleteOrganization(id) {
-      organizations.delete(id);
-      for (const [membershipId, membership] of memberships) {
-        if ((membership.organization as StoredObject | undefined)?.id === id) memberships.delete(membershipId);
-      }
-    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
-  return standIn;
 }

@@ -19,7 +19,7 @@ export type WritableState = {
   organizations: Map<string, StoredObject>;
   memberships: Map<string, StoredObject>;
   invitations: Map<string, StoredObject>;
-  /** Delete an organization and its memberships. */
+  /** Delete an organization and its memberships and invitations. */
   deleteOrganization(id: string): void;
 };
 
@@ -108,8 +108,6 @@ function organizationRoute(state: WritableState, method: string, path: string, b
   if (!org) return notFound;
   if (method === "DELETE" && !match[2]) {
     state.deleteOrganization(org.id);
-    for (const [id, invitation] of state.invitations)
-      if (invitation.organization_id === org.id) state.invitations.delete(id);
     return ok({ object: "organization", id: org.id, slug: org.slug, deleted: true });
   }
   if (method !== "PATCH") return null;

@@ -7,8 +7,14 @@ import { ClerkBackfill, type BackfillStepReference } from "convex-clerk-sync/bac
 import { components } from "../../example/convex/_generated/api";
 
 /** The step action and start mutations, for a host module whose step is exported at `stepPath`. */
-export function leanBackfillHost(component: ComponentApi, stepPath: string, requestsPer10Seconds: number) {
-  const backfill = new ClerkBackfill(new ClerkSync(component), { reconcile: false, requestsPer10Seconds });
+export function leanBackfillHost(
+  component: ComponentApi,
+  stepPath: string,
+  requestsPer10Seconds: number,
+  pageSize?: number,
+) {
+  const options = { reconcile: false, requestsPer10Seconds, ...(pageSize !== undefined ? { pageSize } : {}) };
+  const backfill = new ClerkBackfill(new ClerkSync(component), options);
   const step = makeFunctionReference(stepPath) as unknown as BackfillStepReference;
   return {
     step: backfill.step,
@@ -20,6 +26,7 @@ export function leanBackfillHost(component: ComponentApi, stepPath: string, requ
   };
 }
 
-const lean = leanBackfillHost(components.clerk, "leanBackfill:step", 1000);
+// Pages of 20: the test crosses pages with few users.
+const lean = leanBackfillHost(components.clerk, "leanBackfill:step", 1000, 20);
 export const step = lean.step;
 export const start = lean.start;

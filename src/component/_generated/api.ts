@@ -9,6 +9,20 @@
  */
 
 import type * as backfill from "../backfill.js";
+import type * as backfill_billingPlans from "../backfill/billingPlans.js";
+import type * as backfill_list from "../backfill/list.js";
+import type * as backfill_memberships from "../backfill/memberships.js";
+import type * as backfill_organizations from "../backfill/organizations.js";
+import type * as backfill_paging from "../backfill/paging.js";
+import type * as backfill_permissions from "../backfill/permissions.js";
+import type * as backfill_reconcile from "../backfill/reconcile.js";
+import type * as backfill_roles from "../backfill/roles.js";
+import type * as backfill_run from "../backfill/run.js";
+import type * as backfill_source from "../backfill/source.js";
+import type * as backfill_sources from "../backfill/sources.js";
+import type * as backfill_status from "../backfill/status.js";
+import type * as backfill_subscriptionItems from "../backfill/subscriptionItems.js";
+import type * as backfill_users from "../backfill/users.js";
 import type * as backfillValidators from "../backfillValidators.js";
 import type * as billing from "../billing.js";
 import type * as changes from "../changes.js";
@@ -36,6 +50,20 @@ import { anyApi, componentsGeneric } from "convex/server";
 
 const fullApi: ApiFromModules<{
   backfill: typeof backfill;
+  "backfill/billingPlans": typeof backfill_billingPlans;
+  "backfill/list": typeof backfill_list;
+  "backfill/memberships": typeof backfill_memberships;
+  "backfill/organizations": typeof backfill_organizations;
+  "backfill/paging": typeof backfill_paging;
+  "backfill/permissions": typeof backfill_permissions;
+  "backfill/reconcile": typeof backfill_reconcile;
+  "backfill/roles": typeof backfill_roles;
+  "backfill/run": typeof backfill_run;
+  "backfill/source": typeof backfill_source;
+  "backfill/sources": typeof backfill_sources;
+  "backfill/status": typeof backfill_status;
+  "backfill/subscriptionItems": typeof backfill_subscriptionItems;
+  "backfill/users": typeof backfill_users;
   backfillValidators: typeof backfillValidators;
   billing: typeof billing;
   changes: typeof changes;

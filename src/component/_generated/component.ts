@@ -33,7 +33,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           page:
             | {
                 kind: "users";
-                users: Array<{
+                items: Array<{
                   clerkId: string;
                   email: string | null;
                   emailVerified: boolean;
@@ -54,7 +54,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               }
             | {
                 kind: "organizations";
-                organizations: Array<{
+                items: Array<{
                   orgId: string;
                   name: string;
                   slug: string | null;
@@ -67,7 +67,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               }
             | {
                 kind: "memberships";
-                memberships: Array<{
+                items: Array<{
                   membership: {
                     membershipId: string;
                     orgId: string;
@@ -93,7 +93,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               }
             | {
                 kind: "permissions";
-                permissions: Array<{
+                items: Array<{
                   permissionId: string;
                   key: string;
                   name: string;
@@ -105,7 +105,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               }
             | {
                 kind: "roles";
-                roles: Array<{
+                items: Array<{
                   role: {
                     roleId: string;
                     key: string;
@@ -128,7 +128,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               }
             | {
                 kind: "billingPlans";
-                plans: Array<{ planId: string; features: Array<string> }>;
+                items: Array<{ planId: string; features: Array<string> }>;
               }
             | {
                 kind: "subscriptionItems";
@@ -150,9 +150,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   updatedAt: number;
                 }>;
               };
-          lastPage: boolean;
           requests: number;
-          clerkTotal?: number;
+          total?: number;
         },
         boolean,
         Name
@@ -163,6 +162,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           runId: string;
           token: number;
+          kind:
+            | "users"
+            | "organizations"
+            | "memberships"
+            | "permissions"
+            | "roles"
+            | "billingPlans"
+            | "subscriptionItems";
           gone: Array<string>;
           nextCursor: string | null;
           requests: number;
@@ -176,21 +183,39 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {},
         {
           runId: string;
-          status: "running" | "done" | "canceled";
+          status: "running" | "done" | "incomplete" | "canceled";
           mode: "full" | "incremental";
           phase:
             | "users"
-            | "organizations"
-            | "memberships"
-            | "permissions"
-            | "roles"
-            | "billingPlans"
-            | "subscriptionItems"
             | "reconcileUsers"
+            | "organizations"
             | "reconcileOrganizations"
+            | "memberships"
             | "reconcileMemberships"
+            | "permissions"
+            | "reconcilePermissions"
+            | "roles"
             | "reconcileRoles"
-            | "reconcilePermissions";
+            | "billingPlans"
+            | "reconcileBillingPlans"
+            | "subscriptionItems"
+            | "reconcileSubscriptionItems";
+          stages: Array<
+            | "users"
+            | "reconcileUsers"
+            | "organizations"
+            | "reconcileOrganizations"
+            | "memberships"
+            | "reconcileMemberships"
+            | "permissions"
+            | "reconcilePermissions"
+            | "roles"
+            | "reconcileRoles"
+            | "billingPlans"
+            | "reconcileBillingPlans"
+            | "subscriptionItems"
+            | "reconcileSubscriptionItems"
+          >;
           organizations: boolean;
           billing: boolean;
           startedAt: number;
@@ -198,27 +223,81 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           counts: {
             pages: number;
             requests: number;
-            seen: number;
-            inserted: number;
-            updated: number;
-            unchanged: number;
-            stale: number;
-            deleted: number;
-            organizationsSeen: number;
-            membershipsSeen: number;
-            organizationsDeleted: number;
-            membershipsDeleted: number;
-            rolesSeen: number;
-            permissionsSeen: number;
-            rolesDeleted: number;
-            permissionsDeleted: number;
-            plansSeen: number;
-            subscriptionItemsSeen: number;
             rewinds: number;
+            byKind: {
+              users: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              organizations: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              memberships: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              permissions: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              roles: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              billingPlans: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              subscriptionItems: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+            };
           };
           clerkTotal: number | null;
           estimatedRemaining: number | null;
           updatedSince: number | null;
+          shortfalls: Array<{
+            kind:
+              | "users"
+              | "organizations"
+              | "memberships"
+              | "permissions"
+              | "roles"
+              | "billingPlans"
+              | "subscriptionItems";
+            seen: number;
+            clerkTotal: number;
+          }>;
           lastError: string | null;
         } | null,
         Name
@@ -228,15 +307,9 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         { runId: string; token: number },
         | {
-            phase: "users";
-            order: "created";
-            pageSize: number;
-            after: { id: string; createdAt: number } | null;
-            count: boolean;
-          }
-        | { phase: "users"; order: "updated"; pageSize: number; offset: number }
-        | {
-            phase:
+            step: "list";
+            kind:
+              | "users"
               | "organizations"
               | "memberships"
               | "permissions"
@@ -244,23 +317,29 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "billingPlans"
               | "subscriptionItems";
             pageSize: number;
-            offset: number;
+            position:
+              | {
+                  type: "cursor";
+                  after: { id: string; createdAt: number } | null;
+                }
+              | { type: "createdSince"; createdAt: number }
+              | { type: "offset"; offset: number };
+            count: "always" | "ifShort" | "never";
           }
         | {
-            phase:
-              | "reconcileUsers"
-              | "reconcileOrganizations"
-              | "reconcileRoles"
-              | "reconcilePermissions";
-            candidates: Array<string>;
-            nextCursor: string | null;
-          }
-        | {
-            phase: "reconcileMemberships";
+            step: "reconcile";
+            kind:
+              | "users"
+              | "organizations"
+              | "memberships"
+              | "permissions"
+              | "roles"
+              | "billingPlans"
+              | "subscriptionItems";
             candidates: Array<{
-              membershipId: string;
-              orgId: string;
-              clerkId: string | null;
+              id: string;
+              orgId?: string;
+              userId?: string | null;
             }>;
             nextCursor: string | null;
           }
@@ -301,21 +380,39 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           started: boolean;
           run: {
             runId: string;
-            status: "running" | "done" | "canceled";
+            status: "running" | "done" | "incomplete" | "canceled";
             mode: "full" | "incremental";
             phase:
               | "users"
-              | "organizations"
-              | "memberships"
-              | "permissions"
-              | "roles"
-              | "billingPlans"
-              | "subscriptionItems"
               | "reconcileUsers"
+              | "organizations"
               | "reconcileOrganizations"
+              | "memberships"
               | "reconcileMemberships"
+              | "permissions"
+              | "reconcilePermissions"
+              | "roles"
               | "reconcileRoles"
-              | "reconcilePermissions";
+              | "billingPlans"
+              | "reconcileBillingPlans"
+              | "subscriptionItems"
+              | "reconcileSubscriptionItems";
+            stages: Array<
+              | "users"
+              | "reconcileUsers"
+              | "organizations"
+              | "reconcileOrganizations"
+              | "memberships"
+              | "reconcileMemberships"
+              | "permissions"
+              | "reconcilePermissions"
+              | "roles"
+              | "reconcileRoles"
+              | "billingPlans"
+              | "reconcileBillingPlans"
+              | "subscriptionItems"
+              | "reconcileSubscriptionItems"
+            >;
             organizations: boolean;
             billing: boolean;
             startedAt: number;
@@ -323,27 +420,81 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             counts: {
               pages: number;
               requests: number;
-              seen: number;
-              inserted: number;
-              updated: number;
-              unchanged: number;
-              stale: number;
-              deleted: number;
-              organizationsSeen: number;
-              membershipsSeen: number;
-              organizationsDeleted: number;
-              membershipsDeleted: number;
-              rolesSeen: number;
-              permissionsSeen: number;
-              rolesDeleted: number;
-              permissionsDeleted: number;
-              plansSeen: number;
-              subscriptionItemsSeen: number;
               rewinds: number;
+              byKind: {
+                users: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                organizations: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                memberships: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                permissions: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                roles: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                billingPlans: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                subscriptionItems: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+              };
             };
             clerkTotal: number | null;
             estimatedRemaining: number | null;
             updatedSince: number | null;
+            shortfalls: Array<{
+              kind:
+                | "users"
+                | "organizations"
+                | "memberships"
+                | "permissions"
+                | "roles"
+                | "billingPlans"
+                | "subscriptionItems";
+              seen: number;
+              clerkTotal: number;
+            }>;
             lastError: string | null;
           };
         },
@@ -355,21 +506,39 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         { runId?: string },
         {
           runId: string;
-          status: "running" | "done" | "canceled";
+          status: "running" | "done" | "incomplete" | "canceled";
           mode: "full" | "incremental";
           phase:
             | "users"
-            | "organizations"
-            | "memberships"
-            | "permissions"
-            | "roles"
-            | "billingPlans"
-            | "subscriptionItems"
             | "reconcileUsers"
+            | "organizations"
             | "reconcileOrganizations"
+            | "memberships"
             | "reconcileMemberships"
+            | "permissions"
+            | "reconcilePermissions"
+            | "roles"
             | "reconcileRoles"
-            | "reconcilePermissions";
+            | "billingPlans"
+            | "reconcileBillingPlans"
+            | "subscriptionItems"
+            | "reconcileSubscriptionItems";
+          stages: Array<
+            | "users"
+            | "reconcileUsers"
+            | "organizations"
+            | "reconcileOrganizations"
+            | "memberships"
+            | "reconcileMemberships"
+            | "permissions"
+            | "reconcilePermissions"
+            | "roles"
+            | "reconcileRoles"
+            | "billingPlans"
+            | "reconcileBillingPlans"
+            | "subscriptionItems"
+            | "reconcileSubscriptionItems"
+          >;
           organizations: boolean;
           billing: boolean;
           startedAt: number;
@@ -377,27 +546,81 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           counts: {
             pages: number;
             requests: number;
-            seen: number;
-            inserted: number;
-            updated: number;
-            unchanged: number;
-            stale: number;
-            deleted: number;
-            organizationsSeen: number;
-            membershipsSeen: number;
-            organizationsDeleted: number;
-            membershipsDeleted: number;
-            rolesSeen: number;
-            permissionsSeen: number;
-            rolesDeleted: number;
-            permissionsDeleted: number;
-            plansSeen: number;
-            subscriptionItemsSeen: number;
             rewinds: number;
+            byKind: {
+              users: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              organizations: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              memberships: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              permissions: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              roles: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              billingPlans: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              subscriptionItems: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+            };
           };
           clerkTotal: number | null;
           estimatedRemaining: number | null;
           updatedSince: number | null;
+          shortfalls: Array<{
+            kind:
+              | "users"
+              | "organizations"
+              | "memberships"
+              | "permissions"
+              | "roles"
+              | "billingPlans"
+              | "subscriptionItems";
+            seen: number;
+            clerkTotal: number;
+          }>;
           lastError: string | null;
         } | null,
         Name
@@ -855,6 +1078,125 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             failedAt: number;
             occurrences: number;
           }>;
+          backfill: {
+            runId: string;
+            status: "running" | "done" | "incomplete" | "canceled";
+            mode: "full" | "incremental";
+            phase:
+              | "users"
+              | "reconcileUsers"
+              | "organizations"
+              | "reconcileOrganizations"
+              | "memberships"
+              | "reconcileMemberships"
+              | "permissions"
+              | "reconcilePermissions"
+              | "roles"
+              | "reconcileRoles"
+              | "billingPlans"
+              | "reconcileBillingPlans"
+              | "subscriptionItems"
+              | "reconcileSubscriptionItems";
+            stages: Array<
+              | "users"
+              | "reconcileUsers"
+              | "organizations"
+              | "reconcileOrganizations"
+              | "memberships"
+              | "reconcileMemberships"
+              | "permissions"
+              | "reconcilePermissions"
+              | "roles"
+              | "reconcileRoles"
+              | "billingPlans"
+              | "reconcileBillingPlans"
+              | "subscriptionItems"
+              | "reconcileSubscriptionItems"
+            >;
+            organizations: boolean;
+            billing: boolean;
+            startedAt: number;
+            finishedAt: number | null;
+            counts: {
+              pages: number;
+              requests: number;
+              rewinds: number;
+              byKind: {
+                users: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                organizations: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                memberships: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                permissions: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                roles: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                billingPlans: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                subscriptionItems: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+              };
+            };
+            clerkTotal: number | null;
+            estimatedRemaining: number | null;
+            updatedSince: number | null;
+            shortfalls: Array<{
+              kind:
+                | "users"
+                | "organizations"
+                | "memberships"
+                | "permissions"
+                | "roles"
+                | "billingPlans"
+                | "subscriptionItems";
+              seen: number;
+              clerkTotal: number;
+            }>;
+            lastError: string | null;
+          } | null;
         },
         Name
       >;
