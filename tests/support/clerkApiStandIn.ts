@@ -13,7 +13,8 @@
 // For `convex-clerk-sync doctor`: POST /v1/webhooks/svix_url (or Clerk's 400 svix_app_missing),
 // Clerk's 401 clerk_key_invalid for any key but `secretKey` when one is given, and, as the
 // instance's Frontend API would, GET /.well-known/openid-configuration naming `url` as issuer.
-// Writes (users, organizations, memberships, invitations) and invitation lists: ./clerkApiWrites.ts.
+// GET /v1/organization_invitations (offset, with total_count); writes (users, organizations,
+// memberships, invitations) and GET /v1/organizations/{id}/invitations/{id}: ./clerkApiWrites.ts.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -141,6 +142,7 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     };
     if (url.pathname === "/v1/organizations") return shorten(url.pathname, await withTotal(organizations));
     if (url.pathname === "/v1/organization_memberships") return withTotal(memberships);
+    if (url.pathname === "/v1/organization_invitations") return withTotal(store.invitations);
     if (url.pathname === "/v1/organization_permissions") return withTotal(permissions);
     if (url.pathname === "/v1/organization_roles") return withTotal(roles);
     if (url.pathname === "/v1/billing/plans") {

@@ -5,7 +5,7 @@
 // ban|unban|lock|unlock, DELETE /v1/users/{id}; POST /v1/organizations, PATCH /v1/organizations/
 // {id} and /{id}/metadata, DELETE /v1/organizations/{id}; POST /v1/organizations/{id}/memberships,
 // PATCH and DELETE /{id}/memberships/{user_id}; POST /v1/organizations/{id}/invitations and
-// /{invitation_id}/revoke, and GET /v1/organizations/{id}/invitations (status filter, newest first).
+// /{invitation_id}/revoke, and GET /v1/organizations/{id}/invitations/{invitation_id}.
 // Refusals are Clerk's: 404 `resource_not_found`, 422 form errors naming the parameter.
 import { clerkInvitation, clerkMembership, clerkOrganization } from "../../src/events/payloads.js";
 
@@ -170,24 +170,15 @@ function membershipRoute(state: WritableState, method: string, path: string, bod
 }
 
 function invitationRoute(state: WritableState, method: string, url: URL, body: Json): Answer | null {
-  const match = /^\/v1\/organizations\/([^/]+)\/invitations(?:\/([^/]+)\/revoke)?$/.exec(url.pathname);
+  const match = /^\/v1\/organizations\/([^/]+)\/invitations(?:\/([^/]+)(\/revoke)?)?$/.exec(url.pathname);
   if (!match) return null;
   const org = state.organizations.get(decodeURIComponent(match[1]!));
   if (!org) return notFound;
-  const ofOrg = [...state.invitations.values()].filter((i) => i.organization_id === org.id);
-  if (method === "GET" && !match[2]) {
-    const statuses = url.searchParams.getAll("status");
-    const limit = Number(url.searchParams.get("limit") ?? 10);
-    const offset = Number(url.searchParams.get("offset") ?? 0);
-    const data = ofOrg
-      .filter((i) => statuses.length === 0 || statuses.includes(String(i.status)))
-      .sort((a, b) => b.created_at - a.created_at || b.id.localeCompare(a.id));
-    return ok({ data: data.slice(offset, offset + limit), total_count: data.length });
-  }
-  if (method !== "POST") return null;
   if (match[2]) {
     const invitation = state.invitations.get(decodeURIComponent(match[2]));
     if (!invitation || invitation.organization_id !== org.id) return notFound;
+    if (method === "GET" && !match[3]) return ok(invitation);
+    if (method !== "POST" || !match[3]) return null;
     if (invitation.status !== "pending") {
       return formError(
         "organization_invitation_not_pending",
@@ -197,6 +188,8 @@ function invitationRoute(state: WritableState, method: string, url: URL, body: J
     }
     return ok(touch(state.invitations, invitation, { status: "revoked" }));
   }
+  if (method !== "POST") return null;
+  const ofOrg = [...state.invitations.values()].filter((i) => i.organization_id === org.id);
   const email = body.email_address;
   if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(email)) {
     return formError("form_param_format_invalid", "email_address", "email_address must be a valid email address.");
@@ -223,7 +216,7 @@ function invitationRoute(state: WritableState, method: string, url: URL, body: J
   return ok(invitation);
 }
 
-/** Answer a write (or an invitation list), or null when no write route matches. */
+/** Answer a write (or an invitation by id), or null when no write route matches. */
 export function writeRoute(state: WritableState, method: string, url: URL, body: Json): Answer | null {
   return (
     userRoute(state, method, url.pathname, body) ??

@@ -10,6 +10,7 @@
 
 import type * as backfill from "../backfill.js";
 import type * as backfill_billingPlans from "../backfill/billingPlans.js";
+import type * as backfill_invitations from "../backfill/invitations.js";
 import type * as backfill_list from "../backfill/list.js";
 import type * as backfill_memberships from "../backfill/memberships.js";
 import type * as backfill_organizations from "../backfill/organizations.js";
@@ -51,6 +52,7 @@ import { anyApi, componentsGeneric } from "convex/server";
 const fullApi: ApiFromModules<{
   backfill: typeof backfill;
   "backfill/billingPlans": typeof backfill_billingPlans;
+  "backfill/invitations": typeof backfill_invitations;
   "backfill/list": typeof backfill_list;
   "backfill/memberships": typeof backfill_memberships;
   "backfill/organizations": typeof backfill_organizations;

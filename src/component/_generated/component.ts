@@ -92,6 +92,22 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 }>;
               }
             | {
+                kind: "invitations";
+                items: Array<{
+                  invitationId: string;
+                  orgId: string;
+                  emailAddress: string;
+                  role: string;
+                  status: string;
+                  inviterId: string | null;
+                  userId: string | null;
+                  publicMetadataJson: string;
+                  expiresAt: number | null;
+                  createdAt: number;
+                  updatedAt: number;
+                }>;
+              }
+            | {
                 kind: "permissions";
                 items: Array<{
                   permissionId: string;
@@ -166,6 +182,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "users"
             | "organizations"
             | "memberships"
+            | "invitations"
             | "permissions"
             | "roles"
             | "billingPlans"
@@ -192,6 +209,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "reconcileOrganizations"
             | "memberships"
             | "reconcileMemberships"
+            | "invitations"
+            | "reconcileInvitations"
             | "permissions"
             | "reconcilePermissions"
             | "roles"
@@ -207,6 +226,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "reconcileOrganizations"
             | "memberships"
             | "reconcileMemberships"
+            | "invitations"
+            | "reconcileInvitations"
             | "permissions"
             | "reconcilePermissions"
             | "roles"
@@ -242,6 +263,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 deleted: number;
               };
               memberships: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              invitations: {
                 seen: number;
                 inserted: number;
                 updated: number;
@@ -291,6 +320,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "users"
               | "organizations"
               | "memberships"
+              | "invitations"
               | "permissions"
               | "roles"
               | "billingPlans"
@@ -312,6 +342,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "users"
               | "organizations"
               | "memberships"
+              | "invitations"
               | "permissions"
               | "roles"
               | "billingPlans"
@@ -332,6 +363,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "users"
               | "organizations"
               | "memberships"
+              | "invitations"
               | "permissions"
               | "roles"
               | "billingPlans"
@@ -389,6 +421,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "reconcileOrganizations"
               | "memberships"
               | "reconcileMemberships"
+              | "invitations"
+              | "reconcileInvitations"
               | "permissions"
               | "reconcilePermissions"
               | "roles"
@@ -404,6 +438,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "reconcileOrganizations"
               | "memberships"
               | "reconcileMemberships"
+              | "invitations"
+              | "reconcileInvitations"
               | "permissions"
               | "reconcilePermissions"
               | "roles"
@@ -439,6 +475,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   deleted: number;
                 };
                 memberships: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                invitations: {
                   seen: number;
                   inserted: number;
                   updated: number;
@@ -488,6 +532,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "users"
                 | "organizations"
                 | "memberships"
+                | "invitations"
                 | "permissions"
                 | "roles"
                 | "billingPlans"
@@ -515,6 +560,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "reconcileOrganizations"
             | "memberships"
             | "reconcileMemberships"
+            | "invitations"
+            | "reconcileInvitations"
             | "permissions"
             | "reconcilePermissions"
             | "roles"
@@ -530,6 +577,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "reconcileOrganizations"
             | "memberships"
             | "reconcileMemberships"
+            | "invitations"
+            | "reconcileInvitations"
             | "permissions"
             | "reconcilePermissions"
             | "roles"
@@ -565,6 +614,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 deleted: number;
               };
               memberships: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              invitations: {
                 seen: number;
                 inserted: number;
                 updated: number;
@@ -614,6 +671,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "users"
               | "organizations"
               | "memberships"
+              | "invitations"
               | "permissions"
               | "roles"
               | "billingPlans"
@@ -1089,6 +1147,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "reconcileOrganizations"
               | "memberships"
               | "reconcileMemberships"
+              | "invitations"
+              | "reconcileInvitations"
               | "permissions"
               | "reconcilePermissions"
               | "roles"
@@ -1104,6 +1164,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "reconcileOrganizations"
               | "memberships"
               | "reconcileMemberships"
+              | "invitations"
+              | "reconcileInvitations"
               | "permissions"
               | "reconcilePermissions"
               | "roles"
@@ -1139,6 +1201,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   deleted: number;
                 };
                 memberships: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                invitations: {
                   seen: number;
                   inserted: number;
                   updated: number;
@@ -1188,6 +1258,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "users"
                 | "organizations"
                 | "memberships"
+                | "invitations"
                 | "permissions"
                 | "roles"
                 | "billingPlans"
