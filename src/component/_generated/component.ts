@@ -328,6 +328,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             seen: number;
             clerkTotal: number;
           }>;
+          pageSize: number;
           lastError: string | null;
         } | null,
         Name
@@ -387,6 +388,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           delayMs: number;
           error: string;
           requests: number;
+          storeFailed?: boolean;
         },
         boolean,
         Name
@@ -540,6 +542,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               seen: number;
               clerkTotal: number;
             }>;
+            pageSize: number;
             lastError: string | null;
           };
         },
@@ -679,6 +682,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             seen: number;
             clerkTotal: number;
           }>;
+          pageSize: number;
           lastError: string | null;
         } | null,
         Name
@@ -1266,6 +1270,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               seen: number;
               clerkTotal: number;
             }>;
+            pageSize: number;
             lastError: string | null;
           } | null;
         },
