@@ -18,7 +18,7 @@ export const complete = action({
     const updated = await clerk.updateUserMetadata(ctx, user.clerkId, {
       publicMetadata: { onboardingComplete: true },
     });
-    return { onboardingComplete: updated.publicMetadata.onboardingComplete === true };
+    return { onboardingComplete: updated.publicMetadata["onboardingComplete"] === true };
   },
 });
 
@@ -28,6 +28,6 @@ export const status = query({
   returns: v.object({ onboardingComplete: v.boolean() }),
   handler: async (ctx) => {
     const user = await clerk.getCurrentUser(ctx);
-    return { onboardingComplete: user?.publicMetadata.onboardingComplete === true };
+    return { onboardingComplete: user?.publicMetadata["onboardingComplete"] === true };
   },
 });
