@@ -10,6 +10,15 @@ import { clerkUser, type UserOverrides } from "./events/payloads.js";
 export { signDelivery, type SignedDelivery } from "./events/sign.js";
 export { clerkIdentity, type ActiveOrganization, type ClerkIdentityOptions } from "./events/identity.js";
 export {
+  clerkApiError,
+  stubClerkApi,
+  type ClerkApiErrorAnswer,
+  type ClerkApiStub,
+  type StubbedRequest,
+  type StubRoute,
+} from "./testing/clerkApiStub.js";
+export {
+  clerkInvitation,
   clerkMembership,
   clerkOrganization,
   clerkPayer,
@@ -18,6 +27,9 @@ export {
   clerkSubscription,
   clerkSubscriptionItem,
   clerkUser,
+  invitationAccepted,
+  invitationCreated,
+  invitationRevoked,
   membershipCreated,
   membershipDeleted,
   membershipUpdated,

@@ -95,6 +95,20 @@ export const syncFromQuery = query({
   handler: (ctx) => clerk.syncCurrentUser(ctx),
 });
 
+// Write-throughs load Clerk's client on demand too: actions only.
+export const banFromAction = action({ args: {}, handler: (ctx) => clerk.banUser(ctx, "user_1") });
+export const banFromMutation = mutation({
+  args: {},
+  // @ts-expect-error a mutation cannot load modules on demand
+  handler: (ctx) => clerk.banUser(ctx, "user_1"),
+});
+export const inviteFromMutation = mutation({
+  args: {},
+  handler: (ctx) =>
+    // @ts-expect-error nor create an invitation
+    clerk.createInvitation(ctx, { orgId: "org_1", emailAddress: "a@example.org", role: "org:member" }),
+});
+
 // A synced user is a Convex value: a host may declare it in `returns` and return it as is.
 export const me = query({
   args: {},

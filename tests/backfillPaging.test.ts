@@ -85,6 +85,7 @@ describe("a run's stages", () => {
       "users",
       "organizations",
       "memberships",
+      "invitations",
       "permissions",
       "roles",
       "billingPlans",
@@ -92,6 +93,7 @@ describe("a run's stages", () => {
       "reconcileUsers",
       "reconcileOrganizations",
       "reconcileMemberships",
+      "reconcileInvitations",
       "reconcilePermissions",
       "reconcileRoles",
     ]);

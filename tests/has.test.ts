@@ -169,6 +169,21 @@ describe("has() falls back to synced data where the token says nothing", () => {
     expect(await has(t, baseClaims, { permission: "org:reports:read" }, { orgId: ACTIVE })).toBe(true);
   });
 
+  test('`prefer: "synced"` reads synced data where the token would answer, for a change just made', async () => {
+    const t = initConvexTest();
+    await seedSyncedData(t); // in ACTIVE: a plain member on "team" as synced; the token says admin on "pro"
+    const synced = { prefer: "synced" } as const;
+    expect(await has(t, activeOrgClaims, { role: "org:admin" }, synced)).toBe(false);
+    expect(await has(t, activeOrgClaims, { role: "org:member" }, synced)).toBe(true);
+    expect(await has(t, activeOrgClaims, { permission: "org:reports:read" }, synced)).toBe(false);
+    expect(await has(t, activeOrgClaims, { plan: "o:pro" }, synced)).toBe(false);
+    expect(await has(t, activeOrgClaims, { plan: "o:team" }, synced)).toBe(true);
+    expect(await has(t, activeOrgClaims, { plan: "u:plus" }, synced)).toBe(true);
+    expect(await has(t, activeOrgClaims, { plan: "u:free" }, synced)).toBe(false);
+    // The token still names the active organization; `prefer: "token"` is the default.
+    expect(await has(t, activeOrgClaims, { role: "org:admin" }, { prefer: "token" })).toBe(true);
+  });
+
   test("signed out: false", async () => {
     const t = initConvexTest();
     await seedSyncedData(t);

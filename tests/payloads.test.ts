@@ -149,7 +149,7 @@ describe("odd but valid payloads never cause a 5xx", () => {
     const t = initConvexTest();
     const types = [
       "session.created",
-      "organizationInvitation.created",
+      "organizationDomain.created",
       "user.exploded",
       "constructor",
       "__proto__",

@@ -1,8 +1,15 @@
-import { describe, expect, test, vi } from "vitest";
+import { describe, expect, onTestFinished, test, vi } from "vitest";
 import { getFunctionName, type FunctionReference } from "convex/server";
 import { ConvexError } from "convex/values";
 import { ClerkSync } from "convex-clerk-sync";
-import { membershipCreated, organizationCreated, userCreated } from "convex-clerk-sync/test";
+import {
+  clerkUser,
+  invitationCreated,
+  membershipCreated,
+  organizationCreated,
+  stubClerkApi,
+  userCreated,
+} from "convex-clerk-sync/test";
 import componentSchema from "../src/component/schema";
 import exampleSchema from "../example/convex/schema";
 import { api, components } from "../example/convex/_generated/api";
@@ -33,6 +40,8 @@ const PRIVATE = {
   orgPrivateMetadata: "org-private-metadata-e5f6",
   membershipPublicMetadata: "membership-public-metadata-0a1b",
   membershipPrivateMetadata: "membership-private-metadata-2c3d",
+  invitationEmail: "invitee.private@example.org",
+  invitationPrivateMetadata: "invitation-private-metadata-8e9f",
 };
 /** Clerk's fields the component never stores. */
 const NEVER_STORED = [
@@ -40,6 +49,7 @@ const NEVER_STORED = [
   PRIVATE.ownerUnsafeMetadata,
   PRIVATE.orgPrivateMetadata,
   PRIVATE.membershipPrivateMetadata,
+  PRIVATE.invitationPrivateMetadata,
 ];
 
 function phone(id: string, number: string) {
@@ -92,6 +102,11 @@ async function seed(t: TestApp) {
         identifier: PRIVATE.memberIdentifier,
       },
     }),
+    invitationCreated({
+      orgId: ORG,
+      email_address: PRIVATE.invitationEmail,
+      private_metadata: { source: PRIVATE.invitationPrivateMetadata },
+    }),
   ];
   for (const payload of deliveries) expect((await deliver(t, payload)).status).toBe(200);
   const owner = t.withIdentity({ issuer: ISSUER, subject: OWNER });
@@ -136,6 +151,39 @@ const CASES: Record<string, Case> = {
     stranger: "FORBIDDEN",
   },
   "projects:exportCsv": { args: () => ({ orgId: ORG }), signedOut: "UNAUTHENTICATED", stranger: "FORBIDDEN" },
+  // Writes to Clerk: the stranger's own onboarding only; nothing of anyone else's organization.
+  "onboarding:complete": { args: () => ({}), signedOut: "UNAUTHENTICATED", stranger: "ok" },
+  "onboarding:status": { args: () => ({}), signedOut: "ok", stranger: "ok" },
+  "orgAdmin:invitations": {
+    args: () => ({ orgId: ORG, paginationOpts: { numItems: 10, cursor: null } }),
+    signedOut: "UNAUTHENTICATED",
+    stranger: "FORBIDDEN",
+  },
+  "orgAdmin:invite": {
+    args: () => ({ orgId: ORG, emailAddress: "stranger@example.org", role: "org:admin" }),
+    signedOut: "UNAUTHENTICATED",
+    stranger: "FORBIDDEN",
+  },
+  "orgAdmin:revokeInvitation": {
+    args: () => ({ orgId: ORG, invitationId: "orginv_any" }),
+    signedOut: "UNAUTHENTICATED",
+    stranger: "FORBIDDEN",
+  },
+  "orgAdmin:changeRole": {
+    args: () => ({ orgId: ORG, userId: STRANGER, role: "org:admin" }),
+    signedOut: "UNAUTHENTICATED",
+    stranger: "FORBIDDEN",
+  },
+  "orgAdmin:removeMember": {
+    args: () => ({ orgId: ORG, userId: OWNER }),
+    signedOut: "UNAUTHENTICATED",
+    stranger: "FORBIDDEN",
+  },
+  "orgAdmin:rename": {
+    args: () => ({ orgId: ORG, name: "Hijack" }),
+    signedOut: "UNAUTHENTICATED",
+    stranger: "FORBIDDEN",
+  },
 };
 
 type Kind = "query" | "mutation" | "action";
@@ -209,6 +257,11 @@ describe("the example app's public functions", () => {
   test("hand no email, phone or metadata to a signed-out caller or a signed-in stranger", async () => {
     const t = initConvexTest();
     await seed(t);
+    // Clerk, for the stranger's own onboarding: the one write a stranger may make.
+    const clerkApi = stubClerkApi().on("PATCH /v1/users/:id/metadata", ({ params }) =>
+      clerkUser({ id: params.id, email: "stranger@example.org", public_metadata: { onboardingComplete: true } }),
+    );
+    onTestFinished(() => clerkApi.restore());
     const privateValues = Object.values(PRIVATE);
     const callers: Record<"signedOut" | "stranger", Caller> = {
       signedOut: t,
@@ -232,17 +285,26 @@ describe("the example app's public functions", () => {
     );
     expect({ outcomes, leaks }).toEqual({ outcomes: expected, leaks: {} });
     expect(privateValuesIn(logs, privateValues)).toEqual([]);
+    expect(clerkApi.requests.map(({ method, path }) => `${method} ${path}`)).toEqual([
+      `PATCH /v1/users/${STRANGER}/metadata`,
+    ]);
 
     // The check can fail: the owner does get her own email back, and the stored rows hold
     // every other value the callers above were looking for.
     const asOwner = await t.withIdentity({ issuer: ISSUER, subject: OWNER }).query(api.users.me, {});
     expect(privateValuesIn(asOwner, privateValues)).toEqual([PRIVATE.ownerEmail]);
+    // The organization's admin sees the addresses it invited.
+    const invitations = await t
+      .withIdentity({ issuer: ISSUER, subject: OWNER })
+      .query(api.orgAdmin.invitations, { orgId: ORG, paginationOpts: { numItems: 10, cursor: null } });
+    expect(privateValuesIn(invitations, privateValues)).toEqual([PRIVATE.invitationEmail]);
     const clerk = new ClerkSync(components.clerk);
     const stored = await t.query(async (ctx) => ({
       owner: await clerk.getUser(ctx, OWNER),
       member: await clerk.getUser(ctx, MEMBER),
       organization: await clerk.getOrganization(ctx, ORG),
       membership: await clerk.getMembership(ctx, { orgId: ORG, clerkId: MEMBER }),
+      invitations: await clerk.listInvitations(ctx, ORG, { paginationOpts: { numItems: 10, cursor: null } }),
     }));
     expect(privateValuesIn(stored, privateValues).sort()).toEqual(
       privateValues.filter((value) => !NEVER_STORED.includes(value)).sort(),

@@ -10,10 +10,10 @@ import { internal } from "./_generated/api";
 import { internalMutation, internalQuery } from "./_generated/server";
 import { clerk } from "./clerk";
 
-// Pages through Clerk's users (then organizations, memberships, permissions and roles on
-// full passes) with CLERK_SECRET_KEY (read at each step, never stored). 50 requests per 10 s
-// suits a development instance; production allows 1000. An instance with Clerk Billing adds
-// `billing: true` (plans' features and subscription items).
+// Pages through Clerk's users (then organizations, memberships, invitations, permissions and
+// roles on full passes) with CLERK_SECRET_KEY (read at each step, never stored). 50 requests
+// per 10 s suits a development instance; production allows 1000. An instance with Clerk
+// Billing adds `billing: true` (plans' features and subscription items).
 const backfill = new ClerkBackfill(clerk, { requestsPer10Seconds: 50, organizations: true });
 
 /** Run by the scheduler, one page per call. */

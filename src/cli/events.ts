@@ -3,6 +3,9 @@
 // own builders (src/events/payloads.ts), so the CLI and host tests send the same payloads.
 import { SUBSCRIPTION_EVENT_TYPES, SUBSCRIPTION_ITEM_EVENT_TYPES } from "../component/records.js";
 import {
+  invitationAccepted,
+  invitationCreated,
+  invitationRevoked,
   membershipCreated,
   membershipDeleted,
   membershipUpdated,
@@ -98,6 +101,23 @@ const KINDS: EventKind[] = [
       if (type === "organizationMembership.created") return membershipCreated(membership);
       if (type === "organizationMembership.updated") return membershipUpdated({ ...membership, ...now() });
       return membershipDeleted({ ...membership, ...now() });
+    },
+  },
+  {
+    types: ["organizationInvitation.created", "organizationInvitation.accepted", "organizationInvitation.revoked"],
+    fields: (type) => {
+      if (type.endsWith(".created")) return ["orgId", "email", "role"];
+      return type.endsWith(".accepted") ? ["orgId", "userId"] : ["orgId"];
+    },
+    newId: () => `orginv_${randomToken()}`,
+    build: (type, id, f) => {
+      const invitation = { id, ...defined({ orgId: f.orgId, email_address: f.email, role: f.role }) };
+      if (type === "organizationInvitation.created") return invitationCreated(invitation);
+      // Accepted by a user (default: a fresh one), or revoked: either a later change than the invitation.
+      if (type === "organizationInvitation.accepted") {
+        return invitationAccepted({ ...invitation, user_id: f.userId ?? newUserId(), ...now() });
+      }
+      return invitationRevoked({ ...invitation, ...now() });
     },
   },
   {

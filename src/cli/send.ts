@@ -46,7 +46,8 @@ Without --id every delivery is for a fresh object id, so --count N sends N disti
 objects; --id is only allowed with --count 1. The field flags apply to every object
 sent, and only to the events whose object has that field: user.* takes --email,
 --first-name, --last-name, --username; organization.* --name, --slug;
-organizationMembership.* --org-id, --user-id, --role; role.* --key, --name,
+organizationMembership.* --org-id, --user-id, --role; organizationInvitation.created
+--org-id, --email, --role (.accepted --org-id, --user-id; .revoked --org-id); role.* --key, --name,
 --permissions (comma-separated keys); permission.* --key, --name; subscription.* and
 subscriptionItem.* --plan, --payer-user or --payer-org, --status. A *.deleted event
 carries only the id (organization.deleted also --slug; a membership its whole object).
@@ -70,7 +71,9 @@ Examples:
 /** The `send` command; `done` receives its exit code. */
 export function sendCommand(io: Io, done: (code: number) => void): Command {
   return new Command("send")
-    .description("Sign and POST Clerk events (users, organizations, memberships, roles, permissions, billing).")
+    .description(
+      "Sign and POST Clerk events (users, organizations, memberships, invitations, roles, permissions, billing).",
+    )
     .addArgument(new Argument("[event]", "the event type to send").choices(EVENT_TYPES))
     .requiredOption("--url <url>", "the deployment's HTTP Actions URL, e.g. https://<name>.convex.site[/path]")
     .addOption(new Option("--secret <whsec_…>", "the endpoint's signing secret").env(SECRET_ENV))

@@ -26,6 +26,8 @@ export type HasOptions = {
    * Default: the session's active organization (the token's `o.id`).
    */
   orgId?: string;
+  /** `"synced"`: synced data answers even where the token could, to see a change just made. Default `"token"`. */
+  prefer?: "token" | "synced";
 };
 
 /** What `requireOrgRole` asks for: a role key, or a permission. */
@@ -77,7 +79,7 @@ export async function hasAuthorization(
 
   if ("role" in check || "permission" in check) {
     if (orgId === null) return false;
-    const fromToken = orgId === token.orgId;
+    const fromToken = options.prefer !== "synced" && orgId === token.orgId;
     if ("role" in check) {
       if (fromToken && token.orgRole !== null) return roleMatches(token.orgRole, check.role);
       const member = await membership();
@@ -93,7 +95,7 @@ export async function hasAuthorization(
   const isPlan = "plan" in check;
   const scope = billingScope(isPlan ? check.plan : check.feature);
   if (!scope) return false;
-  const inToken = isPlan ? token.hasPlansClaim : token.hasFeaturesClaim;
+  const inToken = options.prefer !== "synced" && (isPlan ? token.hasPlansClaim : token.hasFeaturesClaim);
   const fromToken = (prefix: "u" | "o") =>
     token.check(isPlan ? { plan: `${prefix}:${scope.key}` } : { feature: `${prefix}:${scope.key}` });
   const fromSynced = async (payer: BillingPayer) => {

@@ -28,12 +28,14 @@ import type { LogLevel } from "./logging.js";
 import type { SyncStatus } from "../component/syncStatus.js";
 import {
   toSynced,
+  type SyncedInvitation,
   type SyncedMembership,
   type SyncedOrganization,
   type SyncedRole,
   type SyncedSubscription,
   type SyncedUser,
 } from "./synced.js";
+import { ClerkWriteThrough } from "./writeThrough.js";
 
 /**
  * Any ctx that can run component queries: a query's, a mutation's or an action's.
@@ -113,11 +115,13 @@ export type BillingPayer = { userId: string } | { orgId: string };
  * `const clerk = new ClerkSync(components.clerk, { onUserEvent })`. The one place hooks are
  * wired: the webhook route, the backfill and `syncCurrentUser` all take them from here.
  */
-export class ClerkSync {
+export class ClerkSync extends ClerkWriteThrough {
   constructor(
     public readonly component: ComponentApi,
     public readonly options: ClerkSyncOptions = {},
-  ) {}
+  ) {
+    super();
+  }
 
   /** Function handles of the configured hooks, as the component's mutations take them. */
   async hookHandles(): Promise<HookHandles> {
@@ -231,6 +235,21 @@ export class ClerkSync {
   }
 
   /**
+   * A page of an organization's invitations, newest first; with `status` (`pending`,
+   * `accepted`, `revoked`, `expired`), only those. Each holds the address invited: show it to
+   * the organization's admins only.
+   */
+  async listInvitations(
+    ctx: RunQueryCtx,
+    orgId: string,
+    { status, paginationOpts }: { status?: string; paginationOpts: PaginationOptions },
+  ): Promise<PaginationResult<SyncedInvitation>> {
+    const args = { orgId, paginationOpts: pageRequest(paginationOpts), ...(status !== undefined ? { status } : {}) };
+    const result = await ctx.runQuery(this.component.invitations.list, args);
+    return { ...result, page: result.page.map((record) => toSynced(record)) };
+  }
+
+  /**
    * A user's membership in an organization, or null. Its `permissions` are the effective
    * set: the role's current permissions when the role is synced, else what it carried.
    */
@@ -293,7 +312,9 @@ export class ClerkSync {
    * which Clerk leaves out of tokens), or a token without the claims (Billing off, a custom
    * JWT template). Synced data is as fresh as the last webhook that landed (seconds,
    * usually; longer while Svix retries a failed delivery). Permissions from synced data are
-   * the effective set; an organization's plan counts only for its members.
+   * the effective set; an organization's plan counts only for its members. With
+   * `{ prefer: "synced" }`, synced data answers every check: for one that must see a change
+   * just made (a write-through is stored at once; the token shows it only once refreshed).
    */
   async has(ctx: RunQueryAuthCtx, check: HasCheck, options: HasOptions = {}): Promise<boolean> {
     return hasAuthorization(this, ctx, check, options);

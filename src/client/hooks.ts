@@ -17,6 +17,7 @@ import {
 } from "../component/changes.js";
 import {
   toSynced,
+  type SyncedInvitation,
   type SyncedMembership,
   type SyncedOrganization,
   type SyncedSubscriptionItem,
@@ -89,7 +90,7 @@ export type OrganizationEventHandlerReference = FunctionReference<
   null
 >;
 
-/** Organization and membership hooks; each is optional. They run inside the sync's mutation. */
+/** Organization, membership and invitation hooks; each is optional. They run inside the sync's mutation. */
 export type OrganizationEventHandlers<Ctx> = {
   "organization.created"?: (
     ctx: Ctx,
@@ -116,6 +117,20 @@ export type OrganizationEventHandlers<Ctx> = {
     ctx: Ctx,
     event: { membershipId: string; previous: SyncedMembership; source: ChangeSource },
   ) => Promise<void> | void;
+  "organizationInvitation.created"?: (
+    ctx: Ctx,
+    event: { invitation: SyncedInvitation; source: ChangeSource },
+  ) => Promise<void> | void;
+  /** Its status changed (Clerk's `accepted`/`revoked` events, or expiry): compare with `previous.status`. */
+  "organizationInvitation.updated"?: (
+    ctx: Ctx,
+    event: { invitation: SyncedInvitation; previous: SyncedInvitation; source: ChangeSource },
+  ) => Promise<void> | void;
+  /** Run for each invitation removed because its organization was deleted. */
+  "organizationInvitation.deleted"?: (
+    ctx: Ctx,
+    event: { invitationId: string; previous: SyncedInvitation; source: ChangeSource },
+  ) => Promise<void> | void;
 };
 
 /** Declare the host's organization hooks as one internal mutation, like `defineUserEventHandlers`. */
@@ -127,42 +142,49 @@ export function defineOrganizationEventHandlers<DataModel extends GenericDataMod
     args: { event: vOrganizationHookEvent },
     returns: v.null(),
     handler: async (ctx, { event }: { event: OrganizationHookEvent }) => {
-      const { source } = event;
-      switch (event.type) {
-        case "organization.created":
-          await handlers[event.type]?.(ctx, { organization: toSynced(event.organization), source });
-          break;
-        case "organization.updated":
-          await handlers[event.type]?.(ctx, {
-            organization: toSynced(event.organization),
-            previous: toSynced(event.previous),
-            source,
-          });
-          break;
-        case "organization.deleted":
-          await handlers[event.type]?.(ctx, { orgId: event.orgId, previous: toSynced(event.previous), source });
-          break;
-        case "organizationMembership.created":
-          await handlers[event.type]?.(ctx, { membership: toSynced(event.membership), source });
-          break;
-        case "organizationMembership.updated":
-          await handlers[event.type]?.(ctx, {
-            membership: toSynced(event.membership),
-            previous: toSynced(event.previous),
-            source,
-          });
-          break;
-        case "organizationMembership.deleted":
-          await handlers[event.type]?.(ctx, {
-            membershipId: event.membershipId,
-            previous: toSynced(event.previous),
-            source,
-          });
-          break;
-      }
+      await runOrganizationHandler(handlers, ctx, event);
       return null;
     },
   }) as RegisteredMutation<"internal", { event: OrganizationHookEvent }, Promise<null>>;
+}
+
+/** The host's handler for one organization, membership or invitation event, with synced shapes. */
+async function runOrganizationHandler<Ctx>(
+  handlers: OrganizationEventHandlers<Ctx>,
+  ctx: Ctx,
+  event: OrganizationHookEvent,
+): Promise<void> {
+  const { source } = event;
+  switch (event.type) {
+    case "organization.created":
+      return handlers[event.type]?.(ctx, { organization: toSynced(event.organization), source });
+    case "organization.updated": {
+      const [organization, previous] = [toSynced(event.organization), toSynced(event.previous)];
+      return handlers[event.type]?.(ctx, { organization, previous, source });
+    }
+    case "organization.deleted":
+      return handlers[event.type]?.(ctx, { orgId: event.orgId, previous: toSynced(event.previous), source });
+    case "organizationMembership.created":
+      return handlers[event.type]?.(ctx, { membership: toSynced(event.membership), source });
+    case "organizationMembership.updated": {
+      const [membership, previous] = [toSynced(event.membership), toSynced(event.previous)];
+      return handlers[event.type]?.(ctx, { membership, previous, source });
+    }
+    case "organizationMembership.deleted": {
+      const { membershipId } = event;
+      return handlers[event.type]?.(ctx, { membershipId, previous: toSynced(event.previous), source });
+    }
+    case "organizationInvitation.created":
+      return handlers[event.type]?.(ctx, { invitation: toSynced(event.invitation), source });
+    case "organizationInvitation.updated": {
+      const [invitation, previous] = [toSynced(event.invitation), toSynced(event.previous)];
+      return handlers[event.type]?.(ctx, { invitation, previous, source });
+    }
+    case "organizationInvitation.deleted": {
+      const { invitationId } = event;
+      return handlers[event.type]?.(ctx, { invitationId, previous: toSynced(event.previous), source });
+    }
+  }
 }
 
 /** The host mutation that `ClerkSync({ onBillingEvent })` runs for each change. */

@@ -29,6 +29,7 @@ export {
   type UserMirrorPrunePage,
 } from "./mirror.js";
 export {
+  vSyncedInvitation,
   vSyncedMembership,
   vSyncedOrganization,
   vSyncedRole,
@@ -36,6 +37,7 @@ export {
   vSyncedSubscriptionItem,
   vSyncedSubscriptionRecord,
   vSyncedUser,
+  type SyncedInvitation,
   type SyncedMembership,
   type SyncedOrganization,
   type SyncedRole,
@@ -46,6 +48,14 @@ export {
 } from "./synced.js";
 export type { HasCheck, HasOptions, OrgRequirement } from "./authorization.js";
 export type { LogLevel } from "./logging.js";
+export type {
+  ClerkWriteError,
+  ClerkWriteErrorCode,
+  CreateInvitationOptions,
+  CreateOrganizationOptions,
+  MetadataUpdate,
+  UpdateOrganizationOptions,
+} from "./writeThrough.js";
 export type { ClerkApiOptions } from "./clerkApi.js";
 export type { ComponentApi } from "../component/_generated/component.js";
 export type { BillingHookEvent, ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/changes.js";

@@ -7,8 +7,10 @@ import type {
 } from "@clerk/backend";
 import type { ClerkEvent } from "../component/deliveries.js";
 import {
+  INVITATION_EVENT_TYPES,
   SUBSCRIPTION_EVENT_TYPES,
   SUBSCRIPTION_ITEM_EVENT_TYPES,
+  type InvitationRecord,
   type MembershipRecord,
   type OrganizationRecord,
   type PayerType,
@@ -67,6 +69,9 @@ const NORMALIZERS: Record<string, Normalizer> = {
   "organizationMembership.created": (id, data) => membershipEvent("organizationMembership.created", id, data),
   "organizationMembership.updated": (id, data) => membershipEvent("organizationMembership.updated", id, data),
   "organizationMembership.deleted": (membershipId) => event({ type: "organizationMembership.deleted", membershipId }),
+  ...Object.fromEntries(
+    INVITATION_EVENT_TYPES.map((type): [string, Normalizer] => [type, (id, data) => invitationEvent(type, id, data)]),
+  ),
   "role.created": (id, data) => roleEvent("role.created", id, data),
   "role.updated": (id, data) => roleEvent("role.updated", id, data),
   "role.deleted": (roleId) => event({ type: "role.deleted", roleId }),
@@ -88,6 +93,24 @@ const NORMALIZERS: Record<string, Normalizer> = {
     ]),
   ),
 };
+
+const INVITATION_STATUS_OF = {
+  "organizationInvitation.created": "pending",
+  "organizationInvitation.accepted": "accepted",
+  "organizationInvitation.revoked": "revoked",
+} as const;
+
+function invitationEvent(
+  type: (typeof INVITATION_EVENT_TYPES)[number],
+  id: string,
+  data: Record<string, unknown>,
+): NormalizedDelivery {
+  // The status the event is named after, should a payload leave it out.
+  const status = text(data["status"]) ?? INVITATION_STATUS_OF[type];
+  const invitation = normalizeInvitation({ ...data, id, status });
+  if (invitation === null) return { kind: "invalid", reason: `${type} without an organization id or email address` };
+  return event({ type, invitation });
+}
 
 function roleEvent(type: "role.created" | "role.updated", id: string, data: Record<string, unknown>) {
   const permissions = objects(data["permissions"])
@@ -176,6 +199,33 @@ export function normalizeMembership(
     publicMetadataJson: metadataJson(data.public_metadata),
     createdAt,
     updatedAt: timestamp(data.updated_at) ?? createdAt,
+  };
+}
+
+/**
+ * Map Clerk's organization invitation JSON (webhook or Backend API) to the stored record; null
+ * without the organization's id or the address invited. The `url` (a sign-up ticket) and the
+ * private metadata are left out.
+ */
+export function normalizeInvitation(data: Record<string, unknown> & { id: string }): InvitationRecord | null {
+  const orgId =
+    text(data["organization_id"]) ??
+    (isObject(data["public_organization_data"]) ? text(data["public_organization_data"]["id"]) : null);
+  const emailAddress = text(data["email_address"]);
+  if (orgId === null || emailAddress === null) return null;
+  const createdAt = timestamp(data["created_at"]) ?? 0;
+  return {
+    invitationId: data.id,
+    orgId,
+    emailAddress,
+    role: text(data["role"]) ?? "",
+    status: text(data["status"]) ?? "pending",
+    inviterId: text(data["inviter_id"]),
+    userId: text(data["user_id"]),
+    publicMetadataJson: metadataJson(data["public_metadata"]),
+    expiresAt: timestamp(data["expires_at"]),
+    createdAt,
+    updatedAt: timestamp(data["updated_at"]) ?? createdAt,
   };
 }
 

@@ -1,5 +1,6 @@
 import { v, type Infer, type Value } from "convex/values";
 import {
+  invitationRecordFields,
   membershipRecordFields,
   organizationRecordFields,
   userRecordFields,
@@ -7,6 +8,7 @@ import {
   vRoleRecord,
   vSubscriptionItemRecord,
   vSubscriptionRecord,
+  type InvitationRecord,
   type MembershipRecord,
   type OrganizationRecord,
   type UserRecord,
@@ -27,6 +29,11 @@ export const vSyncedOrganization = v.object({ ...organizationRecordFields, publi
  * (the role's current permissions when the role is synced, else what the membership carried).
  */
 export const vSyncedMembership = v.object({ ...membershipRecordFields, publicMetadata: vPublicMetadata });
+/**
+ * A synced organization invitation; `emailAddress` is personal data (show it to the
+ * organization's admins only), `status` Clerk's: `pending`, `accepted`, `revoked` or `expired`.
+ */
+export const vSyncedInvitation = v.object({ ...invitationRecordFields, publicMetadata: vPublicMetadata });
 
 type WithMetadata<T> = Omit<T, "publicMetadata"> & { publicMetadata: Record<string, Value> };
 /** A synced Clerk user. `null` where Clerk has nothing. */
@@ -35,6 +42,10 @@ export type SyncedUser = WithMetadata<Infer<typeof vSyncedUser>>;
 export type SyncedOrganization = WithMetadata<Infer<typeof vSyncedOrganization>>;
 /** A synced membership: `role` is Clerk's role key as sent. */
 export type SyncedMembership = WithMetadata<Infer<typeof vSyncedMembership>>;
+/** A synced organization invitation. */
+export type SyncedInvitation = WithMetadata<Infer<typeof vSyncedInvitation>>;
+
+type SyncedRecord = UserRecord | OrganizationRecord | MembershipRecord | InvitationRecord;
 
 type Synced<R> = R extends UserRecord
   ? SyncedUser
@@ -42,16 +53,14 @@ type Synced<R> = R extends UserRecord
     ? SyncedOrganization
     : R extends MembershipRecord
       ? SyncedMembership
-      : never;
+      : R extends InvitationRecord
+        ? SyncedInvitation
+        : never;
 
-/** The host-facing shape of a stored record (user, organization or membership). */
-export function toSynced<R extends UserRecord | OrganizationRecord | MembershipRecord>(record: R): Synced<R>;
-export function toSynced<R extends UserRecord | OrganizationRecord | MembershipRecord>(
-  record: R | null,
-): Synced<R> | null;
-export function toSynced<R extends UserRecord | OrganizationRecord | MembershipRecord>(
-  record: R | null,
-): Synced<R> | null {
+/** The host-facing shape of a stored record (user, organization, membership or invitation). */
+export function toSynced<R extends SyncedRecord>(record: R): Synced<R>;
+export function toSynced<R extends SyncedRecord>(record: R | null): Synced<R> | null;
+export function toSynced<R extends SyncedRecord>(record: R | null): Synced<R> | null {
   if (!record) return null;
   const synced = { ...record } as Record<string, unknown>;
   // Mapped on first read, then kept: a hook or query that never reads `publicMetadata` does

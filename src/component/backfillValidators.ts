@@ -10,6 +10,7 @@ export const BACKFILL_KINDS = [
   "users",
   "organizations",
   "memberships",
+  "invitations",
   "permissions",
   "roles",
   "billingPlans",

@@ -1,5 +1,6 @@
 import { v, type Infer } from "convex/values";
 import {
+  vInvitationRecord,
   vMembershipRecord,
   vOrganizationRecord,
   vSubscriptionItemRecord,
@@ -76,7 +77,7 @@ export const vUserHookEvent = v.union(
 );
 export type UserHookEvent = Infer<typeof vUserHookEvent>;
 
-/** What a host's organization hook receives, once per real change to organizations or memberships. */
+/** What a host's organization hook receives, once per real change to organizations, memberships or invitations. */
 export const vOrganizationHookEvent = v.union(
   v.object({
     type: v.literal("organization.created"),
@@ -118,6 +119,29 @@ export const vOrganizationHookEvent = v.union(
     membershipId: v.string(),
     membership: v.null(),
     previous: vMembershipRecord,
+    source: vChangeSource,
+  }),
+  v.object({
+    type: v.literal("organizationInvitation.created"),
+    invitationId: v.string(),
+    invitation: vInvitationRecord,
+    previous: v.null(),
+    source: vChangeSource,
+  }),
+  /** Its status changed (accepted, revoked, expired): compare `status` with `previous.status`. */
+  v.object({
+    type: v.literal("organizationInvitation.updated"),
+    invitationId: v.string(),
+    invitation: vInvitationRecord,
+    previous: vInvitationRecord,
+    source: vChangeSource,
+  }),
+  /** Removed with its deleted organization. */
+  v.object({
+    type: v.literal("organizationInvitation.deleted"),
+    invitationId: v.string(),
+    invitation: v.null(),
+    previous: vInvitationRecord,
     source: vChangeSource,
   }),
 );

@@ -2,11 +2,14 @@ import { getDocumentSize, v, type Infer, type Value } from "convex/values";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { applySubscriptionSnapshot, subscriptionItemKind } from "./billing.js";
 import { vChangeOutcome, vHookHandles, type ChangeContext, type ChangeOutcome } from "./changes.js";
+import { invitationKind } from "./invitations.js";
 import { applyMembershipSnapshots, membershipKind } from "./memberships.js";
 import { organizationKind } from "./organizations.js";
 import {
+  INVITATION_EVENT_TYPES,
   SUBSCRIPTION_EVENT_TYPES,
   SUBSCRIPTION_ITEM_EVENT_TYPES,
+  vInvitationRecord,
   vMembershipRecord,
   vOrganizationRecord,
   vPermissionRecord,
@@ -48,6 +51,10 @@ export const vClerkEvent = v.union(
   v.object({
     type: v.literal("organizationMembership.deleted"),
     membershipId: v.string(),
+  }),
+  v.object({
+    type: v.union(...INVITATION_EVENT_TYPES.map((type) => v.literal(type))),
+    invitation: vInvitationRecord,
   }),
   v.object({
     type: v.union(v.literal("role.created"), v.literal("role.updated")),
@@ -135,7 +142,8 @@ function documentsOf(event: ClerkEvent): Record<string, Value>[] {
   });
 }
 
-async function applyEvent(ctx: MutationCtx, event: ClerkEvent, context: ChangeContext): Promise<ChangeOutcome> {
+/** Apply one event, from a delivery or from Clerk's answer to a write-through, under the snapshot rules. */
+export async function applyEvent(ctx: MutationCtx, event: ClerkEvent, context: ChangeContext): Promise<ChangeOutcome> {
   switch (event.type) {
     case "user.created":
     case "user.updated":
@@ -154,6 +162,10 @@ async function applyEvent(ctx: MutationCtx, event: ClerkEvent, context: ChangeCo
     }
     case "organizationMembership.deleted":
       return applyDeletion(ctx, membershipKind, event.membershipId, context);
+    case "organizationInvitation.created":
+    case "organizationInvitation.accepted":
+    case "organizationInvitation.revoked":
+      return applySnapshot(ctx, invitationKind, event.invitation, context);
     case "role.created":
     case "role.updated":
       return applyRoleSnapshot(ctx, event.role, event.permissions, context);

@@ -3,6 +3,7 @@ import type { Doc } from "./_generated/dataModel.js";
 import { query } from "./_generated/server.js";
 import { scheduleBillingCleanup } from "./billing.js";
 import type { OrganizationHookEvent } from "./changes.js";
+import { scheduleInvitationCleanup } from "./invitations.js";
 import { scheduleMembershipCleanup } from "./memberships.js";
 import { vOrganizationRecord, type OrganizationRecord } from "./records.js";
 import { runHook, type SyncedKind } from "./snapshots.js";
@@ -28,9 +29,10 @@ export const organizationKind: SyncedKind<"organizations", OrganizationRecord> =
           : { type: "organization.deleted", orgId, organization: null, previous: change.previous, source };
     return runHook(ctx, hooks.onOrganizationEvent, event);
   },
-  // Memberships and billing may have arrived before (or without) the organization itself.
+  // Memberships, invitations and billing may have arrived before (or without) the organization itself.
   afterDelete: async (ctx, orgId, context) => {
     await scheduleMembershipCleanup(ctx, { orgId }, context);
+    await scheduleInvitationCleanup(ctx, orgId, context);
     await scheduleBillingCleanup(ctx, orgId, context);
   },
 };

@@ -75,6 +75,39 @@ export const vMembershipWithOrganization = v.object({
 });
 export type MembershipWithOrganization = Infer<typeof vMembershipWithOrganization>;
 
+/**
+ * An invitation to join an organization. Its `url` holds a sign-up ticket and its private
+ * metadata is Clerk's alone: neither is stored.
+ */
+export const invitationRecordFields = {
+  invitationId: v.string(),
+  orgId: v.string(),
+  /** The address invited: personal data, for the organization's admins only. */
+  emailAddress: v.string(),
+  /** The role key the invitee gets on accepting (`org:member`). */
+  role: v.string(),
+  /** Clerk's status as sent: `pending`, `accepted`, `revoked` or `expired`. */
+  status: v.string(),
+  /** The Clerk id of the user who sent it; null when the Backend API named none. */
+  inviterId: v.union(v.string(), v.null()),
+  /** The Clerk id of the user who accepted it; null until `organizationInvitation.accepted`. */
+  userId: v.union(v.string(), v.null()),
+  publicMetadataJson: v.string(),
+  /** When it stops being valid, milliseconds; null if it never does. */
+  expiresAt: v.union(v.number(), v.null()),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+};
+export const vInvitationRecord = v.object(invitationRecordFields);
+export type InvitationRecord = Infer<typeof vInvitationRecord>;
+
+/** Clerk's invitation events: each carries the whole invitation, named after its new status. */
+export const INVITATION_EVENT_TYPES = [
+  "organizationInvitation.created",
+  "organizationInvitation.accepted",
+  "organizationInvitation.revoked",
+] as const;
+
 /** An organization permission (`org:<feature>:<action>`, or a system `org:sys_…` one). */
 export const permissionRecordFields = {
   permissionId: v.string(),

@@ -3,6 +3,7 @@ import { v } from "convex/values";
 import { backfillRunFields } from "./backfillValidators.js";
 import { deliveryFailureFields } from "./failures.js";
 import {
+  invitationRecordFields,
   membershipRecordFields,
   organizationRecordFields,
   permissionRecordFields,
@@ -32,6 +33,12 @@ export default defineSchema({
     .index("by_org_user", ["orgId", "clerkId"])
     .index("by_user", ["clerkId"]),
 
+  /** Invitations to join an organization, whatever their status (Clerk keeps them all). */
+  invitations: defineTable(invitationRecordFields)
+    .index("by_invitationId", ["invitationId"])
+    .index("by_orgId_and_createdAt", ["orgId", "createdAt"])
+    .index("by_orgId_and_status_and_createdAt", ["orgId", "status", "createdAt"]),
+
   /** Organization roles, looked up by the key a membership carries (newest version last). */
   roles: defineTable(roleRecordFields).index("by_role_id", ["roleId"]).index("by_key", ["key", "updatedAt"]),
 
@@ -49,7 +56,7 @@ export default defineSchema({
     .index("by_payer", ["payerId", "updatedAt"]),
 
   /**
-   * Deleted users, organizations, memberships, roles and permissions, by Clerk object id.
+   * Deleted users, organizations, memberships, invitations, roles and permissions, by Clerk object id.
    * Clerk never reuses an id, so a tombstone makes every later snapshot of that id stale,
    * whatever its `updated_at`. No personal data is kept.
    */

@@ -12,7 +12,14 @@ import { addTombstone, isTombstoned } from "./tombstones.js";
 
 /** The tables that hold synced Clerk objects. */
 export type SyncedTable =
-  "users" | "organizations" | "memberships" | "roles" | "permissions" | "subscriptions" | "subscriptionItems";
+  | "users"
+  | "organizations"
+  | "memberships"
+  | "invitations"
+  | "roles"
+  | "permissions"
+  | "subscriptions"
+  | "subscriptionItems";
 
 /** A real change to a synced object, as the kind's hook sees it. */
 export type KindChange<R> =
@@ -22,7 +29,8 @@ export type KindChange<R> =
 
 /**
  * What the snapshot rules need to know about one kind of Clerk object. Each kind is
- * declared next to its table's functions (users.ts, organizations.ts, memberships.ts, roles.ts, billing.ts).
+ * declared next to its table's functions (users.ts, organizations.ts, memberships.ts, invitations.ts, roles.ts,
+ * billing.ts).
  */
 export type SyncedKind<T extends SyncedTable, R extends { updatedAt: number }> = {
   table: T;

@@ -363,3 +363,42 @@ function knownType<Type extends string>(builder: string, prefix: string, type: s
   }
   return found;
 }
+
+/**
+ * An organization invitation as Clerk sends it (from Clerk's documented example): `orgId` is
+ * a shorthand for `organization_id`.
+ */
+export function clerkInvitation(overrides: Record<string, unknown> & { id?: string; orgId?: string } = {}) {
+  const { orgId, ...fields } = overrides;
+  const now = Date.now();
+  return {
+    object: "organization_invitation",
+    email_address: "jane.doe@acme.com",
+    role: "org:member",
+    role_name: "Member",
+    organization_id: orgId ?? newOrganizationId(),
+    inviter_id: null,
+    status: "pending",
+    public_metadata: {},
+    private_metadata: {},
+    url: `https://accounts.acme.com/accept-invitation?token=${randomToken()}`,
+    expires_at: now + 30 * 24 * 60 * 60 * 1000,
+    created_at: now,
+    updated_at: now,
+    ...fields,
+    id: fields.id ?? `orginv_${randomToken()}`,
+  };
+}
+
+/** An `organizationInvitation.created` delivery (status `pending`). */
+export function invitationCreated(overrides: Parameters<typeof clerkInvitation>[0] = {}) {
+  return envelope("organizationInvitation.created", clerkInvitation(overrides));
+}
+/** An `organizationInvitation.accepted` delivery: pass the accepting user's `user_id` and a later `updated_at`. */
+export function invitationAccepted(overrides: Parameters<typeof clerkInvitation>[0] = {}) {
+  return envelope("organizationInvitation.accepted", clerkInvitation({ status: "accepted", ...overrides }));
+}
+/** An `organizationInvitation.revoked` delivery: pass a later `updated_at`. */
+export function invitationRevoked(overrides: Parameters<typeof clerkInvitation>[0] = {}) {
+  return envelope("organizationInvitation.revoked", clerkInvitation({ status: "revoked", ...overrides }));
+}

@@ -13,10 +13,13 @@
 // For `convex-clerk-sync doctor`: POST /v1/webhooks/svix_url (or Clerk's 400 svix_app_missing),
 // Clerk's 401 clerk_key_invalid for any key but `secretKey` when one is given, and, as the
 // instance's Frontend API would, GET /.well-known/openid-configuration naming `url` as issuer.
+// GET /v1/organization_invitations (offset, with total_count); writes (users, organizations,
+// memberships, invitations) and GET /v1/organizations/{id}/invitations/{id}: ./clerkApiWrites.ts.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClerkStore, type ClerkStore, type StoredObject } from "./clerkApiStore.js";
+import { readBody, writeRoute } from "./clerkApiWrites.js";
 
 export type ClerkApiStandInOptions = {
   /** Delay per 1,000 rows an `offset` skips, in ms (default 1): offsets get slower as they grow. */
@@ -121,7 +124,9 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     return ok(Array.isArray(answer.body) ? cut(answer.body) : { ...body, data: cut(body.data) });
   }
 
-  async function route(method: string, url: URL): Promise<Answer> {
+  async function route(method: string, url: URL, body: Record<string, unknown>): Promise<Answer> {
+    const written = writeRoute(store, method, url, body);
+    if (written) return written;
     if (method !== "GET")
       return { status: 405, body: { errors: [{ code: "method_not_allowed", message: "GET only" }] } };
     const params = url.searchParams;
@@ -137,6 +142,7 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     };
     if (url.pathname === "/v1/organizations") return shorten(url.pathname, await withTotal(organizations));
     if (url.pathname === "/v1/organization_memberships") return withTotal(memberships);
+    if (url.pathname === "/v1/organization_invitations") return withTotal(store.invitations);
     if (url.pathname === "/v1/organization_permissions") return withTotal(permissions);
     if (url.pathname === "/v1/organization_roles") return withTotal(roles);
     if (url.pathname === "/v1/billing/plans") {
@@ -227,8 +233,8 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     held = null;
     void waiting.then(async () => {
       try {
-        const { status, body } = await route(req.method ?? "", url);
-        json(res, status, body);
+        const answer = await route(req.method ?? "", url, await readBody(req));
+        json(res, answer.status, answer.body);
       } catch (error) {
         json(res, 500, { errors: [{ code: "internal", message: String(error) }] });
       }

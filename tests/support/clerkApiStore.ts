@@ -1,7 +1,8 @@
 // What the stand-in for Clerk's Backend API holds: users, organizations, memberships,
-// permissions, roles, plans and subscription items, as Clerk's JSON, with builders that
+// invitations, permissions, roles, plans and subscription items, as Clerk's JSON, with builders that
 // create them as Clerk would (ids, dates in creation order).
 import {
+  clerkInvitation,
   clerkMembership,
   clerkOrganization,
   clerkPermission,
@@ -29,7 +30,10 @@ export type ClerkStore = {
   addOrganization(overrides?: Record<string, unknown> & { id?: string }): StoredObject;
   /** A membership of `userId` in `orgId` (which must have been added), with its role and any other fields. */
   addMembership(orgId: string, userId: string, role?: string, overrides?: Record<string, unknown>): StoredObject;
-  /** Delete an organization and, as Clerk does, its memberships. */
+  invitations: Map<string, StoredObject>;
+  /** An invitation to `orgId` (which must have been added), pending unless `overrides` say otherwise. */
+  addInvitation(orgId: string, overrides?: Record<string, unknown>): StoredObject;
+  /** Delete an organization and, as Clerk does, its memberships and invitations. */
   deleteOrganization(id: string): void;
   permissions: Map<string, StoredObject>;
   roles: Map<string, StoredObject>;
@@ -48,6 +52,7 @@ export function createClerkStore(): ClerkStore {
   const users = new Map<string, StoredUser>();
   const organizations = new Map<string, StoredObject>();
   const memberships = new Map<string, StoredObject>();
+  const invitations = new Map<string, StoredObject>();
   const permissions = new Map<string, StoredObject>();
   const roles = new Map<string, StoredObject>();
   const plans = new Map<string, StoredPlan>();
@@ -58,6 +63,7 @@ export function createClerkStore(): ClerkStore {
     hidden: new Set<string>(),
     organizations,
     memberships,
+    invitations,
     permissions,
     roles,
     plans,
@@ -104,6 +110,13 @@ export function createClerkStore(): ClerkStore {
       membership.organization = organizations.get(orgId);
       memberships.set(membership.id, membership);
       return membership;
+    },
+    addInvitation(orgId, overrides = {}) {
+      if (!organizations.has(orgId)) throw new Error(`no organization ${orgId} in the stand-in`);
+      const createdAt = nextCreatedAt++;
+      const invitation = clerkInvitation({ orgId, created_at: createdAt, updated_at: createdAt, ...overrides });
+      invitations.set(invitation.id, invitation);
+      return invitation;
     },
     addPermission(overrides = {}) {
       const createdAt = nextCreatedAt++;
@@ -167,6 +180,9 @@ export function createClerkStore(): ClerkStore {
       organizations.delete(id);
       for (const [membershipId, membership] of memberships) {
         if ((membership.organization as StoredObject | undefined)?.id === id) memberships.delete(membershipId);
+      }
+      for (const [invitationId, invitation] of invitations) {
+        if (invitation.organization_id === id) invitations.delete(invitationId);
       }
     },
   };

@@ -55,4 +55,10 @@ export const onOrganizationEvent = defineOrganizationEventHandlers(internalMutat
     record(membership.membershipId, `mem.updated:${previous.role}->${membership.role}`)(ctx),
   "organizationMembership.deleted": (ctx, { membershipId, previous, source }) =>
     record(membershipId, `mem.deleted:${source}:${previous.clerkId}`)(ctx),
+  "organizationInvitation.created": (ctx, { invitation, source }) =>
+    record(invitation.invitationId, `inv.created:${source}:${invitation.status}`)(ctx),
+  "organizationInvitation.updated": (ctx, { invitation, previous, source }) =>
+    record(invitation.invitationId, `inv.updated:${source}:${previous.status}->${invitation.status}`)(ctx),
+  "organizationInvitation.deleted": (ctx, { invitationId, previous, source }) =>
+    record(invitationId, `inv.deleted:${source}:${previous.status}`)(ctx),
 });

@@ -13,6 +13,8 @@ import type * as clerk from "../clerk.js";
 import type * as crons from "../crons.js";
 import type * as http from "../http.js";
 import type * as notes from "../notes.js";
+import type * as onboarding from "../onboarding.js";
+import type * as orgAdmin from "../orgAdmin.js";
 import type * as profiles from "../profiles.js";
 import type * as projects from "../projects.js";
 import type * as syncStatus from "../syncStatus.js";
@@ -30,6 +32,8 @@ declare const fullApi: ApiFromModules<{
   crons: typeof crons;
   http: typeof http;
   notes: typeof notes;
+  onboarding: typeof onboarding;
+  orgAdmin: typeof orgAdmin;
   profiles: typeof profiles;
   projects: typeof projects;
   syncStatus: typeof syncStatus;

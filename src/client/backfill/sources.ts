@@ -3,6 +3,7 @@
 import type { BackfillKind } from "../../component/backfillValidators.js";
 import type { PageItem } from "../../component/backfill/sources.js";
 import { billingPlans } from "./billingPlans.js";
+import { invitations } from "./invitations.js";
 import { memberships } from "./memberships.js";
 import { organizations } from "./organizations.js";
 import { permissions } from "./permissions.js";
@@ -15,6 +16,7 @@ export const clientSources: { [K in BackfillKind]: ClientSource<PageItem<K>> } =
   users,
   organizations,
   memberships,
+  invitations,
   permissions,
   roles,
   billingPlans,

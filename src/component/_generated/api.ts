@@ -10,6 +10,7 @@
 
 import type * as backfill from "../backfill.js";
 import type * as backfill_billingPlans from "../backfill/billingPlans.js";
+import type * as backfill_invitations from "../backfill/invitations.js";
 import type * as backfill_list from "../backfill/list.js";
 import type * as backfill_memberships from "../backfill/memberships.js";
 import type * as backfill_organizations from "../backfill/organizations.js";
@@ -29,6 +30,7 @@ import type * as changes from "../changes.js";
 import type * as crons from "../crons.js";
 import type * as deliveries from "../deliveries.js";
 import type * as failures from "../failures.js";
+import type * as invitations from "../invitations.js";
 import type * as memberships from "../memberships.js";
 import type * as organizations from "../organizations.js";
 import type * as records from "../records.js";
@@ -38,6 +40,7 @@ import type * as snapshots from "../snapshots.js";
 import type * as syncStatus from "../syncStatus.js";
 import type * as tombstones from "../tombstones.js";
 import type * as users from "../users.js";
+import type * as writeThrough from "../writeThrough.js";
 
 import type {
   ApiFromModules,
@@ -49,6 +52,7 @@ import { anyApi, componentsGeneric } from "convex/server";
 const fullApi: ApiFromModules<{
   backfill: typeof backfill;
   "backfill/billingPlans": typeof backfill_billingPlans;
+  "backfill/invitations": typeof backfill_invitations;
   "backfill/list": typeof backfill_list;
   "backfill/memberships": typeof backfill_memberships;
   "backfill/organizations": typeof backfill_organizations;
@@ -68,6 +72,7 @@ const fullApi: ApiFromModules<{
   crons: typeof crons;
   deliveries: typeof deliveries;
   failures: typeof failures;
+  invitations: typeof invitations;
   memberships: typeof memberships;
   organizations: typeof organizations;
   records: typeof records;
@@ -77,6 +82,7 @@ const fullApi: ApiFromModules<{
   syncStatus: typeof syncStatus;
   tombstones: typeof tombstones;
   users: typeof users;
+  writeThrough: typeof writeThrough;
 }> = anyApi as any;
 
 /**

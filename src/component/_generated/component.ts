@@ -92,6 +92,22 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 }>;
               }
             | {
+                kind: "invitations";
+                items: Array<{
+                  invitationId: string;
+                  orgId: string;
+                  emailAddress: string;
+                  role: string;
+                  status: string;
+                  inviterId: string | null;
+                  userId: string | null;
+                  publicMetadataJson: string;
+                  expiresAt: number | null;
+                  createdAt: number;
+                  updatedAt: number;
+                }>;
+              }
+            | {
                 kind: "permissions";
                 items: Array<{
                   permissionId: string;
@@ -166,6 +182,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "users"
             | "organizations"
             | "memberships"
+            | "invitations"
             | "permissions"
             | "roles"
             | "billingPlans"
@@ -192,6 +209,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "reconcileOrganizations"
             | "memberships"
             | "reconcileMemberships"
+            | "invitations"
+            | "reconcileInvitations"
             | "permissions"
             | "reconcilePermissions"
             | "roles"
@@ -207,6 +226,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "reconcileOrganizations"
             | "memberships"
             | "reconcileMemberships"
+            | "invitations"
+            | "reconcileInvitations"
             | "permissions"
             | "reconcilePermissions"
             | "roles"
@@ -242,6 +263,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 deleted: number;
               };
               memberships: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              invitations: {
                 seen: number;
                 inserted: number;
                 updated: number;
@@ -291,6 +320,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "users"
               | "organizations"
               | "memberships"
+              | "invitations"
               | "permissions"
               | "roles"
               | "billingPlans"
@@ -313,6 +343,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "users"
               | "organizations"
               | "memberships"
+              | "invitations"
               | "permissions"
               | "roles"
               | "billingPlans"
@@ -333,6 +364,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "users"
               | "organizations"
               | "memberships"
+              | "invitations"
               | "permissions"
               | "roles"
               | "billingPlans"
@@ -391,6 +423,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "reconcileOrganizations"
               | "memberships"
               | "reconcileMemberships"
+              | "invitations"
+              | "reconcileInvitations"
               | "permissions"
               | "reconcilePermissions"
               | "roles"
@@ -406,6 +440,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "reconcileOrganizations"
               | "memberships"
               | "reconcileMemberships"
+              | "invitations"
+              | "reconcileInvitations"
               | "permissions"
               | "reconcilePermissions"
               | "roles"
@@ -441,6 +477,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   deleted: number;
                 };
                 memberships: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                invitations: {
                   seen: number;
                   inserted: number;
                   updated: number;
@@ -490,6 +534,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "users"
                 | "organizations"
                 | "memberships"
+                | "invitations"
                 | "permissions"
                 | "roles"
                 | "billingPlans"
@@ -518,6 +563,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "reconcileOrganizations"
             | "memberships"
             | "reconcileMemberships"
+            | "invitations"
+            | "reconcileInvitations"
             | "permissions"
             | "reconcilePermissions"
             | "roles"
@@ -533,6 +580,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "reconcileOrganizations"
             | "memberships"
             | "reconcileMemberships"
+            | "invitations"
+            | "reconcileInvitations"
             | "permissions"
             | "reconcilePermissions"
             | "roles"
@@ -568,6 +617,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 deleted: number;
               };
               memberships: {
+                seen: number;
+                inserted: number;
+                updated: number;
+                unchanged: number;
+                stale: number;
+                deleted: number;
+              };
+              invitations: {
                 seen: number;
                 inserted: number;
                 updated: number;
@@ -617,6 +674,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "users"
               | "organizations"
               | "memberships"
+              | "invitations"
               | "permissions"
               | "roles"
               | "billingPlans"
@@ -753,6 +811,25 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               }
             | { type: "organizationMembership.deleted"; membershipId: string }
             | {
+                type:
+                  | "organizationInvitation.created"
+                  | "organizationInvitation.accepted"
+                  | "organizationInvitation.revoked";
+                invitation: {
+                  invitationId: string;
+                  orgId: string;
+                  emailAddress: string;
+                  role: string;
+                  status: string;
+                  inviterId: string | null;
+                  userId: string | null;
+                  publicMetadataJson: string;
+                  expiresAt: number | null;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+              }
+            | {
                 type: "role.created" | "role.updated";
                 role: {
                   roleId: string;
@@ -867,6 +944,44 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         | "tombstoned"
         | "duplicate"
         | "too_large",
+        Name
+      >;
+    };
+    invitations: {
+      list: FunctionReference<
+        "query",
+        "internal",
+        {
+          orgId: string;
+          status?: string;
+          paginationOpts: {
+            numItems: number;
+            cursor: string | null;
+            endCursor?: string | null;
+            id?: number;
+            maximumRowsRead?: number;
+            maximumBytesRead?: number;
+          };
+        },
+        {
+          page: Array<{
+            invitationId: string;
+            orgId: string;
+            emailAddress: string;
+            role: string;
+            status: string;
+            inviterId: string | null;
+            userId: string | null;
+            publicMetadataJson: string;
+            expiresAt: number | null;
+            createdAt: number;
+            updatedAt: number;
+          }>;
+          continueCursor: string;
+          isDone: boolean;
+          splitCursor?: string | null;
+          pageStatus?: "SplitRecommended" | "SplitRequired" | null;
+        },
         Name
       >;
     };
@@ -1036,6 +1151,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "reconcileOrganizations"
               | "memberships"
               | "reconcileMemberships"
+              | "invitations"
+              | "reconcileInvitations"
               | "permissions"
               | "reconcilePermissions"
               | "roles"
@@ -1051,6 +1168,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "reconcileOrganizations"
               | "memberships"
               | "reconcileMemberships"
+              | "invitations"
+              | "reconcileInvitations"
               | "permissions"
               | "reconcilePermissions"
               | "roles"
@@ -1086,6 +1205,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   deleted: number;
                 };
                 memberships: {
+                  seen: number;
+                  inserted: number;
+                  updated: number;
+                  unchanged: number;
+                  stale: number;
+                  deleted: number;
+                };
+                invitations: {
                   seen: number;
                   inserted: number;
                   updated: number;
@@ -1135,6 +1262,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "users"
                 | "organizations"
                 | "memberships"
+                | "invitations"
                 | "permissions"
                 | "roles"
                 | "billingPlans"
@@ -1312,6 +1440,210 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             onBillingEvent?: string;
           };
           source?: "webhook" | "backfill" | "api";
+        },
+        | "inserted"
+        | "updated"
+        | "unchanged"
+        | "stale"
+        | "deleted"
+        | "tombstoned",
+        Name
+      >;
+    };
+    writeThrough: {
+      apply: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          event:
+            | {
+                type: "user.created" | "user.updated";
+                user: {
+                  clerkId: string;
+                  email: string | null;
+                  emailVerified: boolean;
+                  phone: string | null;
+                  username: string | null;
+                  firstName: string | null;
+                  lastName: string | null;
+                  name: string;
+                  imageUrl: string | null;
+                  externalId: string | null;
+                  publicMetadataJson: string;
+                  createdAt: number;
+                  updatedAt: number;
+                  lastSignInAt: number | null;
+                  banned: boolean;
+                  locked: boolean;
+                };
+              }
+            | { type: "user.deleted"; clerkId: string }
+            | {
+                type: "organization.created" | "organization.updated";
+                organization: {
+                  orgId: string;
+                  name: string;
+                  slug: string | null;
+                  imageUrl: string | null;
+                  createdBy: string | null;
+                  publicMetadataJson: string;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+              }
+            | { type: "organization.deleted"; orgId: string }
+            | {
+                type:
+                  | "organizationMembership.created"
+                  | "organizationMembership.updated";
+                membership: {
+                  membershipId: string;
+                  orgId: string;
+                  clerkId: string | null;
+                  role: string;
+                  permissions: Array<string>;
+                  identifier: string | null;
+                  publicMetadataJson: string;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+                organization: {
+                  orgId: string;
+                  name: string;
+                  slug: string | null;
+                  imageUrl: string | null;
+                  createdBy: string | null;
+                  publicMetadataJson: string;
+                  createdAt: number;
+                  updatedAt: number;
+                } | null;
+              }
+            | { type: "organizationMembership.deleted"; membershipId: string }
+            | {
+                type:
+                  | "organizationInvitation.created"
+                  | "organizationInvitation.accepted"
+                  | "organizationInvitation.revoked";
+                invitation: {
+                  invitationId: string;
+                  orgId: string;
+                  emailAddress: string;
+                  role: string;
+                  status: string;
+                  inviterId: string | null;
+                  userId: string | null;
+                  publicMetadataJson: string;
+                  expiresAt: number | null;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+              }
+            | {
+                type: "role.created" | "role.updated";
+                role: {
+                  roleId: string;
+                  key: string;
+                  name: string;
+                  description: string | null;
+                  permissions: Array<{ permissionId: string; key: string }>;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+                permissions: Array<{
+                  permissionId: string;
+                  key: string;
+                  name: string;
+                  description: string | null;
+                  type: string;
+                  createdAt: number;
+                  updatedAt: number;
+                }>;
+              }
+            | { type: "role.deleted"; roleId: string }
+            | {
+                type: "permission.created" | "permission.updated";
+                permission: {
+                  permissionId: string;
+                  key: string;
+                  name: string;
+                  description: string | null;
+                  type: string;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+              }
+            | { type: "permission.deleted"; permissionId: string }
+            | {
+                type:
+                  | "subscription.created"
+                  | "subscription.updated"
+                  | "subscription.active"
+                  | "subscription.pastDue";
+                subscription: {
+                  subscriptionId: string;
+                  payerId: string | null;
+                  payerType: "user" | "organization" | null;
+                  status: string;
+                  activeAt: number | null;
+                  pastDueAt: number | null;
+                  canceledAt: number | null;
+                  endedAt: number | null;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+                items: Array<{
+                  itemId: string;
+                  subscriptionId: string | null;
+                  payerId: string | null;
+                  payerType: "user" | "organization" | null;
+                  status: string;
+                  isFreeTrial: boolean;
+                  planId: string | null;
+                  planSlug: string | null;
+                  planName: string | null;
+                  planFeatures: Array<string> | null;
+                  interval: string | null;
+                  periodStart: number | null;
+                  periodEnd: number | null;
+                  createdAt: number;
+                  updatedAt: number;
+                }>;
+              }
+            | {
+                type:
+                  | "subscriptionItem.created"
+                  | "subscriptionItem.updated"
+                  | "subscriptionItem.active"
+                  | "subscriptionItem.canceled"
+                  | "subscriptionItem.upcoming"
+                  | "subscriptionItem.ended"
+                  | "subscriptionItem.abandoned"
+                  | "subscriptionItem.incomplete"
+                  | "subscriptionItem.pastDue"
+                  | "subscriptionItem.freeTrialEnding";
+                item: {
+                  itemId: string;
+                  subscriptionId: string | null;
+                  payerId: string | null;
+                  payerType: "user" | "organization" | null;
+                  status: string;
+                  isFreeTrial: boolean;
+                  planId: string | null;
+                  planSlug: string | null;
+                  planName: string | null;
+                  planFeatures: Array<string> | null;
+                  interval: string | null;
+                  periodStart: number | null;
+                  periodEnd: number | null;
+                  createdAt: number;
+                  updatedAt: number;
+                };
+              };
+          hooks: {
+            onUserEvent?: string;
+            onOrganizationEvent?: string;
+            onBillingEvent?: string;
+          };
         },
         | "inserted"
         | "updated"

@@ -3,6 +3,7 @@
 import { v } from "convex/values";
 import { BACKFILL_KINDS, type BackfillKind } from "../backfillValidators.js";
 import { billingPlanSource } from "./billingPlans.js";
+import { invitationSource } from "./invitations.js";
 import { membershipSource } from "./memberships.js";
 import { organizationSource } from "./organizations.js";
 import { permissionSource } from "./permissions.js";
@@ -15,6 +16,7 @@ export const sources = {
   users: userSource,
   organizations: organizationSource,
   memberships: membershipSource,
+  invitations: invitationSource,
   permissions: permissionSource,
   roles: roleSource,
   billingPlans: billingPlanSource,
