@@ -118,10 +118,23 @@ export const apply = mutation({
     }
 
     const outcome = await applyEvent(ctx, event, { source: "webhook", hooks });
-    await ctx.db.insert("deliveries", { svixId, eventType: event.type, outcome, receivedAt: Date.now() });
+    const userId = userIdOf(event);
+    await ctx.db.insert("deliveries", {
+      svixId,
+      eventType: event.type,
+      outcome,
+      receivedAt: Date.now(),
+      ...(userId !== null ? { userId } : {}),
+    });
     return outcome;
   },
 });
+
+/** The user a `user.*` event is about, kept on its dedupe row (see signUpFallbacks.ts); null for other events. */
+function userIdOf(event: ClerkEvent): string | null {
+  if (event.type === "user.deleted") return event.clerkId;
+  return event.type === "user.created" || event.type === "user.updated" ? event.user.clerkId : null;
+}
 
 /**
  * The documents the event's snapshots would store: each record it carries, users with the

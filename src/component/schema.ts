@@ -66,10 +66,22 @@ export default defineSchema({
     eventType: v.string(),
     outcome: v.string(),
     receivedAt: v.number(),
+    /** The Clerk id of the user a `user.*` delivery is about: did a sign-up's `user.created` arrive? */
+    userId: v.optional(v.string()),
   })
     .index("by_svix_id", ["svixId"])
     .index("by_received_at", ["receivedAt"])
-    .index("by_event_type", ["eventType", "receivedAt"]),
+    .index("by_event_type", ["eventType", "receivedAt"])
+    .index("by_userId_and_eventType", ["userId", "eventType"]),
+
+  /**
+   * Users `syncCurrentUser` stored because their webhook had not landed, for `getSyncHealth`:
+   * one row per such sign-up (never per delivery), kept 30 days.
+   */
+  signUpFallbacks: defineTable({
+    clerkId: v.string(),
+    storedAt: v.number(),
+  }).index("by_storedAt", ["storedAt"]),
 
   /**
    * The latest deliveries that could not be applied (no signing secret, a hook threw), for
@@ -80,7 +92,7 @@ export default defineSchema({
     .index("by_reason", ["reason", "failedAt"]),
 
   /** Backfill and reconciliation runs over Clerk's Backend API; at most one is running. */
-  backfillRuns: defineTable(backfillRunFields).index("by_status", ["status"]),
+  backfillRuns: defineTable(backfillRunFields).index("by_status", ["status"]).index("by_mode", ["mode"]),
 
   /**
    * Users, organizations and memberships a full pass saw in Clerk, for its reconciliation;

@@ -232,6 +232,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               organizations: {
                 seen: number;
@@ -240,6 +242,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               memberships: {
                 seen: number;
@@ -248,6 +252,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               permissions: {
                 seen: number;
@@ -256,6 +262,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               roles: {
                 seen: number;
@@ -264,6 +272,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               billingPlans: {
                 seen: number;
@@ -272,6 +282,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               subscriptionItems: {
                 seen: number;
@@ -280,6 +292,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
             };
           };
@@ -429,6 +443,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 organizations: {
                   seen: number;
@@ -437,6 +453,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 memberships: {
                   seen: number;
@@ -445,6 +463,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 permissions: {
                   seen: number;
@@ -453,6 +473,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 roles: {
                   seen: number;
@@ -461,6 +483,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 billingPlans: {
                   seen: number;
@@ -469,6 +493,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 subscriptionItems: {
                   seen: number;
@@ -477,6 +503,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
               };
             };
@@ -555,6 +583,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               organizations: {
                 seen: number;
@@ -563,6 +593,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               memberships: {
                 seen: number;
@@ -571,6 +603,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               permissions: {
                 seen: number;
@@ -579,6 +613,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               roles: {
                 seen: number;
@@ -587,6 +623,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               billingPlans: {
                 seen: number;
@@ -595,6 +633,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               subscriptionItems: {
                 seen: number;
@@ -603,6 +643,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
             };
           };
@@ -866,6 +908,55 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    health: {
+      get: FunctionReference<
+        "query",
+        "internal",
+        {
+          thresholds?: {
+            fallbackGraceMs?: number;
+            lookbackMs?: number;
+            repairedObjects?: number;
+            failedDeliveries?: number;
+          };
+        },
+        {
+          verdict: "ok" | "degraded" | "silent";
+          reasons: Array<{
+            rule:
+              | "signingSecret"
+              | "failedDeliveries"
+              | "signUpFallbacks"
+              | "backfillRepairs";
+            verdict: "degraded" | "silent";
+            message: string;
+            count: number;
+          }>;
+          lastDeliveryAt: number | null;
+          passes: Array<{
+            runId: string;
+            mode: "full" | "incremental";
+            status: "running" | "done" | "incomplete" | "canceled";
+            startedAt: number;
+            finishedAt: number;
+            repaired: Array<{
+              kind:
+                | "users"
+                | "organizations"
+                | "memberships"
+                | "permissions"
+                | "roles"
+                | "billingPlans"
+                | "subscriptionItems";
+              stored: number;
+              removed: number;
+            }>;
+            lastMissed: number | null;
+          }>;
+        },
+        Name
+      >;
+    };
     memberships: {
       getMembership: FunctionReference<
         "query",
@@ -998,6 +1089,44 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    signUpFallbacks: {
+      store: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          user: {
+            clerkId: string;
+            email: string | null;
+            emailVerified: boolean;
+            phone: string | null;
+            username: string | null;
+            firstName: string | null;
+            lastName: string | null;
+            name: string;
+            imageUrl: string | null;
+            externalId: string | null;
+            publicMetadataJson: string;
+            createdAt: number;
+            updatedAt: number;
+            lastSignInAt: number | null;
+            banned: boolean;
+            locked: boolean;
+          };
+          hooks: {
+            onUserEvent?: string;
+            onOrganizationEvent?: string;
+            onBillingEvent?: string;
+          };
+        },
+        | "inserted"
+        | "updated"
+        | "unchanged"
+        | "stale"
+        | "deleted"
+        | "tombstoned",
+        Name
+      >;
+    };
     syncStatus: {
       get: FunctionReference<
         "query",
@@ -1072,6 +1201,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 organizations: {
                   seen: number;
@@ -1080,6 +1211,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 memberships: {
                   seen: number;
@@ -1088,6 +1221,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 permissions: {
                   seen: number;
@@ -1096,6 +1231,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 roles: {
                   seen: number;
@@ -1104,6 +1241,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 billingPlans: {
                   seen: number;
@@ -1112,6 +1251,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 subscriptionItems: {
                   seen: number;
@@ -1120,6 +1261,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
               };
             };

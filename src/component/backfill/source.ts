@@ -57,10 +57,24 @@ export async function markSeen(ctx: MutationCtx, run: Run, clerkId: string) {
   if (run.reconcile) await ctx.db.insert("backfillSeen", { runId: run._id, clerkId });
 }
 
-/** Count what became of one snapshot. */
-export function countOutcome(counts: KindCounts, outcome: ChangeOutcome) {
+/**
+ * A change Clerk made less than this before a pass stored it may have its webhook still in
+ * flight (Svix delivers in seconds, its first retries within minutes): not counted as a repair.
+ */
+export const REPAIR_GRACE_MS = 10 * 60 * 1000;
+
+/**
+ * Count what became of one snapshot of an object Clerk last changed at `changedAt`: the one
+ * place that decides what a pass repaired (see `KindCounts.repaired`).
+ */
+export function countOutcome(run: Run, counts: KindCounts, outcome: ChangeOutcome, changedAt: number) {
   if (outcome === "inserted" || outcome === "updated" || outcome === "unchanged" || outcome === "stale") {
     counts[outcome]++;
+  }
+  const stored = outcome === "updated" || (outcome === "inserted" && !run.baseline);
+  if (stored && changedAt <= Date.now() - REPAIR_GRACE_MS) {
+    counts.repaired++;
+    counts.lastMissed = Math.max(counts.lastMissed ?? changedAt, changedAt);
   }
 }
 
@@ -73,7 +87,7 @@ export async function storeEach<T extends SyncedTable, R extends { updatedAt: nu
   counts: KindCounts,
 ) {
   for (const record of records) {
-    countOutcome(counts, await applySnapshot(ctx, kind, record, runContext(run)));
+    countOutcome(run, counts, await applySnapshot(ctx, kind, record, runContext(run)), record.updatedAt);
     await markSeen(ctx, run, kind.idOf(record));
   }
   counts.seen += records.length;

@@ -1,0 +1,66 @@
+// The sign-up fallback: a user `syncCurrentUser` stored because the webhook had not landed.
+// Each such store leaves one small row; the health check later asks, for each, whether the
+// user's `user.created` delivery followed (its dedupe row carries the user's id).
+import { mutation, type MutationCtx, type QueryCtx } from "./_generated/server.js";
+import { vChangeOutcome, vHookHandles } from "./changes.js";
+import { vUserRecord } from "./records.js";
+import { applySnapshot } from "./snapshots.js";
+import { userKind } from "./users.js";
+
+/** Fallbacks the health check reads at most, newest first (each costs one index look-up). */
+export const FALLBACKS_READ = 100;
+
+/**
+ * Store the signed-in user `syncCurrentUser` fetched from Clerk, under the webhook rules
+ * (`source: "api"`, hooks included). Only when that inserts the user (the webhook had not
+ * landed) is a fallback recorded: once per sign-up, so it cannot grow with deliveries.
+ */
+export const store = mutation({
+  args: { user: vUserRecord, hooks: vHookHandles },
+  returns: vChangeOutcome,
+  handler: async (ctx, { user, hooks }) => {
+    const outcome = await applySnapshot(ctx, userKind, user, { source: "api", hooks });
+    if (outcome === "inserted") {
+      await ctx.db.insert("signUpFallbacks", { clerkId: user.clerkId, storedAt: Date.now() });
+    }
+    return outcome;
+  },
+});
+
+/** A fallback user whose `user.created` delivery has not been applied. */
+export type UnfollowedFallback = { clerkId: string; storedAt: number };
+
+/**
+ * The fallbacks stored in [`from`, `to`] (newest `FALLBACKS_READ`), and those of them whose
+ * `user.created` delivery never followed.
+ */
+export async function fallbacksBetween(
+  ctx: QueryCtx,
+  from: number,
+  to: number,
+): Promise<{ stored: number; unfollowed: UnfollowedFallback[] }> {
+  const rows = await ctx.db
+    .query("signUpFallbacks")
+    .withIndex("by_storedAt", (q) => q.gte("storedAt", from).lte("storedAt", to))
+    .order("desc")
+    .take(FALLBACKS_READ);
+  const unfollowed: UnfollowedFallback[] = [];
+  for (const { clerkId, storedAt } of rows) {
+    const created = await ctx.db
+      .query("deliveries")
+      .withIndex("by_userId_and_eventType", (q) => q.eq("userId", clerkId).eq("eventType", "user.created"))
+      .first();
+    if (!created) unfollowed.push({ clerkId, storedAt });
+  }
+  return { stored: rows.length, unfollowed };
+}
+
+/** Delete fallbacks stored before `cutoff` (for the hourly sweep); answers how many. */
+export async function sweepFallbacks(ctx: MutationCtx, cutoff: number, batch: number): Promise<number> {
+  const rows = await ctx.db
+    .query("signUpFallbacks")
+    .withIndex("by_storedAt", (q) => q.lt("storedAt", cutoff))
+    .take(batch);
+  for (const row of rows) await ctx.db.delete("signUpFallbacks", row._id);
+  return rows.length;
+}
