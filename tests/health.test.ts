@@ -142,6 +142,38 @@ describe("getSyncHealth", () => {
     );
   });
 
+  test("an hourly incremental pass's repairs count too, until a full pass after it", async () => {
+    const t = initUsersBackfillApp();
+    await outage(t);
+    at(NOON + 2 * HOUR + 17 * MINUTE);
+    await startUsersBackfill(t, "incremental");
+    await drain(t);
+    const hourly = await health(t);
+    expect(hourly.passes.map(({ mode, repaired }) => [mode, repaired])).toEqual([
+      ["incremental", [{ kind: "users", stored: 3, removed: 0 }]],
+      ["full", []],
+    ]);
+    expect(hourly.reasons).toContainEqual(
+      expect.objectContaining({
+        rule: "backfillRepairs",
+        verdict: "silent",
+        count: 3,
+        message: expect.stringContaining("yet the incremental pass of 2026-05-01 14:17 UTC stored 3 users that"),
+      }),
+    );
+    // The nightly pass finds the rest: only the deleted user, whose deletion has no date to compare.
+    at(Date.UTC(2026, 4, 2, 4, 23));
+    await fullPass(t);
+    const nightly = await health(t);
+    expect(nightly.passes.map(({ mode }) => mode)).toEqual(["full"]);
+    expect(nightly.reasons).toContainEqual({
+      rule: "backfillRepairs",
+      verdict: "degraded",
+      count: 1,
+      message: "the full pass of 2026-05-02 04:23 UTC removed 1 user that webhooks never delivered",
+    });
+  });
+
   test("after the outage: degraded while the last pass's repairs stand, ok once a pass repairs nothing", async () => {
     const t = initUsersBackfillApp();
     const { gone, changed, fallbacks, quiet } = await outage(t);
@@ -278,10 +310,11 @@ describe("what a pass counts as repaired", () => {
     const [a, b, c] = clerkApi.addUsers(3);
     expect((await fullPass(t))?.counts.byKind.users).toMatchObject({ inserted: 3, repaired: 0, lastMissed: null });
     later(HOUR);
-    const missed = clerkApi.updateUser(b!.id, { last_name: "Earlier", updated_at: Date.now() - 30 * MINUTE });
     clerkApi.users.delete(c!.id);
     const late = signUp("Late");
     later(20 * MINUTE);
+    // Changed a quarter of an hour ago, after Late signed up, though listed before Late (created first).
+    const missed = clerkApi.updateUser(b!.id, { last_name: "Earlier", updated_at: Date.now() - 15 * MINUTE });
     // Changed just now: their webhooks may be in flight.
     signUp("Fresh");
     clerkApi.updateUser(a!.id, { last_name: "Now" });
@@ -291,9 +324,9 @@ describe("what a pass counts as repaired", () => {
       updated: 2,
       deleted: 1,
       repaired: 2, // b's update and Late's sign-up
-      lastMissed: late.created_at,
+      lastMissed: missed.updated_at,
     });
-    expect(missed.updated_at).toBeLessThan(late.created_at);
+    expect(missed.updated_at).toBeGreaterThan(late.created_at);
   });
 });
 

@@ -88,9 +88,13 @@ export async function signUpFallbacksRule(ctx: QueryCtx, facts: HealthFacts): Pr
     return [{ rule: "signUpFallbacks", verdict: "silent", message, count: unheard.length }];
   }
   if (unfollowed.length === 0) return [];
+  const users =
+    unfollowed.length === stored
+      ? count(stored, "user", "users")
+      : `${unfollowed.length} of the ${count(stored, "user", "users")}`;
   const message =
-    `${unfollowed.length} of the ${count(stored, "user", "users")} stored by syncCurrentUser in the last ` +
-    `${duration(thresholds.lookbackMs)} never got ${unfollowed.length === 1 ? "its" : "their"} user.created delivery`;
+    `${users} stored by syncCurrentUser in the last ${duration(thresholds.lookbackMs)} never got ` +
+    `${unfollowed.length === 1 ? "its" : "their"} user.created delivery`;
   return [{ rule: "signUpFallbacks", verdict: "degraded", message, count: unfollowed.length }];
 }
 
