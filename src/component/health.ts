@@ -96,7 +96,7 @@ export const get = query({
       ...(await signingSecretRule(ctx, facts)),
       ...(await failedDeliveriesRule(ctx, facts)),
       ...(await signUpFallbacksRule(ctx, facts)),
-      ...backfillRepairsRule(passes, facts),
+      ...(await backfillRepairsRule(ctx, passes, facts)),
     ].sort((a, b) => severity(b.verdict) - severity(a.verdict));
     return { verdict: reasons[0]?.verdict ?? "ok", reasons, lastDeliveryAt: facts.lastDeliveryAt, passes };
   },

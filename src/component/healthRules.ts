@@ -98,31 +98,44 @@ export async function signUpFallbacksRule(ctx: QueryCtx, facts: HealthFacts): Pr
   return [{ rule: "signUpFallbacks", verdict: "degraded", message, count: unfollowed.length }];
 }
 
+/** A pass that only removed objects (a deletion has no date): were deliveries applied in the day before it? */
+const REMOVALS_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 /**
  * The latest passes' repairs (objects stored or removed that no webhook had brought), at
- * least `repairedObjects` of them: `silent` when Clerk changed one of them after the last
- * applied delivery (or none is on record), else `degraded`, until a pass repairs nothing.
+ * least `repairedObjects` of them. `silent` when Clerk changed one of them after the last
+ * applied delivery (or none is on record). `degraded` when other deliveries were applied while
+ * the missed change waited for the pass (between it and the pass's start): the webhook works
+ * but misses changes. Neither when nothing was delivered in between: an outage the pass made
+ * up for, over once deliveries are applied again.
  */
-export function backfillRepairsRule(passes: PassRepairs[], facts: HealthFacts): HealthReason[] {
-  return passes.flatMap((pass): HealthReason[] => {
+export async function backfillRepairsRule(
+  ctx: QueryCtx,
+  passes: PassRepairs[],
+  facts: HealthFacts,
+): Promise<HealthReason[]> {
+  const reasons: HealthReason[] = [];
+  for (const pass of passes) {
     const repaired = pass.repaired.reduce((sum, { stored, removed }) => sum + stored + removed, 0);
-    if (repaired < facts.thresholds.repairedObjects) return [];
+    if (repaired < facts.thresholds.repairedObjects) continue;
     const what = `the ${pass.mode} pass of ${when(pass.startedAt)} ${repairs(pass)} that webhooks never delivered`;
     const { lastDeliveryAt } = facts;
     const missedSince = pass.lastMissed !== null && lastDeliveryAt !== null && pass.lastMissed > lastDeliveryAt;
     if (lastDeliveryAt === null || missedSince) {
       const late = missedSince ? `, changed in Clerk as late as ${when(pass.lastMissed!)}` : "";
-      return [
-        {
-          rule: "backfillRepairs",
-          verdict: "silent",
-          message: `${noDelivery(facts)}, yet ${what}${late}`,
-          count: repaired,
-        },
-      ];
+      const message = `${noDelivery(facts)}, yet ${what}${late}`;
+      reasons.push({ rule: "backfillRepairs", verdict: "silent", message, count: repaired });
+      continue;
     }
-    return [{ rule: "backfillRepairs", verdict: "degraded", message: what, count: repaired }];
-  });
+    const missed = pass.lastMissed ?? pass.startedAt - REMOVALS_WINDOW_MS;
+    const deliveredMeanwhile = await ctx.db
+      .query("deliveries")
+      .withIndex("by_received_at", (q) => q.gt("receivedAt", missed).lt("receivedAt", pass.startedAt))
+      .first();
+    if (deliveredMeanwhile)
+      reasons.push({ rule: "backfillRepairs", verdict: "degraded", message: what, count: repaired });
+  }
+  return reasons;
 }
 
 function isAfterLastDelivery(time: number, { lastDeliveryAt }: HealthFacts) {
