@@ -2,7 +2,8 @@
 // offline stand-in for one at ../shared/tools/convex-codegen-offline.mjs (a development
 // tool of this repository; nothing a user runs needs it).
 //
-// Usage: npm run codegen   (builds first, so the example app can import the component's
+// Usage: npm run codegen   (emits dist/ first without type-checking, which a changed function
+// would fail until its bindings are regenerated, so the example app can import the component's
 // config from dist/).
 import { spawnSync } from "node:child_process";
 import path from "node:path";

@@ -19,7 +19,10 @@ import {
   useClerkApiStandIn,
   userListRequests,
 } from "./backfillSetup";
-import { logs, deliver, inComponent, initConvexTest, ISSUER, type TestApp } from "./setup";
+import { failing } from "./support/recordingHooks";
+import { logs, deliver, inComponent, initConvexTest, ISSUER, RECORDING_HOOKS, type TestApp } from "./setup";
+
+const startRecordingBackfill = makeFunctionReference<"mutation">("hookedBackfill:start");
 
 useClerkApiStandIn();
 
@@ -138,6 +141,36 @@ describe("backfill from Clerk's Backend API", () => {
     const rows = await storedUsers(t);
     expect(rows).toHaveLength(7);
     expect(new Set(rows.map((u) => u.clerkId)).size).toBe(7);
+  });
+
+  test("a page that cannot be stored is read again at half the size, and the run carries on", async () => {
+    const t = initConvexTest({
+      ...RECORDING_HOOKS,
+      "../example/convex/hookedBackfill.ts": () => import("./support/recordingBackfill"),
+    });
+    clerkApi.addUsers(12);
+    await t.mutation(startRecordingBackfill, {});
+    await inComponent(t, async (ctx) => {
+      const run = await ctx.db.query("backfillRuns").order("desc").first();
+      await ctx.db.patch(run!._id, { pageSize: 8 });
+    });
+    failing.enabled = true; // every hook throws: the first page of 8 cannot be stored
+    await runNextStep(t);
+    failing.enabled = false;
+    const afterFailure = await status(t); // the latest run: this one
+    expect(afterFailure).toMatchObject({ status: "running", pageSize: 4, counts: { pages: 0 } });
+    expect(afterFailure?.lastError).toMatch(/^storing the page failed: .*hook failed/);
+
+    const done = await drain(t);
+    expect(done).toMatchObject({ status: "done", pageSize: 4, counts: { byKind: { users: { inserted: 12 } } } });
+    expect(userListRequests().map((path) => new URL(path, "http://x").searchParams.get("limit"))).toEqual([
+      "8",
+      "4",
+      "4",
+      "4",
+      "4",
+    ]);
+    expect(await storedUsers(t)).toHaveLength(12);
   });
 
   test("a step that dies without reporting is restarted by the watchdog within a minute", async () => {

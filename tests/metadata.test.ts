@@ -3,7 +3,16 @@ import fc from "fast-check";
 import { anyApi } from "convex/server";
 import { convexToJson } from "convex/values";
 import { userCreated } from "convex-clerk-sync/test";
-import { jsonTextWithoutRecursion, MAX_METADATA_DEPTH, metadataFromJson, toFieldName } from "../src/client/metadata";
+import {
+  jsonTextWithoutRecursion,
+  MAX_METADATA_DEPTH,
+  metadataFromJson,
+  nestingDepth,
+  toFieldName,
+} from "../src/client/metadata";
+import { toSynced } from "../src/client/synced";
+import { normalizeUser } from "../src/client/normalize";
+import { clerkUser } from "convex-clerk-sync/test";
 import { deliver, initConvexTest } from "./setup";
 
 /** The example app with the probe (support/metadataProbe.ts) as its router's ClerkSync. */
@@ -102,6 +111,50 @@ describe("JSON text at any depth", () => {
     expect(jsonTextWithoutRecursion(withSkipped)).toBe(JSON.stringify(withSkipped));
   });
 });
+
+describe("deeply nested metadata", () => {
+  test("the nesting depth is read from the text, brackets inside strings and escapes aside", () => {
+    expect(nestingDepth("{}")).toBe(1);
+    expect(nestingDepth('{"a":[1,{"b":[]}],"c":"[[[{{{"}')).toBe(4);
+    expect(nestingDepth('{"a\\":"\\"}')).toBe(1);
+    expect(nestingDepth('{"a":"\\"[[[","b":[[]]}')).toBe(3);
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
+        const json = JSON.stringify(value);
+        expect(nestingDepth(json)).toBe(depthOf(value));
+      }),
+      { seed: 20261206, numRuns: 300 },
+    );
+  });
+
+  test("a value kept as text out of thousands of levels is JSON.stringify's text of it", () => {
+    const levels = 4000;
+    const json = JSON.stringify({ deep: JSON.parse("[".repeat(levels) + "]".repeat(levels)), flat: 1 });
+    let node: unknown = metadataFromJson(json).deep;
+    // `deep` is the second level; the array at the eighth holds the rest as text.
+    for (let depth = 2; depth < MAX_METADATA_DEPTH; depth++) node = (node as unknown[])[0];
+    const remaining = levels - (MAX_METADATA_DEPTH - 1);
+    expect(node).toEqual(["[".repeat(remaining) + "]".repeat(remaining)]);
+  });
+
+  test("a synced record maps its metadata when it is read, and carries it when spread, serialized or replaced", () => {
+    const record = normalizeUser(clerkUser({ public_metadata: { $plan: "pro", nested: { ok: true } } }));
+    const synced = toSynced(record);
+    const expected = { "%24plan": "pro", nested: { ok: true } };
+    expect(Object.keys(synced)).toContain("publicMetadata");
+    expect((convexToJson({ ...synced }) as Record<string, unknown>).publicMetadata).toEqual(expected);
+    expect(JSON.parse(JSON.stringify(synced)).publicMetadata).toEqual(expected);
+    expect(synced.publicMetadata).toBe(synced.publicMetadata);
+    synced.publicMetadata = { replaced: 1 };
+    expect(synced.publicMetadata).toEqual({ replaced: 1 });
+  });
+});
+
+function depthOf(value: unknown): number {
+  if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(depthOf));
+  if (typeof value === "object" && value !== null) return 1 + Math.max(0, ...Object.values(value).map(depthOf));
+  return 0;
+}
 
 describe("metadata across a function call", () => {
   test("`__proto__` comes back from a query and arrives as another function's argument, under its encoded name", async () => {

@@ -13,7 +13,7 @@ const exampleDir = path.join(root, "example/convex");
  * The example app (example/convex, the README's app) as the hook tests start it: under the
  * rules layer the tests use (tests/support/convexRules.ts: Convex's transaction, value and
  * document limits enforced), its router swapped for one whose hooks write a row for every
- * change (tests/support/recordingHttp.ts), and `hookedBackfill` (bench/hooked/backfill.ts), a
+ * change (tests/support/recordingHttp.ts), and `hookedBackfill` (tests/support/recordingBackfill.ts), a
  * backfill with the same hooks. Every function is wrapped for the meter and the clock.
  */
 export function createExampleApp() {
@@ -22,7 +22,7 @@ export function createExampleApp() {
     ...modulesIn(exampleDir),
     [path.join(exampleDir, "http.ts")]: () => import("../../tests/support/recordingHttp.js"),
     [path.join(exampleDir, "recordingHooks.ts")]: () => import("../../tests/support/recordingHooks.js"),
-    [path.join(exampleDir, "hookedBackfill.ts")]: () => import("../hooked/backfill.js"),
+    [path.join(exampleDir, "hookedBackfill.ts")]: () => import("../../tests/support/recordingBackfill.js"),
   };
   const t = convexTest(exampleSchema, observeCalls(modules, "app"));
   t.registerComponent("clerk", componentSchema, observeCalls(modulesIn(path.join(root, "src/component")), "clerk"));

@@ -151,9 +151,9 @@ export class ClerkBackfill {
     const plan = await ctx.runQuery(component.plan, { runId, token });
     if (!plan) return; // canceled, finished, or superseded by a newer step
     const retryDelayMs = this.options.retryDelayMs ?? 30_000;
-    const retryLater = async (delayMs: number, error: string, requests: number) => {
+    const retryLater = async (delayMs: number, error: string, requests: number, storeFailed = false) => {
       createLogger(this.clerk.options.logLevel).warn(`backfill ${runId}: ${error}`);
-      await ctx.runMutation(component.retryLater, { runId, token, delayMs, error, requests });
+      await ctx.runMutation(component.retryLater, { runId, token, delayMs, error, requests, storeFailed });
     };
 
     const api = clerkApi(this.options);
@@ -173,7 +173,7 @@ export class ClerkBackfill {
       else await ctx.runMutation(component.applyReconcile, { ...args, ...report.args });
     } catch (error) {
       const message = `storing the page failed: ${error instanceof Error ? error.message : String(error)}`;
-      await retryLater(retryDelayMs, message, api.requests);
+      await retryLater(retryDelayMs, message, api.requests, true);
     }
   }
 }

@@ -34,24 +34,55 @@ export function metadataFromJson(json: string): Record<string, Value> {
   } catch {
     return {};
   }
-  return isPlainObject(parsed) ? toConvexObject(parsed, 1) : {};
+  if (!isPlainObject(parsed)) return {};
+  // V8's JSON.stringify slows down with the square of the nesting depth (4,000 levels take
+  // milliseconds): values kept as text out of deeply nested JSON are written in linear time.
+  const asText = nestingDepth(json) > DEEP_NESTING ? jsonTextWithoutRecursion : jsonText;
+  return toConvexObject(parsed, 1, asText);
 }
 
-function toConvexValue(value: unknown, depth: number): Value {
+/** Past this depth, `JSON.stringify` is slower than writing the text from an explicit stack. */
+const DEEP_NESTING = 256;
+
+type TextWriter = (value: unknown) => string;
+
+function toConvexValue(value: unknown, depth: number, asText: TextWriter): Value {
   if (value === null || typeof value === "boolean" || typeof value === "string") return value;
   if (typeof value === "number") return value;
   if (Array.isArray(value)) {
-    if (depth > MAX_METADATA_DEPTH || value.length > MAX_ARRAY_LENGTH) return jsonText(value);
-    return value.map((item) => toConvexValue(item, depth + 1));
+    if (depth > MAX_METADATA_DEPTH || value.length > MAX_ARRAY_LENGTH) return asText(value);
+    return value.map((item) => toConvexValue(item, depth + 1, asText));
   }
   if (isPlainObject(value)) {
-    if (depth > MAX_METADATA_DEPTH || Object.keys(value).length > MAX_OBJECT_FIELDS) return jsonText(value);
-    return toConvexObject(value, depth);
+    if (depth > MAX_METADATA_DEPTH || Object.keys(value).length > MAX_OBJECT_FIELDS) return asText(value);
+    return toConvexObject(value, depth, asText);
   }
   return null;
 }
 
-function toConvexObject(object: Record<string, unknown>, depth: number): Record<string, Value> {
+/** How deep a JSON text's arrays and objects nest, read in one pass over the text. */
+export function nestingDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const char = json.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x5b || char === 0x7b) {
+      deepest = Math.max(deepest, ++depth);
+    } else if (char === 0x5d || char === 0x7d) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+function toConvexObject(object: Record<string, unknown>, depth: number, asText: TextWriter): Record<string, Value> {
   const result: Record<string, Value> = {};
   let fields = 0;
   for (const [key, value] of Object.entries(object)) {
@@ -59,7 +90,7 @@ function toConvexObject(object: Record<string, unknown>, depth: number): Record<
     if (name === null || fields === MAX_OBJECT_FIELDS) continue;
     // A field, never an accessor, whatever the name.
     Object.defineProperty(result, name, {
-      value: toConvexValue(value, depth + 1),
+      value: toConvexValue(value, depth + 1, asText),
       enumerable: true,
       writable: true,
       configurable: true,

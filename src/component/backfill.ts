@@ -191,14 +191,26 @@ export const applyReconcile = mutation({
 
 /** Record a failed step (Clerk unreachable, 429, no secret key) and try again later. */
 export const retryLater = mutation({
-  args: { runId: v.string(), token: v.number(), delayMs: v.number(), error: v.string(), requests: v.number() },
+  args: {
+    runId: v.string(),
+    token: v.number(),
+    delayMs: v.number(),
+    error: v.string(),
+    requests: v.number(),
+    /**
+     * Storing the page failed (a hook threw, a Convex limit was hit): the next pages are half
+     * the size, down to one object, so a page whose hooks outgrow one mutation still gets stored.
+     */
+    storeFailed: v.optional(v.boolean()),
+  },
   returns: v.boolean(),
-  handler: async (ctx, { runId, token, delayMs, error, requests }) => {
+  handler: async (ctx, { runId, token, delayMs, error, requests, storeFailed }) => {
     const run = await currentRun(ctx, runId, token);
     if (!run) return false;
     await ctx.db.patch("backfillRuns", run._id, {
       lastError: error,
       counts: { ...run.counts, requests: run.counts.requests + requests },
+      ...(storeFailed ? { pageSize: Math.max(1, Math.floor(run.pageSize / 2)) } : {}),
     });
     await scheduleStep(ctx, (await ctx.db.get("backfillRuns", run._id))!, Math.max(0, delayMs));
     return true;

@@ -196,6 +196,8 @@ export const vBackfillRunStatus = v.object({
   updatedSince: v.union(v.number(), v.null()),
   /** Lists that ended short of Clerk's count (the run is, or will end, `incomplete`). */
   shortfalls: v.array(vBackfillShortfall),
+  /** Objects per Clerk page now: halved after a page that could not be stored. */
+  pageSize: v.number(),
   lastError: v.union(v.string(), v.null()),
 });
 export type BackfillRunStatus = Infer<typeof vBackfillRunStatus>;

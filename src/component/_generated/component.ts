@@ -312,6 +312,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             seen: number;
             clerkTotal: number;
           }>;
+          pageSize: number;
           lastError: string | null;
         } | null,
         Name
@@ -369,6 +370,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           delayMs: number;
           error: string;
           requests: number;
+          storeFailed?: boolean;
         },
         boolean,
         Name
@@ -523,6 +525,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               seen: number;
               clerkTotal: number;
             }>;
+            pageSize: number;
             lastError: string | null;
           };
         },
@@ -663,6 +666,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             seen: number;
             clerkTotal: number;
           }>;
+          pageSize: number;
           lastError: string | null;
         } | null,
         Name
@@ -1281,6 +1285,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               seen: number;
               clerkTotal: number;
             }>;
+            pageSize: number;
             lastError: string | null;
           } | null;
         },

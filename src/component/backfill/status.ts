@@ -27,6 +27,7 @@ export function toStatus(run: Run): BackfillRunStatus {
     estimatedRemaining: run.clerkTotal === null ? null : Math.max(0, run.clerkTotal - run.counts.byKind.users.seen),
     updatedSince: run.updatedSince,
     shortfalls: run.shortfalls,
+    pageSize: run.pageSize,
     lastError: run.lastError,
   };
 }
