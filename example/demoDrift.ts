@@ -86,23 +86,7 @@ export async function runDrift({ t, url, unmounted, clerkApi, secret, followBack
 
   unmounted.add(path);
   step(`a refactor drops registerClerkRoutes: POST ${path} answers 404, and Svix keeps each delivery to retry`);
-  const existing = [...clerkApi.users.values()];
-  for (let i = 0; i < 12; i++) {
-    clock.later(5 * MINUTE);
-    const [user] = clerkApi.addUsers(1, () => ({
-      first_name: `Signup${i}`,
-      created_at: Date.now(),
-      updated_at: Date.now(),
-    }));
-    await delivery.send(userCreated({ ...user! }));
-    // Nine of them open the app before any webhook: `syncCurrentUser` (users:ensureMe) stores them.
-    if (i < 9) await t.withIdentity({ issuer: ISSUER, subject: user!.id }).action(api.users.ensureMe, {});
-  }
-  const gone = existing[10]!;
-  clerkApi.users.delete(gone.id);
-  await delivery.send(userDeleted(gone.id));
-  const renamed = clerkApi.updateUser(existing[11]!.id, { last_name: "Renamed" });
-  await delivery.send(userUpdated({ ...renamed }));
+  await anHourOfSignUps({ t, clerkApi }, delivery, clock);
   console.log(
     `  ${now()}  an hour of sign-ups: 12 users (9 opened the app), 1 deleted and 1 renamed in Clerk; ` +
       `${delivery.failed.length} deliveries answered 404`,
@@ -123,6 +107,34 @@ export async function runDrift({ t, url, unmounted, clerkApi, secret, followBack
   unmounted.delete(path);
   step(`the route is mounted again; Svix retries the failed deliveries: ${await delivery.retry()}`);
   await health();
+}
+
+/**
+ * Twelve sign-ups five minutes apart, nine of whom open the app before any webhook (so
+ * `syncCurrentUser`, through users:ensureMe, stores them); then an older user deletes their
+ * account and another is renamed. Clerk sends a delivery for each.
+ */
+async function anHourOfSignUps(
+  { t, clerkApi }: Pick<Demo, "t" | "clerkApi">,
+  delivery: ReturnType<typeof svix>,
+  clock: ReturnType<typeof demoClock>,
+) {
+  const existing = [...clerkApi.users.values()];
+  for (let i = 0; i < 12; i++) {
+    clock.later(5 * MINUTE);
+    const [user] = clerkApi.addUsers(1, () => ({
+      first_name: `Signup${i}`,
+      created_at: Date.now(),
+      updated_at: Date.now(),
+    }));
+    await delivery.send(userCreated({ ...user! }));
+    if (i < 9) await t.withIdentity({ issuer: ISSUER, subject: user!.id }).action(api.users.ensureMe, {});
+  }
+  const gone = existing[10]!;
+  clerkApi.users.delete(gone.id);
+  await delivery.send(userDeleted(gone.id));
+  const renamed = clerkApi.updateUser(existing[11]!.id, { last_name: "Renamed" });
+  await delivery.send(userUpdated({ ...renamed }));
 }
 
 function printHealth({ verdict, reasons, lastDeliveryAt }: SyncHealth) {

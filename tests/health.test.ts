@@ -1,55 +1,22 @@
 // @vitest-environment node
 // getSyncHealth: each verdict from what is stored (deliveries, failures, sign-up fallbacks, the
 // backfill's repairs), on the example app with a stand-in for Clerk and fake time.
-import { beforeEach, describe, expect, test, vi } from "vitest";
-import { makeFunctionReference } from "convex/server";
+import { beforeEach, describe, expect, test } from "vitest";
 import { ClerkSync, type HealthThresholds } from "convex-clerk-sync";
-import { userCreated, userDeleted, userUpdated } from "convex-clerk-sync/test";
-import { api, components, internal } from "../example/convex/_generated/api";
+import { userCreated, userDeleted } from "convex-clerk-sync/test";
+import { components, internal } from "../example/convex/_generated/api";
 import { clerkApi, drain, startUsersBackfill, initUsersBackfillApp, useClerkApiStandIn } from "./backfillSetup";
-import type { StoredUser } from "./support/clerkApiStore";
+import { at, delivered, fullPass, health, HOUR, later, MINUTE, NOON, openApp, signUp } from "./healthSetup";
 import { failing } from "./support/recordingHooks";
-import {
-  deliver,
-  inComponent,
-  initConvexTest,
-  ISSUER,
-  logs,
-  RECORDING_HOOKS,
-  WEBHOOK_PATH,
-  type TestApp,
-} from "./setup";
+import { deliver, initConvexTest, logs, RECORDING_HOOKS, WEBHOOK_PATH, type TestApp } from "./setup";
 
 useClerkApiStandIn();
 beforeEach(() => {
   failing.enabled = false;
 });
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-/** 2026-05-01 12:00 UTC. */
-const NOON = Date.UTC(2026, 4, 1, 12);
-const at = (time: number) => vi.setSystemTime(time);
-const later = (ms: number) => vi.setSystemTime(Date.now() + ms);
-
-const health = (t: TestApp) => t.query(internal.syncStatus.health, {});
 const healthWith = (t: TestApp, thresholds: HealthThresholds) =>
   t.query(async (ctx) => new ClerkSync(components.clerk).getSyncHealth(ctx, thresholds));
-
-/** A user signs up in Clerk now. */
-const signUp = (name: string) =>
-  clerkApi.addUsers(1, () => ({ first_name: name, created_at: Date.now(), updated_at: Date.now() }))[0]!;
-/** Their browser opens the app before the webhook landed: `syncCurrentUser` stores them. */
-const openApp = (t: TestApp, user: StoredUser) =>
-  t.withIdentity({ issuer: ISSUER, subject: user.id }).action(api.users.ensureMe, {});
-/** Svix delivers Clerk's event for the user as it is now in Clerk. */
-const delivered = (t: TestApp, user: StoredUser, type: "created" | "updated" = "created") =>
-  deliver(t, (type === "created" ? userCreated : userUpdated)({ ...user }));
-/** A full pass of the users-only backfill (users listed and reconciled), run to its end. */
-const fullPass = async (t: TestApp) => {
-  await startUsersBackfill(t);
-  return drain(t);
-};
 
 /**
  * Three users imported by a first pass at noon, Ada's sign-up delivered at 12:10; then the
@@ -324,81 +291,5 @@ describe("getSyncHealth", () => {
       "health threshold repairedObjects must be a number of at least 1, not 0",
     );
     await expect(healthWith(t, { lookbackMs: -1 })).rejects.toThrow("health threshold lookbackMs");
-  });
-});
-
-describe("what a pass counts as repaired", () => {
-  test("not a first pass's inserts, nor a change younger than 10 minutes; a missed update or insert later is", async () => {
-    const t = initUsersBackfillApp();
-    at(NOON);
-    const [a, b, c] = clerkApi.addUsers(3);
-    expect((await fullPass(t))?.counts.byKind.users).toMatchObject({ inserted: 3, repaired: 0, lastMissed: null });
-    later(HOUR);
-    clerkApi.users.delete(c!.id);
-    const late = signUp("Late");
-    later(20 * MINUTE);
-    // Changed a quarter of an hour ago, after Late signed up, though listed before Late (created first).
-    const missed = clerkApi.updateUser(b!.id, { last_name: "Earlier", updated_at: Date.now() - 15 * MINUTE });
-    // Changed just now: their webhooks may be in flight.
-    signUp("Fresh");
-    clerkApi.updateUser(a!.id, { last_name: "Now" });
-    const pass = await fullPass(t);
-    expect(pass?.counts.byKind.users).toMatchObject({
-      inserted: 2,
-      updated: 2,
-      deleted: 1,
-      repaired: 2, // b's update and Late's sign-up
-      lastMissed: missed.updated_at,
-    });
-    expect(missed.updated_at).toBeGreaterThan(late.created_at);
-  });
-});
-
-describe("bounded storage", () => {
-  test("a delivery writes its dedupe row and its object's row, nothing else", async () => {
-    const t = initConvexTest();
-    const tables = [
-      "deliveries",
-      "users",
-      "signUpFallbacks",
-      "deliveryFailures",
-      "backfillRuns",
-      "tombstones",
-    ] as const;
-    const rows = () =>
-      inComponent(t, async (ctx) => {
-        const counts: Record<string, number> = {};
-        for (const table of tables) counts[table] = (await ctx.db.query(table).collect()).length;
-        return counts;
-      });
-    const ada = userCreated({ updated_at: 1 });
-    await deliver(t, ada);
-    const before = await rows();
-    for (let i = 2; i <= 21; i++) await deliver(t, userUpdated({ ...ada.data, updated_at: i }));
-    expect(await rows()).toEqual({ ...before, deliveries: before.deliveries! + 20 });
-  });
-
-  test("the hourly sweep drops sign-up fallbacks after 30 days and keeps the newest 10 runs of each mode", async () => {
-    const t = initUsersBackfillApp();
-    const sweep = makeFunctionReference<"mutation">("retention:sweep");
-    at(NOON);
-    clerkApi.addUsers(1);
-    const first = await fullPass(t); // done: the watermark's run, kept whatever its age
-    await openApp(t, signUp("Ada"));
-    await inComponent(t, async (ctx) => {
-      const run = (await ctx.db.query("backfillRuns").first())!;
-      const { _id, _creationTime, ...fields } = run;
-      for (let i = 1; i <= 24; i++) {
-        const mode = i % 2 ? "full" : "incremental";
-        await ctx.db.insert("backfillRuns", { ...fields, mode, status: "canceled", startedAt: run.startedAt + i });
-      }
-    });
-    later(31 * 24 * HOUR);
-    expect(await inComponent(t, (ctx) => ctx.runMutation(sweep, {}))).toMatchObject({ fallbacks: 1, runs: 4 });
-    const kept = await inComponent(t, (ctx) => ctx.db.query("backfillRuns").collect());
-    expect(kept.filter((run) => run.mode === "incremental")).toHaveLength(10);
-    expect(kept.filter((run) => run.mode === "full").map((run) => run._id)).toContain(first?.runId);
-    expect(kept).toHaveLength(21);
-    expect(await inComponent(t, (ctx) => ctx.db.query("signUpFallbacks").collect())).toEqual([]);
   });
 });
