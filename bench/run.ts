@@ -14,6 +14,7 @@ import { changesSince } from "./lib/compare.js";
 import { num } from "./lib/format.js";
 import { backfillSection } from "./sections/backfill/section.js";
 import { costSection } from "./sections/cost.js";
+import { healthSection } from "./sections/health.js";
 import type { Section } from "./sections/section.js";
 import { sizeSection } from "./sections/size/section.js";
 import { throughputSection } from "./sections/throughput.js";
@@ -27,6 +28,7 @@ const sections: Section[] = [
   backfillSection,
   sizeSection,
   userTimeSection,
+  healthSection,
 ];
 const resultsFile = path.join(path.dirname(fileURLToPath(import.meta.url)), "results.json");
 /** Figures that do not depend on the machine, compared with the committed results. */

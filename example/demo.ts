@@ -13,6 +13,7 @@ import {
 } from "../src/events/payloads.js";
 import { startClerkApiStandIn } from "../tests/support/clerkApiStandIn.js";
 import { api, internal } from "./convex/_generated/api.js";
+import { runDrift } from "./demoDrift.js";
 import { embeddedExample, serveOverHttp } from "./embedded.js";
 
 const SECRET = "whsec_ZGVtby1zZWNyZXQtZm9yLWNvbnZleC1jbGVyay1zeW5j";
@@ -38,8 +39,10 @@ for (const level of ["log", "warn", "error"] as const) {
   };
 }
 
+const unmounted = new Set<string>();
 const server = await serveOverHttp(t, {
   port: flags.serve ? Number(flags.port) : 0,
+  unmounted,
   onResponse: () => {
     if (flags.serve) for (const line of logLines.splice(0)) process.stdout.write(`  ${line}\n`);
   },
@@ -54,7 +57,9 @@ if (flags.serve) {
   console.log("Ctrl-C to stop.\n");
 } else {
   await runStream();
-  await runBackfill();
+  const clerkApi = await runBackfill();
+  await runDrift({ t, url, unmounted, clerkApi, secret: SECRET, followBackfill });
+  await clerkApi.close();
   await server.close();
   // convex-test keeps timers of canceled scheduled functions (the backfill's watchdogs).
   process.exit(0);
@@ -213,7 +218,6 @@ async function runBackfill() {
   console.log(
     `  syncStatus:get says: backfill ${backfill?.status}, shortfalls ${JSON.stringify(backfill?.shortfalls)}`,
   );
-  await clerkApi.close();
   const count = await t.query(async (ctx) => {
     let total = 0;
     let cursor: string | null = null;
@@ -227,6 +231,7 @@ async function runBackfill() {
   });
   console.log(`\nUsers now synced: ${count} (Clerk has 1,200). The first few:`);
   await printUsers(4);
+  return clerkApi;
 }
 
 /** Print the latest run's progress until it ends. */

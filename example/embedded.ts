@@ -44,12 +44,23 @@ type HttpActions = { fetch(path: string, init?: RequestInit): Promise<Response> 
 
 /**
  * Serve `t`'s HTTP actions on 127.0.0.1 (`port` 0: any free one). `onResponse` runs after
- * each answer is sent.
+ * each answer is sent. A path in `unmounted` is answered 404, as a deployment whose http.ts
+ * no longer routes it answers (add and remove paths while serving).
  */
-export async function serveOverHttp(t: HttpActions, options: { port?: number; onResponse?: () => void } = {}) {
+export async function serveOverHttp(
+  t: HttpActions,
+  options: { port?: number; onResponse?: () => void; unmounted?: Set<string> } = {},
+) {
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    if (options.unmounted?.has(path)) {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end(`No HttpAction routed for ${path}`);
+      options.onResponse?.();
+      return;
+    }
     const headers = Object.fromEntries(
       Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])),
     );

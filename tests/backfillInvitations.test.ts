@@ -8,6 +8,8 @@ import { deliver, inComponent, initConvexTest, type TestApp } from "./setup";
 
 useClerkApiStandIn();
 
+const DAY = 24 * 60 * 60 * 1000;
+
 const stored = (t: TestApp) =>
   inComponent(t, async (ctx) =>
     (await ctx.db.query("invitations").collect()).map((i) => [i.invitationId, i.status] as const).sort(),
@@ -70,5 +72,29 @@ describe("backfill of organization invitations", () => {
     expect(paths.filter((path) => path.includes("/invitations/"))).toEqual([
       `/v1/organizations/${acme.id}/invitations/${lost.id}`,
     ]);
+  });
+
+  test("an expiry is no repair (Clerk sends no event for it); an acceptance whose webhook never came is", async () => {
+    const t = initConvexTest();
+    const acme = clerkApi.addOrganization({ name: "Acme" });
+    const expiring = clerkApi.addInvitation(acme.id, { created_at: Date.now(), updated_at: Date.now() });
+    const accepted = clerkApi.addInvitation(acme.id, { created_at: Date.now(), updated_at: Date.now() });
+    for (const invitation of [expiring, accepted])
+      await deliver(t, invitationCreated({ ...invitation, orgId: acme.id }));
+
+    vi.advanceTimersByTime(31 * DAY);
+    clerkApi.invitations.set(expiring.id, { ...expiring, status: "expired", updated_at: Date.now() - DAY });
+    const acceptedAt = Date.now() - 2 * DAY;
+    clerkApi.invitations.set(accepted.id, {
+      ...accepted,
+      status: "accepted",
+      user_id: "user_c",
+      updated_at: acceptedAt,
+    });
+    await startWithPageSize(t, 10, "full", "example");
+    expect(await drain(t)).toMatchObject({
+      status: "done",
+      counts: { byKind: { invitations: { seen: 2, updated: 2, repaired: 1, lastMissed: acceptedAt } } },
+    });
   });
 });

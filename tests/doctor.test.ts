@@ -10,7 +10,7 @@ import { signDelivery } from "../src/events/sign";
 import { run, type Io } from "../src/cli/run";
 import { componentSchema, embeddedExample, exampleSchema, serveOverHttp } from "../example/embedded";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
-import { logs } from "./setup";
+import { inComponent, logs } from "./setup";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const OTHER_SECRET = `whsec_${Buffer.from("another secret, 24 bytes").toString("base64")}`;
@@ -43,8 +43,12 @@ beforeEach(() => {
   clerkApi.setSvixAppMissing(false);
   clerkApi.requests.length = 0;
 });
-afterEach(() => {
+afterEach(async () => {
   for (const name of ENV_VARS) delete process.env[name];
+  // The failures a test provoked (no signing secret…) would make the next test's sync health silent.
+  await inComponent(t, async (ctx) => {
+    for (const row of await ctx.db.query("deliveryFailures").collect()) await ctx.db.delete(row._id);
+  });
 });
 
 async function doctor(args: string[]) {
@@ -96,7 +100,7 @@ async function documentCounts() {
 }
 
 describe("every check passes", () => {
-  test("all flags right: six ✓ lines, exit 0, and nothing written", async () => {
+  test("all flags right: seven ✓ lines, exit 0, and nothing written", async () => {
     const before = await documentCounts();
     const result = await doctor(flags());
     const webhook = `${app.origin}/clerk-users-webhook`;
@@ -107,7 +111,8 @@ describe("every check passes", () => {
       `✓ Clerk secret key: ${new URL(clerkApi.url).host} accepted it`,
       "✓ Clerk webhooks: webhooks are enabled on the instance",
       `✓ issuer: ${clerkApi.url} serves its OpenID configuration`,
-      "all 6 checks passed",
+      "✓ sync health: ok: nothing missed that the rules can see (last delivery applied: none on record)",
+      "all 7 checks passed",
     ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
@@ -131,7 +136,7 @@ describe("every check passes", () => {
     process.env.CLERK_API_URL = clerkApi.url;
     process.env.CLERK_FRONTEND_API_URL = clerkApi.url;
     const result = await doctor(["--url", `${app.origin}/clerk-users-webhook`]);
-    expect(result.marks).toEqual(["✓", "✓", "✓", "✓", "✓", "✓"]);
+    expect(result.marks).toEqual(["✓", "✓", "✓", "✓", "✓", "✓", "✓"]);
     expect(result.code).toBe(0);
 
     delete process.env.CLERK_FRONTEND_API_URL;
@@ -159,7 +164,9 @@ describe("every check passes", () => {
         "- Clerk secret key: skipped (pass --clerk-secret-key sk_… or set CLERK_SECRET_KEY)",
         "- Clerk webhooks: skipped (pass --clerk-secret-key sk_… or set CLERK_SECRET_KEY)",
         "- issuer: skipped (pass --issuer https://… or set CLERK_FRONTEND_API_URL)",
-        "all 2 checks passed, 4 skipped",
+        "- sync health: skipped (pass --secret whsec_… or set CLERK_WEBHOOK_SECRET; or read it with npx convex run " +
+          "syncStatus:health (a query returning clerk.getSyncHealth(ctx), as in the example app))",
+        "all 2 checks passed, 5 skipped",
       ]);
       expect(result.code).toBe(0);
     },
@@ -169,7 +176,7 @@ describe("every check passes", () => {
 describe("each failure is a ✗ line with its fix, and exit 1", () => {
   test("a wrong path: the route check fails, and the checks that need the route are skipped", async () => {
     const result = await doctor(flags({ "--url": `${app.origin}/clerk-webhook` }));
-    expect(result.marks).toEqual(["✗", "-", "-", "✓", "✓", "✓"]);
+    expect(result.marks).toEqual(["✗", "-", "-", "✓", "✓", "✓", "-"]);
     expect(result.lines[0]).toBe(
       `✗ webhook route: POST ${app.origin}/clerk-webhook answered 404 (No HttpAction routed for /clerk-webhook). ` +
         "Fix: mount the endpoint with registerClerkRoutes(http, …) in convex/http.ts and deploy, and check that " +
@@ -177,13 +184,14 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
     );
     expect(result.lines[1]).toBe("- signing secret set: skipped (needs the webhook route)");
     expect(result.lines[2]).toBe("- signing secret matches: skipped (needs the webhook route)");
-    expect(result.lines.at(-1)).toBe("1 of 4 checks failed, 2 skipped");
+    expect(result.lines[6]).toMatch(/^- sync health: skipped \(needs a verified signed delivery; or read it with /);
+    expect(result.lines.at(-1)).toBe("1 of 4 checks failed, 3 skipped");
     expect(result.code).toBe(1);
   });
 
   test("an unreachable deployment", async () => {
     const result = await doctor(flags({ "--url": `http://127.0.0.1:${await closedPort()}` }));
-    expect(result.marks).toEqual(["✗", "-", "-", "✓", "✓", "✓"]);
+    expect(result.marks).toEqual(["✗", "-", "-", "✓", "✓", "✓", "-"]);
     expect(result.lines[0]).toMatch(
       /^✗ webhook route: cannot reach 127\.0\.0\.1:\d+: .*ECONNREFUSED.* Fix: check --url/,
     );
@@ -193,7 +201,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
   test("no signing secret on the deployment", async () => {
     delete process.env.CLERK_WEBHOOK_SECRET;
     const result = await doctor(flags());
-    expect(result.marks).toEqual(["✓", "✗", "-", "✓", "✓", "✓"]);
+    expect(result.marks).toEqual(["✓", "✗", "-", "✓", "✓", "✓", "-"]);
     expect(result.lines[1]).toBe(
       "✗ signing secret set: the deployment has none: it answered 500 (webhook signing secret is not configured " +
         "(CLERK_WEBHOOK_SECRET)). Fix: npx convex env set CLERK_WEBHOOK_SECRET whsec_… (on the deployment, " +
@@ -206,7 +214,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
   test("a malformed signing secret on the deployment", async () => {
     process.env.CLERK_WEBHOOK_SECRET = "sk_test_pasted_in_the_wrong_place";
     const result = await doctor(flags());
-    expect(result.marks).toEqual(["✓", "✗", "-", "✓", "✓", "✓"]);
+    expect(result.marks).toEqual(["✓", "✗", "-", "✓", "✓", "✓", "-"]);
     expect(result.lines[1]).toMatch(
       /^✗ signing secret set: CLERK_WEBHOOK_SECRET is not whsec_ \+ base64: .* Fix: set it to/,
     );
@@ -216,7 +224,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
 
   test("a secret that is not the deployment's", async () => {
     const result = await doctor(flags({ "--secret": OTHER_SECRET }));
-    expect(result.marks).toEqual(["✓", "✓", "✗", "✓", "✓", "✓"]);
+    expect(result.marks).toEqual(["✓", "✓", "✗", "✓", "✓", "✓", "-"]);
     expect(result.lines[2]).toBe(
       "✗ signing secret matches: the deployment's CLERK_WEBHOOK_SECRET is not this secret: it answered 401 " +
         "(invalid webhook signature: No matching signature found). Fix: copy the Signing Secret of this endpoint " +
@@ -228,7 +236,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
 
   test("a Clerk secret key that Clerk rejects", async () => {
     const result = await doctor(flags({ "--clerk-secret-key": "sk_test_revokedKey" }));
-    expect(result.marks).toEqual(["✓", "✓", "✓", "✗", "-", "✓"]);
+    expect(result.marks).toEqual(["✓", "✓", "✓", "✗", "-", "✓", "✓"]);
     expect(result.lines[3]).toBe(
       `✗ Clerk secret key: ${new URL(clerkApi.url).host} rejected it (401 clerk_key_invalid: The provided Clerk ` +
         "Secret Key is invalid. Make sure that your Clerk Secret Key is correct.). Fix: copy the Secret key from " +
@@ -241,7 +249,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
 
   test("something that is not a secret key is not sent to Clerk", async () => {
     const result = await doctor(flags({ "--clerk-secret-key": "pk_test_publishableKey" }));
-    expect(result.marks).toEqual(["✓", "✓", "✓", "✗", "-", "✓"]);
+    expect(result.marks).toEqual(["✓", "✓", "✓", "✗", "-", "✓", "✓"]);
     expect(result.lines[3]).toMatch(
       /^✗ Clerk secret key: it is not a Clerk secret key \(sk_test_… or sk_live_…\)\. Fix: /,
     );
@@ -253,7 +261,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
   test("webhooks never enabled on the Clerk instance (svix_app_missing)", async () => {
     clerkApi.setSvixAppMissing(true);
     const result = await doctor(flags());
-    expect(result.marks).toEqual(["✓", "✓", "✓", "✓", "✗", "✓"]);
+    expect(result.marks).toEqual(["✓", "✓", "✓", "✓", "✗", "✓", "✓"]);
     expect(result.lines[4]).toBe(
       "✗ Clerk webhooks: webhooks were never enabled on this Clerk instance (400 svix_app_missing: No Svix apps " +
         "are associated with the current instance.). Fix: in the Clerk dashboard open Webhooks, then Add Endpoint " +
@@ -264,7 +272,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
 
   test("an unreachable Clerk API", async () => {
     const result = await doctor(flags({ "--clerk-api-url": `http://127.0.0.1:${await closedPort()}` }));
-    expect(result.marks).toEqual(["✓", "✓", "✓", "✗", "-", "✓"]);
+    expect(result.marks).toEqual(["✓", "✓", "✓", "✗", "-", "✓", "✓"]);
     // @clerk/backend reports only "fetch failed"; the check names the cause.
     expect(result.lines[3]).toMatch(
       /^✗ Clerk secret key: cannot reach 127\.0\.0\.1:(\d+): connect ECONNREFUSED 127\.0\.0\.1:\1\. Fix: check the network/,
@@ -274,7 +282,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
 
   test("an unreachable issuer", async () => {
     const result = await doctor(flags({ "--issuer": `http://127.0.0.1:${await closedPort()}` }));
-    expect(result.marks).toEqual(["✓", "✓", "✓", "✓", "✓", "✗"]);
+    expect(result.marks).toEqual(["✓", "✓", "✓", "✓", "✓", "✗", "✓"]);
     expect(result.lines[5]).toMatch(
       /^✗ issuer: cannot reach 127\.0\.0\.1:\d+: .*ECONNREFUSED.*\. Fix: set CLERK_FRONTEND_API_URL on the deployment/,
     );
@@ -291,7 +299,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
     const issuer = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
     try {
       const result = await doctor(flags({ "--issuer": issuer }));
-      expect(result.marks).toEqual(["✓", "✓", "✓", "✓", "✓", "✗"]);
+      expect(result.marks).toEqual(["✓", "✓", "✓", "✓", "✓", "✗", "✓"]);
       expect(result.lines[5]).toMatch(
         `✗ issuer: ${issuer}/.well-known/openid-configuration names the issuer ${NAMED}, not ${issuer}. ` +
           `Fix: use ${NAMED} exactly: set CLERK_FRONTEND_API_URL`,
@@ -300,6 +308,26 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
     } finally {
       other.closeAllConnections();
       await new Promise((resolve) => other.close(resolve));
+    }
+  });
+});
+
+describe("the sync health, read through the signed delivery", () => {
+  test("a webhook that is not ok: its verdict and reasons, with the fix, and exit 1", async () => {
+    // A user syncCurrentUser stored two hours ago, whose user.created never came.
+    const storedAt = Date.now() - 2 * 60 * 60 * 1000;
+    const id = await inComponent(t, (ctx) =>
+      ctx.db.insert("signUpFallbacks", { clerkId: "user_fallback", storedAt, followed: false }),
+    );
+    try {
+      const result = await doctor(flags());
+      expect(result.marks).toEqual(["✓", "✓", "✓", "✓", "✓", "✓", "✗"]);
+      expect(result.lines[6]).toMatch(
+        /^✗ sync health: degraded: 1 user stored by syncCurrentUser in the last 7 days never got its user\.created delivery\. Fix: check that the route is mounted/,
+      );
+      expect(result.code).toBe(1);
+    } finally {
+      await inComponent(t, (ctx) => ctx.db.delete("signUpFallbacks", id));
     }
   });
 });

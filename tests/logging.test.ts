@@ -50,7 +50,7 @@ describe("the webhook's log lines", () => {
 describe("ClerkSync's logLevel", () => {
   test("quiets the webhook of a host that routes by hand", async () => {
     const lines = captureConsole();
-    const applied = { runMutation: async () => "inserted" as never };
+    const applied = { runMutation: async () => "inserted" as never, runQuery: async () => null as never };
     for (const logLevel of ["ERROR", "INFO"] as const) {
       const { body, headers } = signDelivery(userCreated(), SECRET);
       const request = new Request("https://example.convex.site/clerk-users-webhook", { method: "POST", body, headers });

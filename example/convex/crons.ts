@@ -12,4 +12,7 @@ crons.daily("reconcile everything with Clerk", { hourUTC: 4, minuteUTC: 23 }, in
   mode: "full",
 });
 
+// Is the webhook delivering? Every hour, a warning in the logs unless the verdict is ok.
+crons.hourly("warn when Clerk's webhook is not ok", { minuteUTC: 47 }, internal.syncStatus.warnIfUnhealthy, {});
+
 export default crons;

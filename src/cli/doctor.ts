@@ -1,6 +1,7 @@
 // `convex-clerk-sync doctor`: checks a deployment's webhook set-up from the outside, one line per check.
 // It writes nothing: the one signed request it sends is of an event type the endpoint acknowledges and ignores.
 import { Command, Option } from "commander";
+import { DOCTOR_PROBE_EVENT_TYPE } from "../client/doctorProbe.js";
 import { signDelivery } from "../events/sign.js";
 import {
   checkSecret,
@@ -21,8 +22,11 @@ export const CLERK_API_URL_ENV = "CLERK_API_URL";
 export const ISSUER_ENV = "CLERK_FRONTEND_API_URL";
 /** The variable `auth.config.ts` read before Clerk's Convex integration; still honoured. */
 export const LEGACY_ISSUER_ENV = "CLERK_JWT_ISSUER_DOMAIN";
-/** Not a Clerk event type: the endpoint answers 200 `ignored` and writes nothing. */
-export const PROBE_EVENT_TYPE = "convex-clerk-sync.doctor";
+/** Not a Clerk event type: the endpoint answers 200 `ignored` (with the sync health) and writes nothing. */
+export const PROBE_EVENT_TYPE = DOCTOR_PROBE_EVENT_TYPE;
+/** How to read the sync health without the signing secret: the example app's query around `getSyncHealth`. */
+const READ_HEALTH =
+  "npx convex run syncStatus:health (a query returning clerk.getSyncHealth(ctx), as in the example app)";
 
 export type DoctorOptions = {
   url: string;
@@ -52,6 +56,7 @@ Checks, one line each (✓ passed, ✗ failed with the fix, - skipped and why):
   Clerk secret key          with --clerk-secret-key: Clerk's Backend API accepts it
   Clerk webhooks            ...and webhooks are enabled on that Clerk instance
   issuer                    with --issuer: its OpenID configuration is reachable and names it
+  sync health               with --secret: the deployment's verdict is ok (not degraded or silent)
 ${URL_HELP}
 --issuer falls back to ${ISSUER_ENV}, then ${LEGACY_ISSUER_ENV}.
 Exits with 1 if any check that ran failed.
@@ -107,11 +112,18 @@ export async function doctor(options: DoctorOptions, secretFromEnv: boolean, io:
   const probe = await probeRoute(url);
   print("webhook route", probe.route);
   print("signing secret set", probe.secretSet ?? skip("needs the webhook route"));
+  let health: unknown;
+  let unread = secret === undefined ? `pass --secret whsec_… or set ${SECRET_ENV}` : "needs a verified signed delivery";
   if (secret === undefined) print("signing secret matches", skip(`pass --secret whsec_… or set ${SECRET_ENV}`));
   else if (!probe.secretSet) print("signing secret matches", skip("needs the webhook route"));
   else if (probe.secretSet.status !== "pass")
     print("signing secret matches", skip("needs a signing secret on the deployment"));
-  else print("signing secret matches", await checkSignedDelivery(url, secret));
+  else {
+    const signed = await checkSignedDelivery(url, secret);
+    print("signing secret matches", signed.result);
+    health = signed.health;
+    unread = "the deployment's answer did not carry it";
+  }
 
   if (options.clerkSecretKey === undefined) {
     const enable = `pass --clerk-secret-key sk_… or set ${CLERK_SECRET_KEY_ENV}`;
@@ -124,6 +136,7 @@ export async function doctor(options: DoctorOptions, secretFromEnv: boolean, io:
   }
 
   print("issuer", issuer ? await checkIssuer(issuer) : skip(`pass --issuer https://… or set ${ISSUER_ENV}`));
+  print("sync health", checkHealth(health, unread));
 
   const failed = results.filter((r) => r.status === "fail").length;
   const ran = results.filter((r) => r.status !== "skip").length;
@@ -133,14 +146,20 @@ export async function doctor(options: DoctorOptions, secretFromEnv: boolean, io:
   return failed ? 1 : 0;
 }
 
-type Answer = { status: number; text: string; error: string | undefined; outcome: string | undefined };
+type Answer = {
+  status: number;
+  text: string;
+  error: string | undefined;
+  outcome: string | undefined;
+  health: unknown;
+};
 
 async function post(url: URL, body: string, headers: Record<string, string> = {}): Promise<Answer | string> {
   try {
     const { status, text } = await postJson(url, body, headers);
-    const json = parseJson(text) as { error?: unknown; outcome?: unknown } | null;
+    const json = parseJson(text) as { error?: unknown; outcome?: unknown; health?: unknown } | null;
     const str = (value: unknown) => (typeof value === "string" ? value : undefined);
-    return { status, text, error: str(json?.error), outcome: str(json?.outcome) };
+    return { status, text, error: str(json?.error), outcome: str(json?.outcome), health: json?.health };
   } catch (error) {
     return unreachable(url, error);
   }
@@ -199,15 +218,25 @@ async function probeRoute(url: URL): Promise<{ route: Result; secretSet?: Result
   };
 }
 
-/** A delivery signed with `secret`, of an event type the endpoint acknowledges and ignores. */
-async function checkSignedDelivery(url: URL, secret: string): Promise<Result> {
+/**
+ * A delivery signed with `secret`, of an event type the endpoint acknowledges and ignores; the
+ * endpoint answers it with the sync health.
+ */
+async function checkSignedDelivery(url: URL, secret: string): Promise<{ result: Result; health?: unknown }> {
   const payload = { type: PROBE_EVENT_TYPE, object: "event", data: {}, timestamp: Date.now() };
   const { body, headers } = signDelivery(payload, secret);
   const answer = await post(url, body, headers);
-  if (typeof answer === "string") return fail(answer, "run the check again");
+  if (typeof answer === "string") return { result: fail(answer, "run the check again") };
   if (answer.status === 200 && answer.outcome === "ignored") {
-    return pass("a delivery signed with it was verified (and ignored: nothing was written)");
+    return {
+      result: pass("a delivery signed with it was verified (and ignored: nothing was written)"),
+      health: answer.health,
+    };
   }
+  return { result: signedDeliveryFailure(answer) };
+}
+
+function signedDeliveryFailure(answer: Answer): Result {
   if (answer.status === 401 && /timestamp too (old|new)/.test(answer.error ?? "")) {
     return fail(`the deployment rejected the delivery's time: ${describe(answer)}.`, "set this machine's clock right");
   }
@@ -282,6 +311,37 @@ async function networkCause(apiUrl: URL, reported: string): Promise<string> {
     return unreachable(apiUrl, error);
   }
   return `cannot reach ${apiUrl.host} (${reported}), though it answers now: run the check again`;
+}
+
+type Health = { verdict: string; reasons: { rule: string; message: string }[]; lastDeliveryAt: number | null };
+
+/** The deployment's verdict, as the signed delivery's answer carried it; `unread` says why there is none. */
+function checkHealth(health: unknown, unread: string): Result {
+  if (!isHealth(health)) return skip(`${unread}; or read it with ${READ_HEALTH}`);
+  if (health.verdict === "ok") {
+    const last = health.lastDeliveryAt;
+    const when =
+      last === null ? "none on record" : `${new Date(last).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    return pass(`ok: nothing missed that the rules can see (last delivery applied: ${when})`);
+  }
+  const rules = new Set(health.reasons.map(({ rule }) => rule));
+  const fixes = [
+    rules.has("signingSecret") ? SET_SECRET : "",
+    rules.has("failedDeliveries")
+      ? "see the deployment's logs for the failed deliveries (getSyncStatus lists them)"
+      : "",
+    rules.has("signUpFallbacks") || rules.has("backfillRepairs")
+      ? "check that the route is mounted, that Clerk's endpoint points at it and sends user, organization and role " +
+        "events, then run a full backfill pass"
+      : "",
+  ];
+  const reasons = health.reasons.map(({ message }) => message).join("; ");
+  return fail(`${health.verdict}: ${reasons}.`, fixes.filter(Boolean).join("; "));
+}
+
+function isHealth(value: unknown): value is Health {
+  const health = value as Health | null | undefined;
+  return typeof health?.verdict === "string" && Array.isArray(health.reasons) && "lastDeliveryAt" in health;
 }
 
 /** What Convex does with the issuer: fetch its OpenID configuration, which must name it. */

@@ -25,6 +25,7 @@ import type {
 } from "./hooks.js";
 import type { HookHandles } from "../component/changes.js";
 import type { LogLevel } from "./logging.js";
+import type { HealthThresholds, SyncHealth } from "../component/health.js";
 import type { SyncStatus } from "../component/syncStatus.js";
 import {
   toSynced,
@@ -102,6 +103,11 @@ export type ClerkSyncOptions = {
    * `"NONE"`. Default: the `CLERK_SYNC_LOG_LEVEL` variable, read on use, else `"INFO"`.
    */
   logLevel?: LogLevel;
+  /**
+   * The thresholds of `getSyncHealth`'s rules, over their defaults (docs/health.md): e.g.
+   * `{ fallbackGraceMs: 2 * 60 * 60 * 1000 }` to give a sign-up's webhook two hours.
+   */
+  health?: HealthThresholds;
 };
 
 /** Error codes of the `ConvexError`s thrown by `requireCurrentUser` and `requireOrgRole`. */
@@ -151,6 +157,19 @@ export class ClerkSync extends ClerkWriteThrough {
    */
   async getSyncStatus(ctx: RunQueryCtx): Promise<SyncStatus> {
     return ctx.runQuery(this.component.syncStatus.get, {});
+  }
+
+  /**
+   * Whether Clerk's webhook is delivering, as a verdict to alert on: `ok`; `degraded` (deliveries
+   * arrive, but some changes never did: failed deliveries, a backfill pass that repaired objects,
+   * a sign-up whose `user.created` never came); or `silent` (Clerk changed things and no delivery
+   * arrived, or every delivery is refused). Each reason in words and a number; computed from what
+   * is stored, with no write. See docs/health.md for the rules.
+   * @param thresholds - over the `health` option's, over the defaults
+   * @returns the verdict, its reasons (most severe first), the last delivery's time, the latest passes' repairs
+   */
+  async getSyncHealth(ctx: RunQueryCtx, thresholds: HealthThresholds = {}): Promise<SyncHealth> {
+    return ctx.runQuery(this.component.health.get, { thresholds: { ...this.options.health, ...thresholds } });
   }
 
   /** The user whose Clerk `external_id` is this one, or null. */
@@ -339,7 +358,8 @@ export class ClerkSync extends ClerkWriteThrough {
     if (typeof client === "string") throw new Error(client);
     const user = await fetchUser(client, identity.subject);
     if (!user) return null;
-    await ctx.runMutation(this.component.users.upsert, { user, hooks: await this.hookHandles(), source: "api" });
+    // Stored as a sign-up fallback: if this inserts the user, the health check later asks whether its webhook came.
+    await ctx.runMutation(this.component.signUpFallbacks.store, { user, hooks: await this.hookHandles() });
     return this.getUser(ctx, identity.subject);
   }
 }

@@ -60,4 +60,5 @@ export type { ClerkApiOptions } from "./clerkApi.js";
 export type { ComponentApi } from "../component/_generated/component.js";
 export type { BillingHookEvent, ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/changes.js";
 export type { FailureReason, SyncStatus } from "../component/syncStatus.js";
+export type { HealthReason, HealthThresholds, HealthVerdict, PassRepairs, SyncHealth } from "../component/health.js";
 export { clerkAuthProvider, type ClerkAuthProvider, type ClerkAuthProviderOptions } from "./authConfig.js";

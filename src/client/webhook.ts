@@ -6,6 +6,7 @@ import { Webhook, WebhookVerificationError } from "svix";
 import type { ClerkEvent } from "../component/deliveries.js";
 import type { FailureReason } from "../component/syncStatus.js";
 import type { ClerkSync } from "./clerkSync.js";
+import { DOCTOR_PROBE_EVENT_TYPE } from "./doctorProbe.js";
 import { createLogger, type Logger } from "./logging.js";
 import { normalizeDelivery } from "./normalize.js";
 
@@ -36,7 +37,7 @@ export function registerClerkRoutes(http: HttpRouter, clerk: ClerkSync, options:
   });
 }
 
-type RunMutationCtx = Pick<GenericActionCtx<GenericDataModel>, "runMutation">;
+type RunMutationCtx = Pick<GenericActionCtx<GenericDataModel>, "runMutation" | "runQuery">;
 
 /** What one request needs along the way: where to record a failure, and where to log. */
 type Report = {
@@ -66,7 +67,25 @@ export async function handleClerkWebhook(
   };
   const verified = await verifyDelivery(request, options, report);
   if (verified instanceof Response) return verified;
+  if (verified === DOCTOR_PROBE) return answerDoctor(ctx, clerk, log);
   return applyDelivery(ctx, clerk, verified, report);
+}
+
+/** A verified delivery of `convex-clerk-sync doctor`'s own event type. */
+const DOCTOR_PROBE = Symbol("doctor probe");
+
+/**
+ * `doctor`'s signed delivery: acknowledged as an event type not synced (nothing is written),
+ * with the sync health, which only a holder of the signing secret can ask for.
+ */
+async function answerDoctor(ctx: RunMutationCtx, clerk: ClerkSync, log: Logger): Promise<Response> {
+  const ignored = { outcome: "ignored", reason: "event type not synced" };
+  try {
+    return answer(200, { ...ignored, health: await clerk.getSyncHealth(ctx) });
+  } catch (error) {
+    log.warn(`could not read the sync health for doctor: ${String(error)}`);
+    return answer(200, ignored);
+  }
 }
 
 /** The verifier for the endpoint's signing secret, or the answer when there is none. */
@@ -98,7 +117,7 @@ async function verifyDelivery(
   request: Request,
   options: Omit<ClerkRoutesOptions, "path">,
   report: Report,
-): Promise<{ svixId: string; event: ClerkEvent } | Response> {
+): Promise<{ svixId: string; event: ClerkEvent } | typeof DOCTOR_PROBE | Response> {
   const { log, recordFailure } = report;
   const claimedId = request.headers.get("svix-id") ?? "";
   const verifier = await signingVerifier(options, claimedId, report);
@@ -140,6 +159,7 @@ async function verifyDelivery(
   if (delivery.kind === "invalid") return refuse("invalid_payload", delivery.reason);
   if (delivery.kind === "ignored") {
     log.info(`ignored ${svixId} ${delivery.eventType.slice(0, 100)}: ${delivery.reason}`);
+    if (delivery.eventType === DOCTOR_PROBE_EVENT_TYPE) return DOCTOR_PROBE;
     return answer(200, { outcome: "ignored", reason: delivery.reason });
   }
   return { svixId, event: delivery.event };
@@ -193,7 +213,7 @@ function refusal(log: Logger, svixId: string, eventType: string | null, reason: 
  */
 const NOT_RETRIED = { "webhook-delivery": "abort-message" };
 
-function answer(status: number, body: Record<string, string>, headers: Record<string, string> = {}) {
+function answer(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   return new Response(JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json", ...headers },

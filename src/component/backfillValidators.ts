@@ -28,8 +28,16 @@ export const vKindCounts = v.object({
   updated: v.number(),
   unchanged: v.number(),
   stale: v.number(),
-  /** Deleted by reconciliation (Clerk confirmed them gone). */
+  /** Deleted by reconciliation (Clerk confirmed them gone): deletions no webhook had brought. */
   deleted: v.number(),
+  /**
+   * Of `inserted` and `updated`, the objects a webhook should have brought already: Clerk changed
+   * them over 10 minutes before the pass stored them. A first pass's inserts are the starting
+   * point, not repairs. `repaired` and `deleted` are what the pass repaired.
+   */
+  repaired: v.number(),
+  /** The latest Clerk `updated_at` (ms) among the repaired objects: when a change was last missed; null if none. */
+  lastMissed: v.union(v.number(), v.null()),
 });
 export type KindCounts = Infer<typeof vKindCounts>;
 
@@ -58,7 +66,8 @@ export type BackfillCounts = Infer<typeof vBackfillCounts>;
  * `full`: every user (and organization, membership, role, permission, billing item), then deletions;
  * `incremental`: only the users Clerk changed since the last completed pass.
  */
-export const vBackfillMode = v.union(v.literal("full"), v.literal("incremental"));
+export const BACKFILL_MODES = ["full", "incremental"] as const;
+export const vBackfillMode = v.union(...BACKFILL_MODES.map((mode) => v.literal(mode)));
 export type BackfillMode = Infer<typeof vBackfillMode>;
 
 /** One stage of a run's plan: list a kind from Clerk, or reconcile it (delete what Clerk no longer has). */
@@ -141,6 +150,8 @@ export const backfillRunFields = {
   planFeatures: v.array(vPlanFeatures),
   startedAt: v.number(),
   finishedAt: v.union(v.number(), v.null()),
+  /** No pass ended `done` or `incomplete` before this one: what it inserts is the starting point, not repairs. */
+  baseline: v.boolean(),
   pageSize: v.number(),
   reconcile: v.boolean(),
   /** Minimum delay per Clerk request, from the configured rate. */

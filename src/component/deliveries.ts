@@ -22,6 +22,7 @@ import {
 import { applyRoleSnapshot, permissionKind, roleKind } from "./roles.js";
 import { applyDeletion, applySnapshot } from "./snapshots.js";
 import { recordFailure } from "./failures.js";
+import { markFallbackFollowed } from "./signUpFallbacks.js";
 import { userKind } from "./users.js";
 
 /** One verified Clerk delivery, normalized by the HTTP handler. */
@@ -125,6 +126,7 @@ export const apply = mutation({
     }
 
     const outcome = await applyEvent(ctx, event, { source: "webhook", hooks });
+    if (event.type === "user.created") await markFallbackFollowed(ctx, event.user.clerkId);
     await ctx.db.insert("deliveries", { svixId, eventType: event.type, outcome, receivedAt: Date.now() });
     return outcome;
   },

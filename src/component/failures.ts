@@ -32,7 +32,10 @@ export const deliveryFailureFields = {
   reason: vFailureReason,
   /** When it last happened. */
   failedAt: v.number(),
-  /** How many requests it stands for: a missing or malformed secret is one row, counted. */
+  /**
+   * How many requests it stands for: a missing or malformed secret is one row, counting the
+   * requests since a delivery was last applied.
+   */
   occurrences: v.number(),
 };
 /** One row of `getSyncStatus`'s `recentFailures`. */
@@ -45,7 +48,8 @@ const COUNTED_REASONS: ReadonlySet<FailureReason> = new Set(["no_signing_secret"
  * Record a delivery that could not be applied. A signed delivery's failure is inserted and
  * reads nothing, so concurrent failures do not conflict (Svix's retries bound how many one
  * message makes; the hourly sweep keeps the newest). A missing or malformed secret updates
- * its one row.
+ * its one row, whose `occurrences` count the requests since a delivery was last applied (so
+ * "the last 50 deliveries failed" stays true once the secret was set and lost again).
  */
 export async function recordFailure(
   ctx: MutationCtx,
@@ -61,11 +65,9 @@ export async function recordFailure(
         .first()
     : null;
   if (existing) {
-    await ctx.db.patch("deliveryFailures", existing._id, {
-      ...failure,
-      failedAt,
-      occurrences: existing.occurrences + 1,
-    });
+    const applied = await ctx.db.query("deliveries").withIndex("by_received_at").order("desc").first();
+    const since = applied !== null && applied.receivedAt > existing.failedAt ? 0 : existing.occurrences;
+    await ctx.db.patch("deliveryFailures", existing._id, { ...failure, failedAt, occurrences: since + 1 });
   } else {
     await ctx.db.insert("deliveryFailures", { ...failure, failedAt, occurrences: 1 });
   }

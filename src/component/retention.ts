@@ -1,26 +1,37 @@
 import { v } from "convex/values";
 import { internal } from "./_generated/api.js";
 import { internalMutation } from "./_generated/server.js";
+import { pruneRuns } from "./backfill/history.js";
 import { trimFailures } from "./failures.js";
+import { sweepFallbacks } from "./signUpFallbacks.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 /**
- * How long dedupe records and tombstones are kept. Svix retries a failed message for
+ * How long dedupe records, tombstones and sign-up fallbacks are kept. Svix retries a failed message for
  * about a day and a half, and a message can be replayed by hand from the dashboard
  * afterwards: 30 days covers both with room to spare.
  */
 export const RETENTION_MS = 30 * DAY;
 /** Rows deleted per sweep step; a step reschedules itself while more are expired. */
 export const SWEEP_BATCH = 500;
+/** Backfill runs deleted per mode and sweep step (a run document holds a pass's whole state). */
+const RUNS_BATCH = 50;
 
 /**
- * Delete expired dedupe records and tombstones, and failed-delivery records beyond the newest
- * 50, in bounded batches. Run hourly by the component's own cron (crons.ts), so no delivery
- * reads or writes any shared state for it.
+ * Delete expired dedupe records, tombstones and sign-up fallbacks, failed-delivery records
+ * beyond the newest 50, and ended backfill runs beyond the newest 10 of each mode, in bounded
+ * batches. Run hourly by the component's own cron (crons.ts), so no delivery reads or writes
+ * any shared state for it.
  */
 export const sweep = internalMutation({
   args: {},
-  returns: v.object({ deliveries: v.number(), tombstones: v.number(), failures: v.number() }),
+  returns: v.object({
+    deliveries: v.number(),
+    tombstones: v.number(),
+    failures: v.number(),
+    fallbacks: v.number(),
+    runs: v.number(),
+  }),
   handler: async (ctx) => {
     const cutoff = Date.now() - RETENTION_MS;
     const deliveries = await ctx.db
@@ -34,9 +45,12 @@ export const sweep = internalMutation({
       .take(SWEEP_BATCH);
     for (const row of tombstones) await ctx.db.delete("tombstones", row._id);
     const failures = await trimFailures(ctx, SWEEP_BATCH);
-    if (deliveries.length === SWEEP_BATCH || tombstones.length === SWEEP_BATCH || failures === SWEEP_BATCH) {
+    const fallbacks = await sweepFallbacks(ctx, cutoff, SWEEP_BATCH);
+    const runs = await pruneRuns(ctx, RUNS_BATCH);
+    const counts = [deliveries.length, tombstones.length, failures, fallbacks];
+    if (counts.some((count) => count === SWEEP_BATCH) || runs >= RUNS_BATCH) {
       await ctx.scheduler.runAfter(0, internal.retention.sweep, {});
     }
-    return { deliveries: deliveries.length, tombstones: tombstones.length, failures };
+    return { deliveries: deliveries.length, tombstones: tombstones.length, failures, fallbacks, runs };
   },
 });

@@ -79,6 +79,19 @@ export default defineSchema({
     .index("by_event_type", ["eventType", "receivedAt"]),
 
   /**
+   * Users `syncCurrentUser` stored because their webhook had not landed, for `getSyncHealth`:
+   * one row per such sign-up (never per delivery), kept 30 days. `followed` once the user's
+   * `user.created` delivery is applied.
+   */
+  signUpFallbacks: defineTable({
+    clerkId: v.string(),
+    storedAt: v.number(),
+    followed: v.boolean(),
+  })
+    .index("by_storedAt", ["storedAt"])
+    .index("by_clerkId", ["clerkId"]),
+
+  /**
    * The latest deliveries that could not be applied (no signing secret, a hook threw), for
    * `getSyncStatus`. Capped: a flood of requests cannot grow it. No personal data.
    */
@@ -87,7 +100,7 @@ export default defineSchema({
     .index("by_reason", ["reason", "failedAt"]),
 
   /** Backfill and reconciliation runs over Clerk's Backend API; at most one is running. */
-  backfillRuns: defineTable(backfillRunFields).index("by_status", ["status"]),
+  backfillRuns: defineTable(backfillRunFields).index("by_status", ["status"]).index("by_mode", ["mode"]),
 
   /**
    * Users, organizations and memberships a full pass saw in Clerk, for its reconciliation;

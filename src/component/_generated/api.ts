@@ -10,6 +10,7 @@
 
 import type * as backfill from "../backfill.js";
 import type * as backfill_billingPlans from "../backfill/billingPlans.js";
+import type * as backfill_history from "../backfill/history.js";
 import type * as backfill_invitations from "../backfill/invitations.js";
 import type * as backfill_list from "../backfill/list.js";
 import type * as backfill_memberships from "../backfill/memberships.js";
@@ -30,12 +31,15 @@ import type * as changes from "../changes.js";
 import type * as crons from "../crons.js";
 import type * as deliveries from "../deliveries.js";
 import type * as failures from "../failures.js";
+import type * as health from "../health.js";
+import type * as healthRules from "../healthRules.js";
 import type * as invitations from "../invitations.js";
 import type * as memberships from "../memberships.js";
 import type * as organizations from "../organizations.js";
 import type * as records from "../records.js";
 import type * as retention from "../retention.js";
 import type * as roles from "../roles.js";
+import type * as signUpFallbacks from "../signUpFallbacks.js";
 import type * as snapshots from "../snapshots.js";
 import type * as syncStatus from "../syncStatus.js";
 import type * as tombstones from "../tombstones.js";
@@ -52,6 +56,7 @@ import { anyApi, componentsGeneric } from "convex/server";
 const fullApi: ApiFromModules<{
   backfill: typeof backfill;
   "backfill/billingPlans": typeof backfill_billingPlans;
+  "backfill/history": typeof backfill_history;
   "backfill/invitations": typeof backfill_invitations;
   "backfill/list": typeof backfill_list;
   "backfill/memberships": typeof backfill_memberships;
@@ -72,12 +77,15 @@ const fullApi: ApiFromModules<{
   crons: typeof crons;
   deliveries: typeof deliveries;
   failures: typeof failures;
+  health: typeof health;
+  healthRules: typeof healthRules;
   invitations: typeof invitations;
   memberships: typeof memberships;
   organizations: typeof organizations;
   records: typeof records;
   retention: typeof retention;
   roles: typeof roles;
+  signUpFallbacks: typeof signUpFallbacks;
   snapshots: typeof snapshots;
   syncStatus: typeof syncStatus;
   tombstones: typeof tombstones;

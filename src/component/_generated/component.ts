@@ -253,6 +253,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               organizations: {
                 seen: number;
@@ -261,6 +263,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               memberships: {
                 seen: number;
@@ -269,6 +273,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               invitations: {
                 seen: number;
@@ -277,6 +283,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               permissions: {
                 seen: number;
@@ -285,6 +293,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               roles: {
                 seen: number;
@@ -293,6 +303,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               billingPlans: {
                 seen: number;
@@ -301,6 +313,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               subscriptionItems: {
                 seen: number;
@@ -309,6 +323,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
             };
           };
@@ -467,6 +483,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 organizations: {
                   seen: number;
@@ -475,6 +493,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 memberships: {
                   seen: number;
@@ -483,6 +503,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 invitations: {
                   seen: number;
@@ -491,6 +513,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 permissions: {
                   seen: number;
@@ -499,6 +523,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 roles: {
                   seen: number;
@@ -507,6 +533,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 billingPlans: {
                   seen: number;
@@ -515,6 +543,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 subscriptionItems: {
                   seen: number;
@@ -523,6 +553,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
               };
             };
@@ -607,6 +639,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               organizations: {
                 seen: number;
@@ -615,6 +649,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               memberships: {
                 seen: number;
@@ -623,6 +659,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               invitations: {
                 seen: number;
@@ -631,6 +669,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               permissions: {
                 seen: number;
@@ -639,6 +679,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               roles: {
                 seen: number;
@@ -647,6 +689,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               billingPlans: {
                 seen: number;
@@ -655,6 +699,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
               subscriptionItems: {
                 seen: number;
@@ -663,6 +709,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 unchanged: number;
                 stale: number;
                 deleted: number;
+                repaired: number;
+                lastMissed: number | null;
               };
             };
           };
@@ -947,6 +995,56 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    health: {
+      get: FunctionReference<
+        "query",
+        "internal",
+        {
+          thresholds?: {
+            fallbackGraceMs?: number;
+            lookbackMs?: number;
+            repairedObjects?: number;
+            failedDeliveries?: number;
+          };
+        },
+        {
+          verdict: "ok" | "degraded" | "silent";
+          reasons: Array<{
+            rule:
+              | "signingSecret"
+              | "failedDeliveries"
+              | "signUpFallbacks"
+              | "backfillRepairs";
+            verdict: "degraded" | "silent";
+            message: string;
+            count: number;
+          }>;
+          lastDeliveryAt: number | null;
+          passes: Array<{
+            runId: string;
+            mode: "full" | "incremental";
+            status: "running" | "done" | "incomplete" | "canceled";
+            startedAt: number;
+            finishedAt: number;
+            repaired: Array<{
+              kind:
+                | "users"
+                | "organizations"
+                | "memberships"
+                | "invitations"
+                | "permissions"
+                | "roles"
+                | "billingPlans"
+                | "subscriptionItems";
+              stored: number;
+              removed: number;
+            }>;
+            lastMissed: number | null;
+          }>;
+        },
+        Name
+      >;
+    };
     invitations: {
       list: FunctionReference<
         "query",
@@ -1117,6 +1215,44 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    signUpFallbacks: {
+      store: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          user: {
+            clerkId: string;
+            email: string | null;
+            emailVerified: boolean;
+            phone: string | null;
+            username: string | null;
+            firstName: string | null;
+            lastName: string | null;
+            name: string;
+            imageUrl: string | null;
+            externalId: string | null;
+            publicMetadataJson: string;
+            createdAt: number;
+            updatedAt: number;
+            lastSignInAt: number | null;
+            banned: boolean;
+            locked: boolean;
+          };
+          hooks: {
+            onUserEvent?: string;
+            onOrganizationEvent?: string;
+            onBillingEvent?: string;
+          };
+        },
+        | "inserted"
+        | "updated"
+        | "unchanged"
+        | "stale"
+        | "deleted"
+        | "tombstoned",
+        Name
+      >;
+    };
     syncStatus: {
       get: FunctionReference<
         "query",
@@ -1195,6 +1331,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 organizations: {
                   seen: number;
@@ -1203,6 +1341,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 memberships: {
                   seen: number;
@@ -1211,6 +1351,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 invitations: {
                   seen: number;
@@ -1219,6 +1361,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 permissions: {
                   seen: number;
@@ -1227,6 +1371,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 roles: {
                   seen: number;
@@ -1235,6 +1381,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 billingPlans: {
                   seen: number;
@@ -1243,6 +1391,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
                 subscriptionItems: {
                   seen: number;
@@ -1251,6 +1401,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                   unchanged: number;
                   stale: number;
                   deleted: number;
+                  repaired: number;
+                  lastMissed: number | null;
                 };
               };
             };

@@ -5,7 +5,8 @@ import { storeEach, type BackfillSource } from "./source.js";
 
 /**
  * The instance's organization invitations (with `organizations`), every status: oldest first,
- * by offset. A listed status Clerk changed without an event (`expired`) is stored as it comes.
+ * by offset. A listed status Clerk changed without an event (`expired`) is stored as it comes,
+ * and is no repair: no webhook was missed.
  * Reconciled one by one (Clerk keeps invitations until their organization is deleted, which
  * removes them here first).
  */
@@ -15,7 +16,8 @@ export const invitationSource: BackfillSource<InvitationRecord, "invitations"> =
   option: "organizations",
   listing: () => ({ paging: "offset", descending: false }),
   entry: (invitation) => ({ id: invitation.invitationId, key: invitation.createdAt }),
-  store: (ctx, run, invitations, counts) => storeEach(ctx, run, invitationKind, invitations, counts),
+  store: (ctx, run, invitations, counts) =>
+    storeEach(ctx, run, invitationKind, invitations, counts, (invitation) => invitation.status === "expired"),
   reconcile: {
     scan: async (ctx, after, n) => {
       const rows = await ctx.db

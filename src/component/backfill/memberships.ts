@@ -16,7 +16,8 @@ export const membershipSource: BackfillSource<MembershipWithOrganization, "membe
   entry: ({ membership }) => ({ id: membership.membershipId, key: membership.createdAt }),
   store: async (ctx, run, memberships, counts) => {
     const outcomes = await applyMembershipSnapshots(ctx, memberships, runContext(run));
-    for (const outcome of outcomes) countOutcome(counts, outcome);
+    for (const [i, outcome] of outcomes.entries())
+      countOutcome(run, counts, outcome, memberships[i]!.membership.updatedAt);
     for (const { membership } of memberships) await markSeen(ctx, run, membership.membershipId);
     counts.seen += memberships.length;
   },

@@ -27,7 +27,7 @@ export const roleSource: BackfillSource<RoleWithPermissions, "roles"> = {
     for (const { role, permissions } of roles) {
       const unapplied = permissions.filter(({ permissionId }) => !applied.has(permissionId));
       for (const { permissionId } of unapplied) applied.add(permissionId);
-      countOutcome(counts, await applyRoleSnapshot(ctx, role, unapplied, runContext(run)));
+      countOutcome(run, counts, await applyRoleSnapshot(ctx, role, unapplied, runContext(run)), role.updatedAt);
       await markSeen(ctx, run, role.roleId);
     }
     counts.seen += roles.length;

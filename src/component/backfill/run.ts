@@ -30,7 +30,16 @@ export const WATERMARK_MARGIN_MS = 5 * 60 * 1000;
 
 type StepArgs = { runId: Id<"backfillRuns">; token: number };
 
-const zero = (): KindCounts => ({ seen: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, deleted: 0 });
+const zero = (): KindCounts => ({
+  seen: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  stale: 0,
+  deleted: 0,
+  repaired: 0,
+  lastMissed: null,
+});
 export function noCounts(): BackfillCounts {
   const byKind = Object.fromEntries(BACKFILL_KINDS.map((kind) => [kind, zero()]));
   return { pages: 0, requests: 0, rewinds: 0, byKind: byKind as BackfillCounts["byKind"] };
@@ -88,6 +97,18 @@ export async function latestWatermark(ctx: QueryCtx): Promise<BackfillWatermark 
     .order("desc")
     .first();
   return done && { updatedSince: done.startedAt - WATERMARK_MARGIN_MS, runId: done._id, mode: done.mode };
+}
+
+/** Whether a pass starting now is the first: no pass before it ended `done` or `incomplete`. */
+export async function isBaseline(ctx: QueryCtx): Promise<boolean> {
+  for (const status of ["done", "incomplete"] as const) {
+    const ended = await ctx.db
+      .query("backfillRuns")
+      .withIndex("by_status", (q) => q.eq("status", status))
+      .first();
+    if (ended) return false;
+  }
+  return true;
 }
 
 /**

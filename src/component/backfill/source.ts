@@ -57,23 +57,49 @@ export async function markSeen(ctx: MutationCtx, run: Run, clerkId: string) {
   if (run.reconcile) await ctx.db.insert("backfillSeen", { runId: run._id, clerkId });
 }
 
-/** Count what became of one snapshot. */
-export function countOutcome(counts: KindCounts, outcome: ChangeOutcome) {
+/**
+ * A change Clerk made less than this before a pass stored it may have its webhook still in
+ * flight (Svix delivers in seconds, its first retries within minutes): not counted as a repair.
+ */
+export const REPAIR_GRACE_MS = 10 * 60 * 1000;
+
+/**
+ * Count what became of one snapshot of an object Clerk last changed at `changedAt`: the one
+ * place that decides what a pass repaired (see `KindCounts.repaired`).
+ */
+export function countOutcome(
+  run: Run,
+  counts: KindCounts,
+  outcome: ChangeOutcome,
+  changedAt: number,
+  { eventless = false }: { eventless?: boolean } = {},
+) {
   if (outcome === "inserted" || outcome === "updated" || outcome === "unchanged" || outcome === "stale") {
     counts[outcome]++;
   }
+  // A change Clerk sends no event for (an invitation's expiry) is no webhook's to bring.
+  const stored = !eventless && (outcome === "updated" || (outcome === "inserted" && !run.baseline));
+  if (stored && changedAt <= Date.now() - REPAIR_GRACE_MS) {
+    counts.repaired++;
+    counts.lastMissed = Math.max(counts.lastMissed ?? changedAt, changedAt);
+  }
 }
 
-/** Store each object as its own snapshot and mark it seen: the store of most kinds. */
+/**
+ * Store each object as its own snapshot and mark it seen: the store of most kinds. `eventless`
+ * names the snapshots no webhook would have brought, which are therefore no repair.
+ */
 export async function storeEach<T extends SyncedTable, R extends { updatedAt: number }>(
   ctx: MutationCtx,
   run: Run,
   kind: SyncedKind<T, R>,
   records: R[],
   counts: KindCounts,
+  eventless: (record: R) => boolean = () => false,
 ) {
   for (const record of records) {
-    countOutcome(counts, await applySnapshot(ctx, kind, record, runContext(run)));
+    const outcome = await applySnapshot(ctx, kind, record, runContext(run));
+    countOutcome(run, counts, outcome, record.updatedAt, { eventless: eventless(record) });
     await markSeen(ctx, run, kind.idOf(record));
   }
   counts.seen += records.length;

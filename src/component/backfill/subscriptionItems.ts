@@ -18,7 +18,8 @@ export const subscriptionItemSource: BackfillSource<SubscriptionItemRecord, "sub
     const features = new Map(run.planFeatures.map((plan) => [plan.planId, plan.features]));
     for (const item of items) {
       const planFeatures = (item.planId !== null ? features.get(item.planId) : undefined) ?? item.planFeatures;
-      countOutcome(counts, await applySnapshot(ctx, subscriptionItemKind, { ...item, planFeatures }, runContext(run)));
+      const outcome = await applySnapshot(ctx, subscriptionItemKind, { ...item, planFeatures }, runContext(run));
+      countOutcome(run, counts, outcome, item.updatedAt);
     }
     counts.seen += items.length;
   },

@@ -1,0 +1,87 @@
+// @vitest-environment node
+// What the health check reads is recorded where it belongs, and bounded: what a backfill pass
+// counts as repaired, the one dedupe row a delivery writes, and the hourly sweep's bounds.
+import { describe, expect, test } from "vitest";
+import { makeFunctionReference } from "convex/server";
+import { userCreated, userUpdated } from "convex-clerk-sync/test";
+import { clerkApi, initUsersBackfillApp, useClerkApiStandIn } from "./backfillSetup";
+import { fullPass, HOUR, later, MINUTE, NOON, at, openApp, signUp } from "./healthSetup";
+import { deliver, inComponent, initConvexTest } from "./setup";
+
+useClerkApiStandIn();
+
+describe("what a pass counts as repaired", () => {
+  test("not a first pass's inserts, nor a change younger than 10 minutes; a missed update or insert later is", async () => {
+    const t = initUsersBackfillApp();
+    at(NOON);
+    const [a, b, c] = clerkApi.addUsers(3);
+    expect((await fullPass(t))?.counts.byKind.users).toMatchObject({ inserted: 3, repaired: 0, lastMissed: null });
+    later(HOUR);
+    clerkApi.users.delete(c!.id);
+    const late = signUp("Late");
+    later(20 * MINUTE);
+    // Changed a quarter of an hour ago, after Late signed up, though listed before Late (created first).
+    const missed = clerkApi.updateUser(b!.id, { last_name: "Earlier", updated_at: Date.now() - 15 * MINUTE });
+    // Changed just now: their webhooks may be in flight.
+    signUp("Fresh");
+    clerkApi.updateUser(a!.id, { last_name: "Now" });
+    const pass = await fullPass(t);
+    expect(pass?.counts.byKind.users).toMatchObject({
+      inserted: 2,
+      updated: 2,
+      deleted: 1,
+      repaired: 2, // b's update and Late's sign-up
+      lastMissed: missed.updated_at,
+    });
+    expect(missed.updated_at).toBeGreaterThan(late.created_at);
+  });
+});
+
+describe("bounded storage", () => {
+  test("a delivery writes its dedupe row and its object's row, nothing else", async () => {
+    const t = initConvexTest();
+    const tables = [
+      "deliveries",
+      "users",
+      "signUpFallbacks",
+      "deliveryFailures",
+      "backfillRuns",
+      "tombstones",
+    ] as const;
+    const rows = () =>
+      inComponent(t, async (ctx) => {
+        const counts: Record<string, number> = {};
+        for (const table of tables) counts[table] = (await ctx.db.query(table).collect()).length;
+        return counts;
+      });
+    const ada = userCreated({ updated_at: 1 });
+    await deliver(t, ada);
+    const before = await rows();
+    for (let i = 2; i <= 21; i++) await deliver(t, userUpdated({ ...ada.data, updated_at: i }));
+    expect(await rows()).toEqual({ ...before, deliveries: before.deliveries! + 20 });
+  });
+
+  test("the hourly sweep drops sign-up fallbacks after 30 days and keeps the newest 10 runs of each mode", async () => {
+    const t = initUsersBackfillApp();
+    const sweep = makeFunctionReference<"mutation">("retention:sweep");
+    at(NOON);
+    clerkApi.addUsers(1);
+    const first = await fullPass(t); // done: the watermark's run, kept whatever its age
+    await openApp(t, signUp("Ada"));
+    await inComponent(t, async (ctx) => {
+      const run = (await ctx.db.query("backfillRuns").first())!;
+      const { _id, _creationTime, ...fields } = run;
+      for (let i = 1; i <= 24; i++) {
+        const mode = i % 2 ? "full" : "incremental";
+        await ctx.db.insert("backfillRuns", { ...fields, mode, status: "canceled", startedAt: run.startedAt + i });
+      }
+    });
+    later(31 * 24 * HOUR);
+    expect(await inComponent(t, (ctx) => ctx.runMutation(sweep, {}))).toMatchObject({ fallbacks: 1, runs: 4 });
+    const kept = await inComponent(t, (ctx) => ctx.db.query("backfillRuns").collect());
+    expect(kept.filter((run) => run.mode === "incremental")).toHaveLength(10);
+    expect(kept.filter((run) => run.mode === "full").map((run) => run._id)).toContain(first?.runId);
+    expect(kept).toHaveLength(21);
+    expect(await inComponent(t, (ctx) => ctx.db.query("signUpFallbacks").collect())).toEqual([]);
+  });
+});
