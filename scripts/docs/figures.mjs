@@ -16,6 +16,8 @@ const FORMATS = {
   ratio: (n) => `${n.toFixed(2)}×`,
   /** 2.0 s */
   seconds: (n) => `${n.toFixed(1)} s`,
+  /** 3.2 ms */
+  ms: (n) => `${n.toFixed(1)} ms`,
   /** 3.3 min */
   minutes: (n) => `${(n / 60).toFixed(1)} min`,
   /** as written in the results */
@@ -42,6 +44,8 @@ function derived(results) {
     endToEndOursMax: Math.max(...results.endToEnd.ours.samples),
     endToEndNaiveMin: Math.min(...results.endToEnd.naive.samples),
     endToEndNaiveMax: Math.max(...results.endToEnd.naive.samples),
+    /** The slowest of the timed getSyncHealth calls at its bounds. */
+    healthUserMsMax: Math.max(...results.health.userMs),
   };
 }
 

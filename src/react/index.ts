@@ -96,29 +96,13 @@ export function useSyncedUser<User, Result = unknown>(
         timer = setTimeout(resolve, ms);
       });
 
-    void (async () => {
-      await sleep(settings.gracePeriodMs);
-      for (let attempt = 1; !cancelled; attempt++) {
-        while (inFlight.current) await inFlight.current.catch(() => undefined);
-        if (cancelled) return;
-        const call = latest.current.callAction({});
-        inFlight.current = call;
-        try {
-          const result = await call;
-          if (result === null) throw new Error("The sync action found no user: signed out, or unknown to Clerk");
-          return; // Stored: the query answers with the user next.
-        } catch (error) {
-          if (cancelled) return;
-          if (attempt >= settings.maxAttempts) {
-            setFailure(error instanceof Error ? error : new Error(String(error)));
-            return;
-          }
-        } finally {
-          if (inFlight.current === call) inFlight.current = null;
-        }
-        await sleep(Math.min(settings.initialRetryDelayMs * 2 ** (attempt - 1), settings.maxRetryDelayMs));
-      }
-    })();
+    void syncWithRetries(settings, {
+      sleep,
+      cancelled: () => cancelled,
+      call: () => latest.current.callAction({}),
+      inFlight,
+      failed: (error) => setFailure(error),
+    });
 
     // Signed out, another user, the user arrived, or unmounted: stop, and forget the failure.
     return () => {
@@ -129,12 +113,59 @@ export function useSyncedUser<User, Result = unknown>(
     };
   }, [needsSync]);
 
+  return stateOf(isLoading, isAuthenticated, user, failure);
+}
+
+/** What the hook answers, from Convex's auth state, the query's answer and a failed sync. */
+function stateOf<User>(
+  isLoading: boolean,
+  isAuthenticated: boolean,
+  user: User | null | undefined,
+  failure: Error | null,
+): SyncedUserState<User> {
   if (isLoading) return { status: "loading", user: null, error: null };
   if (!isAuthenticated) return { status: "signedOut", user: null, error: null };
   if (user === undefined) return { status: "loading", user: null, error: null };
   if (user !== null) return { status: "ready", user, error: null };
   if (failure) return { status: "error", user: null, error: failure };
   return { status: "syncing", user: null, error: null };
+}
+
+/** What one sync run needs from the hook: its timer, its cancellation, the action, the call in flight. */
+type SyncRun = {
+  sleep: (ms: number) => Promise<void>;
+  cancelled: () => boolean;
+  call: () => Promise<unknown>;
+  inFlight: { current: Promise<unknown> | null };
+  failed: (error: Error) => void;
+};
+
+/**
+ * Wait the grace period, then call the action until it stores the user, backing off
+ * exponentially; after `maxAttempts` failures report the last error. Never two calls at once.
+ */
+async function syncWithRetries(settings: Required<UseSyncedUserOptions>, run: SyncRun) {
+  await run.sleep(settings.gracePeriodMs);
+  for (let attempt = 1; !run.cancelled(); attempt++) {
+    while (run.inFlight.current) await run.inFlight.current.catch(() => undefined);
+    if (run.cancelled()) return;
+    const call = run.call();
+    run.inFlight.current = call;
+    try {
+      const result = await call;
+      if (result === null) throw new Error("The sync action found no user: signed out, or unknown to Clerk");
+      return; // Stored: the query answers with the user next.
+    } catch (error) {
+      if (run.cancelled()) return;
+      if (attempt >= settings.maxAttempts) {
+        run.failed(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+    } finally {
+      if (run.inFlight.current === call) run.inFlight.current = null;
+    }
+    await run.sleep(Math.min(settings.initialRetryDelayMs * 2 ** (attempt - 1), settings.maxRetryDelayMs));
+  }
 }
 
 function checkOptions(options: UseSyncedUserOptions): void {
