@@ -33,6 +33,15 @@ export default tseslint.config(
     },
   },
   {
+    // The house's sizes: a file a reader can hold (400 lines), a function one screen (60) outside
+    // tests, whose describe blocks are lists of cases.
+    rules: { "max-lines": ["error", { max: 400 }] },
+  },
+  {
+    files: ["src/**", "example/**", "bench/**", "scripts/**"],
+    rules: { "max-lines-per-function": ["error", { max: 60 }] },
+  },
+  {
     // Harness code: it wraps convex-test's and Convex's untyped internals (module maps, handlers).
     files: ["tests/**", "bench/**"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },

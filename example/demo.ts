@@ -67,37 +67,27 @@ if (flags.serve) {
 
 async function runStream() {
   console.log(`Example app serving ${url} (embedded convex-test backend)\n`);
+  await deliverAll(streamSteps());
+  console.log("\nWhat the component logged (no personal data):");
+  for (const line of logLines.splice(0)) console.log(`  ${line}`);
+  await printStreamState();
+}
+
+type Step = { what: string; payload: unknown; id?: string; secret?: string; tamper?: boolean };
+
+/** The stream: out-of-order, redelivered, forged and tampered deliveries among the real ones. */
+function streamSteps(): Step[] {
   const ada = "user_2ada0000000000000000000000";
   const bob = "user_2bob0000000000000000000000";
   const cyd = "user_2cyd0000000000000000000000";
-  const adaCreated = userCreated({
-    id: ada,
-    first_name: "Ada",
-    last_name: "Lovelace",
-    email: "ada@example.org",
-    updated_at: 1_000,
-  });
-  const adaRenamed = userUpdated({
-    id: ada,
-    first_name: "Ada",
-    last_name: "King",
-    email: "ada@example.org",
-    updated_at: 2_000,
-  });
-  const adaOld = userUpdated({
-    id: ada,
-    first_name: "Ada",
-    last_name: "Byron",
-    email: "ada@example.org",
-    updated_at: 1_500,
-  });
-
-  type Step = { what: string; payload: unknown; id?: string; secret?: string; tamper?: boolean };
-  const steps: Step[] = [
-    { what: "Ada signs up", payload: adaCreated },
+  const adaAs = (last_name: string, updated_at: number) =>
+    ({ id: ada, first_name: "Ada", last_name, email: "ada@example.org", updated_at }) as const;
+  const adaRenamed = userUpdated(adaAs("King", 2_000));
+  return [
+    { what: "Ada signs up", payload: userCreated(adaAs("Lovelace", 1_000)) },
     { what: "Ada changes her name", payload: adaRenamed, id: "msg_ada_renamed" },
     { what: "…and Svix delivers that again", payload: adaRenamed, id: "msg_ada_renamed" },
-    { what: "an older update arrives late", payload: adaOld },
+    { what: "an older update arrives late", payload: userUpdated(adaAs("Byron", 1_500)) },
     {
       what: "Bob's update arrives before his sign-up",
       payload: userUpdated({ id: bob, first_name: "Bob", last_name: null, username: "bob", updated_at: 5_000 }),
@@ -143,7 +133,10 @@ async function runStream() {
     { what: "Ada deletes her account", payload: userDeleted(ada) },
     { what: "a late update for deleted Ada", payload: userUpdated({ id: ada, first_name: "Ada", updated_at: 3_000 }) },
   ];
+}
 
+/** Sign and POST each step, as Svix would; print one row per answer. */
+async function deliverAll(steps: Step[]) {
   const rows: string[][] = [["#", "delivery", "event", "status", "outcome", "ms"]];
   for (const [i, step] of steps.entries()) {
     const signed = signDelivery(step.payload, step.secret ?? SECRET, { id: step.id });
@@ -156,9 +149,10 @@ async function runStream() {
     rows.push([String(i + 1), step.what, type, String(response.status), answer.outcome ?? answer.error ?? "", ms]);
   }
   printTable(rows);
-  console.log("\nWhat the component logged (no personal data):");
-  for (const line of logLines.splice(0)) console.log(`  ${line}`);
+}
 
+/** The users, Acme's members and the sync status the stream left. */
+async function printStreamState() {
   console.log("\nThe component's users table (and the app's profiles, kept by hooks):");
   await printUsers(100);
   const acme = await t.query(async (ctx) => {

@@ -21,11 +21,8 @@ export {
   clerkInvitation,
   clerkMembership,
   clerkOrganization,
-  clerkPayer,
   clerkPermission,
   clerkRole,
-  clerkSubscription,
-  clerkSubscriptionItem,
   clerkUser,
   invitationAccepted,
   invitationCreated,
@@ -44,17 +41,22 @@ export {
   roleCreated,
   roleDeleted,
   roleUpdated,
-  subscriptionEvent,
-  subscriptionItemEvent,
   userCreated,
   userDeleted,
   userUpdated,
   type ClerkWebhookPayload,
+  type UserOverrides,
+} from "./events/payloads.js";
+export {
+  clerkPayer,
+  clerkSubscription,
+  clerkSubscriptionItem,
+  subscriptionEvent,
+  subscriptionItemEvent,
   type PayerOverrides,
   type SubscriptionEventType,
   type SubscriptionItemEventType,
-  type UserOverrides,
-} from "./events/payloads.js";
+} from "./events/billingPayloads.js";
 
 const modules = import.meta.glob("./component/**/*.ts");
 

@@ -1,110 +1,20 @@
 // @vitest-environment happy-dom
 import { StrictMode } from "react";
-import { act, cleanup, render, renderHook, screen } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { act, render, renderHook, screen } from "@testing-library/react";
+import { describe, expect, test, vi } from "vitest";
 import { ConvexError } from "convex/values";
 import { useSyncedUser, type UseSyncedUserOptions } from "convex-clerk-sync/react";
 import { api } from "../example/convex/_generated/api";
 import { Account } from "../example/app/Account";
+import { advance, alice, authLoading, bob, deferred, signedIn, signedOut, useBackend } from "./support/reactBackend";
 
-type Me = NonNullable<(typeof api.users.me)["_returnType"]>;
+const backend = await vi.hoisted(async () => (await import("./support/reactBackend")).createBackend());
+vi.mock("convex/react", async () => (await import("./support/reactBackend")).convexReactOf(backend));
+const { set, storesUser } = useBackend(backend);
 
-/** Stands in for the Convex client: auth state and the `me` query's answer, reactive through a store. */
-const backend = vi.hoisted(() => {
-  type State = { auth: { isLoading: boolean; isAuthenticated: boolean }; me: unknown };
-  const listeners = new Set<() => void>();
-  let state: State = { auth: { isLoading: false, isAuthenticated: false }, me: undefined };
-  return {
-    get: () => state,
-    set(patch: Partial<State>) {
-      state = { ...state, ...patch };
-      for (const listener of listeners) listener();
-    },
-    reset() {
-      state = { auth: { isLoading: false, isAuthenticated: false }, me: undefined };
-    },
-    subscribe(listener: () => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    /** Every `useQuery` call: the function name, or "skip". */
-    queries: [] as string[],
-    action: vi.fn<(args: Record<string, never>) => Promise<unknown>>(),
-    actionNames: new Set<string>(),
-  };
-});
-
-vi.mock("convex/react", async () => {
-  const { useSyncExternalStore } = await import("react");
-  const { getFunctionName } = await import("convex/server");
-  return {
-    useConvexAuth: () => useSyncExternalStore(backend.subscribe, () => backend.get().auth),
-    useQuery: (query: Parameters<typeof getFunctionName>[0], args?: unknown) => {
-      const me = useSyncExternalStore(backend.subscribe, () => backend.get().me);
-      backend.queries.push(args === "skip" ? "skip" : getFunctionName(query));
-      return args === "skip" ? undefined : me;
-    },
-    useAction: (action: Parameters<typeof getFunctionName>[0]) => {
-      backend.actionNames.add(getFunctionName(action));
-      return backend.action;
-    },
-  };
-});
-
-const alice: Me = {
-  clerkId: "user_alice",
-  name: "Alice Example",
-  email: "alice@example.com",
-  emailVerified: true,
-  imageUrl: null,
-  role: null,
-};
-const bob: Me = { ...alice, clerkId: "user_bob", name: "Bob Example", email: "bob@example.com" };
-
-const signedOut = { auth: { isLoading: false, isAuthenticated: false }, me: undefined };
-const authLoading = { auth: { isLoading: true, isAuthenticated: false }, me: undefined };
-const signedIn = (me: Me | null | undefined) => ({ auth: { isLoading: false, isAuthenticated: true }, me });
-
-function set(patch: Parameters<typeof backend.set>[0]) {
-  act(() => backend.set(patch));
-}
-async function advance(ms: number) {
-  await act(async () => {
-    await vi.advanceTimersByTimeAsync(ms);
-  });
-}
 function mount(options?: UseSyncedUserOptions) {
   return renderHook(() => useSyncedUser(api.users.me, api.users.ensureMe, options));
 }
-/** The action as the example's `ensureMe`: it stores the user, and the query then answers with it. */
-function storesUser(user: Me) {
-  return async () => {
-    backend.set({ me: user });
-    return { clerkId: user.clerkId, name: user.name };
-  };
-}
-function deferred() {
-  let resolve!: (value: unknown) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<unknown>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  backend.reset();
-  backend.queries.length = 0;
-  backend.actionNames.clear();
-  backend.action.mockReset();
-});
-afterEach(() => {
-  cleanup();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
 
 describe("useSyncedUser", () => {
   test("signed out: no query, no action", async () => {

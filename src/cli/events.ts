@@ -1,6 +1,6 @@
 // What `convex-clerk-sync send` can build: every event type the test kit builds, grouped by the
 // object it carries, with the flags that set that object's fields. Built with the test kit's
-// own builders (src/events/payloads.ts), so the CLI and host tests send the same payloads.
+// own builders (src/events/), so the CLI and host tests send the same payloads.
 import { SUBSCRIPTION_EVENT_TYPES, SUBSCRIPTION_ITEM_EVENT_TYPES } from "../component/records.js";
 import {
   invitationAccepted,
@@ -20,15 +20,13 @@ import {
   roleCreated,
   roleDeleted,
   roleUpdated,
-  subscriptionEvent,
-  subscriptionItemEvent,
   userCreated,
   userDeleted,
   userUpdated,
   type ClerkWebhookPayload,
-  type PayerOverrides,
   type UserOverrides,
 } from "../events/payloads.js";
+import { subscriptionEvent, subscriptionItemEvent, type PayerOverrides } from "../events/billingPayloads.js";
 import { randomToken } from "../events/sign.js";
 
 /** The flags that set an event's fields (`send --help` describes each). */

@@ -7,11 +7,10 @@ import {
   clerkOrganization,
   clerkPermission,
   clerkRole,
-  clerkSubscriptionItem,
   clerkUser,
-  type PayerOverrides,
   type UserOverrides,
 } from "../../src/events/payloads.js";
+import { clerkSubscriptionItem, type PayerOverrides } from "../../src/events/billingPayloads.js";
 
 export type StoredUser = Record<string, unknown> & { id: string; created_at: number; updated_at: number };
 export type StoredObject = Record<string, unknown> & { id: string; created_at: number };
