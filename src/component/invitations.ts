@@ -1,4 +1,4 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationOptsValidator, paginationResultValidator, type PaginationResult } from "convex/server";
 import { v } from "convex/values";
 import { paginator } from "convex-helpers/server/pagination";
 import { internal } from "./_generated/api.js";
@@ -78,20 +78,26 @@ export const list = query({
   args: { orgId: v.string(), status: v.optional(v.string()), paginationOpts: paginationOptsValidator },
   returns: paginationResultValidator(vInvitationRecord),
   handler: async (ctx, { orgId, status, paginationOpts }) => {
-    const result = await (
-      status === undefined
-        ? paginator(ctx.db, schema)
-            .query("invitations")
-            .withIndex("by_orgId_and_createdAt", (q) => q.eq("orgId", orgId))
-        : paginator(ctx.db, schema)
-            .query("invitations")
-            .withIndex("by_orgId_and_status_and_createdAt", (q) => q.eq("orgId", orgId).eq("status", status))
-    )
+    if (status === undefined) {
+      const all = await paginator(ctx.db, schema)
+        .query("invitations")
+        .withIndex("by_orgId_and_createdAt", (q) => q.eq("orgId", orgId))
+        .order("desc")
+        .paginate(paginationOpts);
+      return toInvitationPage(all);
+    }
+    const withStatus = await paginator(ctx.db, schema)
+      .query("invitations")
+      .withIndex("by_orgId_and_status_and_createdAt", (q) => q.eq("orgId", orgId).eq("status", status))
       .order("desc")
       .paginate(paginationOpts);
-    return { page: result.page.map(toInvitationRecord), isDone: result.isDone, continueCursor: result.continueCursor };
+    return toInvitationPage(withStatus);
   },
 });
+
+function toInvitationPage({ page, isDone, continueCursor }: PaginationResult<Doc<"invitations">>) {
+  return { page: page.map(toInvitationRecord), isDone, continueCursor };
+}
 
 /** Schedule the deletion of a deleted organization's invitations, if it has any. */
 export async function scheduleInvitationCleanup(ctx: MutationCtx, orgId: string, context: ChangeContext) {
