@@ -6,6 +6,7 @@
 import { createClerkClient, type ClerkClient } from "@clerk/backend";
 import { ClerkAPIResponseError, isClerkAPIResponseError } from "@clerk/backend/errors";
 import type { UserRecord } from "../component/records.js";
+import type { ClerkApiOptions } from "./clerkApiOptions.js";
 import { normalizeUser } from "./normalize.js";
 
 export const SECRET_KEY_ENV = "CLERK_SECRET_KEY";
@@ -13,12 +14,7 @@ const DEFAULT_API_URL = "https://api.clerk.com";
 /** The Backend API version whose user list takes a cursor (`starting_after`). */
 const API_VERSION = "2026-05-12";
 
-export type ClerkApiOptions = {
-  /** Clerk's secret key (`sk_…`). Default: `CLERK_SECRET_KEY`, read on each use, never stored. */
-  secretKey?: string;
-  /** Clerk's Backend API URL. Default: `CLERK_API_URL` if set, else Clerk's own. */
-  apiUrl?: string;
-};
+export type { ClerkApiOptions };
 
 /** A Backend API client, or an error message naming the variable to set. */
 export function clerkClient(options: ClerkApiOptions): ClerkClient | string {

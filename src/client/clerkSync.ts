@@ -9,7 +9,7 @@ import type {
 } from "convex/server";
 import { ConvexError } from "convex/values";
 import type { ComponentApi } from "../component/_generated/component.js";
-import type { ClerkApiOptions } from "./clerkApi.js";
+import type { ClerkApiOptions } from "./clerkApiOptions.js";
 import { clerkIdentity } from "./authConfig.js";
 import {
   hasAuthorization,

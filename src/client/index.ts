@@ -56,7 +56,7 @@ export type {
   MetadataUpdate,
   UpdateOrganizationOptions,
 } from "./writeThrough.js";
-export type { ClerkApiOptions } from "./clerkApi.js";
+export type { ClerkApiOptions } from "./clerkApiOptions.js";
 export type { ComponentApi } from "../component/_generated/component.js";
 export type { BillingHookEvent, ChangeSource, OrganizationHookEvent, UserHookEvent } from "../component/changes.js";
 export type { FailureReason, SyncStatus } from "../component/syncStatus.js";

@@ -1,6 +1,6 @@
 import type { ComponentApi } from "../component/_generated/component.js";
 import type { HookHandles } from "../component/changes.js";
-import type { ClerkApiOptions } from "./clerkApi.js";
+import type { ClerkApiOptions } from "./clerkApiOptions.js";
 import type { RunActionCtx } from "./clerkSync.js";
 import type { SyncedInvitation, SyncedMembership, SyncedOrganization, SyncedUser } from "./synced.js";
 
