@@ -187,6 +187,11 @@ describe("getSyncHealth", () => {
         },
       ],
     });
+    // A pass canceled before its end repaired nothing, and says nothing about it.
+    later(HOUR);
+    await startUsersBackfill(t);
+    expect(await t.mutation(internal.backfill.cancel, {})).toMatchObject({ status: "canceled" });
+    expect((await health(t)).verdict).toBe("degraded");
     at(Date.UTC(2026, 4, 3, 4, 23));
     await fullPass(t);
     expect(await health(t)).toMatchObject({ verdict: "ok", reasons: [] });
@@ -291,5 +296,8 @@ describe("getSyncHealth", () => {
       "health threshold repairedObjects must be a number of at least 1, not 0",
     );
     await expect(healthWith(t, { lookbackMs: -1 })).rejects.toThrow("health threshold lookbackMs");
+    await expect(healthWith(t, { lookbackMs: 31 * 24 * HOUR })).rejects.toThrow(
+      "health threshold lookbackMs must be at most 30 days (2592000000), not 2678400000",
+    );
   });
 });

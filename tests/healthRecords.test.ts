@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { makeFunctionReference } from "convex/server";
 import { userCreated, userUpdated } from "convex-clerk-sync/test";
 import { clerkApi, initUsersBackfillApp, useClerkApiStandIn } from "./backfillSetup";
-import { fullPass, HOUR, later, MINUTE, NOON, at, openApp, signUp } from "./healthSetup";
+import { at, fullPass, health, HOUR, later, MINUTE, NOON, openApp, signUp } from "./healthSetup";
 import { deliver, inComponent, initConvexTest } from "./setup";
 
 useClerkApiStandIn();
@@ -34,6 +34,21 @@ describe("what a pass counts as repaired", () => {
       lastMissed: missed.updated_at,
     });
     expect(missed.updated_at).toBeGreaterThan(late.created_at);
+  });
+});
+
+describe("what counts as a sign-up", () => {
+  test("a user Clerk created long ago who opens the app is stored, and is no sign-up whose webhook was missed", async () => {
+    const t = initUsersBackfillApp();
+    at(NOON);
+    const [longAgo] = clerkApi.addUsers(1, () => ({ created_at: NOON - 365 * 24 * HOUR, updated_at: NOON - HOUR }));
+    expect(await openApp(t, longAgo!)).toMatchObject({ clerkId: longAgo!.id });
+    const fresh = signUp("Fresh");
+    await openApp(t, fresh);
+    const fallbacks = await inComponent(t, (ctx) => ctx.db.query("signUpFallbacks").collect());
+    expect(fallbacks.map((row) => row.clerkId)).toEqual([fresh.id]);
+    later(2 * HOUR);
+    expect(await health(t)).toMatchObject({ verdict: "silent", reasons: [{ rule: "signUpFallbacks", count: 1 }] });
   });
 });
 

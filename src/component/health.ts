@@ -12,6 +12,7 @@ import {
 } from "./backfillValidators.js";
 import type { Run } from "./backfill/source.js";
 import { backfillRepairsRule, failedDeliveriesRule, signingSecretRule, signUpFallbacksRule } from "./healthRules.js";
+import { RETENTION_MS } from "./retention.js";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -113,26 +114,42 @@ export function resolveThresholds(given: HealthThresholds): Required<HealthThres
       throw new Error(`health threshold ${name} must be a number of at least ${least}, not ${value}`);
     }
   }
+  // Deliveries' dedupe rows and fallbacks are kept 30 days: past that, an applied failure would look unapplied.
+  if (thresholds.lookbackMs > RETENTION_MS) {
+    throw new Error(
+      `health threshold lookbackMs must be at most 30 days (${RETENTION_MS}), not ${thresholds.lookbackMs}`,
+    );
+  }
   return thresholds;
 }
 
-/** The latest ended full pass and the latest ended incremental pass after it, ended within the lookback. */
+/**
+ * The latest full pass and the latest incremental pass after it that ran to their end (`done`
+ * or `incomplete`; a canceled run says nothing of what a whole pass would repair), ended within
+ * the lookback.
+ */
 async function latestPasses(ctx: QueryCtx, { now, thresholds }: HealthFacts): Promise<Run[]> {
   const latest: Run[] = [];
   for (const mode of BACKFILL_MODES) {
-    // At most one run is running: the newest two hold the latest ended one.
-    const runs = await ctx.db
-      .query("backfillRuns")
-      .withIndex("by_mode", (q) => q.eq("mode", mode))
-      .order("desc")
-      .take(2);
-    const ended = runs.find((run) => run.finishedAt !== null);
+    const [ended] = (await Promise.all(ENDED.map((status) => latestRun(ctx, mode, status))))
+      .filter((run) => run !== null)
+      .sort((a, b) => b.startedAt - a.startedAt);
     if (ended?.finishedAt && ended.finishedAt >= now - thresholds.lookbackMs) latest.push(ended);
   }
   const [full] = latest.filter((run) => run.mode === "full");
   return latest
     .filter((run) => run.mode === "full" || !full || run.startedAt > full.startedAt)
     .sort((a, b) => b.startedAt - a.startedAt);
+}
+
+const ENDED = ["done", "incomplete"] as const;
+
+function latestRun(ctx: QueryCtx, mode: Run["mode"], status: Run["status"]) {
+  return ctx.db
+    .query("backfillRuns")
+    .withIndex("by_mode_and_status", (q) => q.eq("mode", mode).eq("status", status))
+    .order("desc")
+    .first();
 }
 
 function passRepairs(run: Run): PassRepairs {

@@ -100,7 +100,12 @@ export default defineSchema({
     .index("by_reason", ["reason", "failedAt"]),
 
   /** Backfill and reconciliation runs over Clerk's Backend API; at most one is running. */
-  backfillRuns: defineTable(backfillRunFields).index("by_status", ["status"]).index("by_mode", ["mode"]),
+  backfillRuns: defineTable(backfillRunFields)
+    .index("by_status", ["status"])
+    // A mode's runs newest first across statuses (the history kept), and a status's newest (health).
+    // eslint-disable-next-line @convex-dev/no-duplicate-indexes
+    .index("by_mode", ["mode"])
+    .index("by_mode_and_status", ["mode", "status"]),
 
   /**
    * Users, organizations and memberships a full pass saw in Clerk, for its reconciliation;

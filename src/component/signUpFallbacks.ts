@@ -11,16 +11,24 @@ import { userKind } from "./users.js";
 export const FALLBACKS_READ = 100;
 
 /**
+ * How recently Clerk must have created a user for their first store to count as a sign-up: an
+ * older user with no row (an app adopting the component, before its first full pass) is no
+ * evidence that a webhook was missed.
+ */
+export const SIGN_UP_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
  * Store the signed-in user `syncCurrentUser` fetched from Clerk, under the webhook rules
- * (`source: "api"`, hooks included). Only when that inserts the user (the webhook had not
- * landed) is a fallback recorded: once per sign-up, so it cannot grow with deliveries.
+ * (`source: "api"`, hooks included). Only when that inserts a user Clerk created in the last
+ * day (a sign-up whose webhook had not landed) is a fallback recorded: once per sign-up, so it
+ * cannot grow with deliveries.
  */
 export const store = mutation({
   args: { user: vUserRecord, hooks: vHookHandles },
   returns: vChangeOutcome,
   handler: async (ctx, { user, hooks }) => {
     const outcome = await applySnapshot(ctx, userKind, user, { source: "api", hooks });
-    if (outcome === "inserted") {
+    if (outcome === "inserted" && user.createdAt >= Date.now() - SIGN_UP_WINDOW_MS) {
       await ctx.db.insert("signUpFallbacks", { clerkId: user.clerkId, storedAt: Date.now(), followed: false });
     }
     return outcome;
