@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { ConvexError } from "convex/values";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { userCreated } from "convex-clerk-sync/test";
 import type { ClerkApiStandIn } from "./support/clerkApiStandIn";
@@ -7,6 +8,7 @@ import {
   clerkErrorOf,
   deliverEcho,
   hookCalls,
+  SECRET_KEY,
   startWriteThroughHost,
   syncedRows,
 } from "./support/writeThroughHost";
@@ -92,7 +94,12 @@ describe("write-through: Clerk's errors write nothing and reach the caller with 
     clerkApi.rateLimitNext(1, 7);
     expect(await ban()).toMatchObject({ code: "CLERK_RATE_LIMITED", status: 429, retryAfter: 7000 });
     clerkApi.dropNext(1);
-    expect(await ban()).toMatchObject({ code: "CLERK_UNREACHABLE", status: null, retryAfter: null });
+    expect(await ban()).toMatchObject({
+      code: "CLERK_UNREACHABLE",
+      status: null,
+      retryAfter: null,
+      message: expect.stringContaining("the change may have been made in Clerk"),
+    });
     process.env.CLERK_SECRET_KEY = "sk_test_not_the_key";
     expect(await ban()).toMatchObject({
       code: "CLERK_ERROR",
@@ -101,6 +108,35 @@ describe("write-through: Clerk's errors write nothing and reach the caller with 
     });
 
     expect(clerkApi.users.get(userId)?.banned ?? false).toBe(false);
+    expect(await syncedRows(t)).toEqual(before);
+    expect(await hookCalls(t)).toEqual(["created:webhook:User0 Example"]);
+  });
+
+  test("an id refused before sending is CLERK_INVALID; a malformed key or API URL is a plain Error", async () => {
+    const before = await syncedRows(t);
+    const ban = (id = userId) => t.action((ctx) => clerk.banUser(ctx, id));
+    expect(await clerkErrorOf(() => ban(""))).toMatchObject({ code: "CLERK_INVALID", status: null });
+    expect(await clerkErrorOf(() => ban(".."))).toMatchObject({ code: "CLERK_INVALID", status: null });
+
+    const deploymentError = async () => {
+      const error: unknown = await ban().then(
+        () => null,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).not.toBeInstanceOf(ConvexError);
+      return error instanceof Error ? error.message : error;
+    };
+    process.env.CLERK_SECRET_KEY = `${SECRET_KEY}\nsk_test_pasted_twice`;
+    const malformedKey = await deploymentError();
+    expect(malformedKey).toMatch(/invalid header value/);
+    // The key is never in the error, which the deployment logs.
+    expect(malformedKey).not.toContain(SECRET_KEY.slice("sk_test_".length));
+    expect(malformedKey).not.toContain("pasted_twice");
+    process.env.CLERK_SECRET_KEY = SECRET_KEY;
+    process.env.CLERK_API_URL = "not a url";
+    expect(await deploymentError()).toMatch(/Invalid URL/);
+
+    expect(clerkApi.requests).toEqual([]);
     expect(await syncedRows(t)).toEqual(before);
     expect(await hookCalls(t)).toEqual(["created:webhook:User0 Example"]);
   });

@@ -115,15 +115,37 @@ export async function removeMember(
   await applyAnswer(ctx, sync, { type: "organizationMembership.deleted", membershipId: json(answer).id });
 }
 
-/** One request to Clerk; any failure becomes a `ConvexError` with a stable code, and nothing is written. */
+/**
+ * One request to Clerk. Clerk's errors, and `@clerk/backend`'s refusals of an argument, become
+ * a `ConvexError` with a stable code, and nothing is written; anything else (a malformed key or
+ * API URL) is thrown as it is: the deployment's problem, not the caller's.
+ */
 async function callClerk(sync: WriteThroughTarget, request: ClerkRequest): Promise<Answer> {
   const client = clerkClient(sync.options.clerkApi ?? {});
   if (typeof client === "string") throw new Error(client);
   try {
     return await request(client);
   } catch (error) {
-    throw new ConvexError(writeError(error));
+    if (isClerkAPIResponseError(error) || isRefusedArgument(error)) throw new ConvexError(writeError(error));
+    // A malformed key can be quoted in the client's error (an invalid header value): never log it.
+    throw new Error(withoutSecretKeys(error instanceof Error ? error.message : String(error)));
   }
+}
+
+/** `text` with anything shaped like a Clerk secret key (`sk_test_…`, `sk_live_…`) cut to its prefix. */
+function withoutSecretKeys(text: string): string {
+  return text.replace(/\b(sk_(?:test|live)_)[^\s"'`]*/g, "$1…");
+}
+
+/**
+ * `@clerk/backend`'s refusals of an id before sending anything: an empty id, or one that is a
+ * `.` or `..` path segment (plain or URL-encoded).
+ */
+function isRefusedArgument(error: unknown): error is Error {
+  return (
+    error instanceof Error &&
+    (error.message === "A valid resource ID is required." || error.message.startsWith("joinPaths: "))
+  );
 }
 
 async function applyAnswer(ctx: RunActionCtx, sync: WriteThroughTarget, event: ClerkEvent) {
@@ -140,7 +162,7 @@ function json(answer: Answer): Record<string, unknown> & { id: string } {
 /** What the caller learns of a failed request: Clerk's status, errors and message, and when to retry. */
 export function writeError(error: unknown): ClerkWriteError {
   if (!isClerkAPIResponseError(error)) {
-    // `@clerk/backend` refused the arguments before sending anything (an empty id).
+    // `@clerk/backend` refused an id before sending anything.
     const message = error instanceof Error ? error.message : String(error);
     return { code: "CLERK_INVALID", message, status: null, errors: [], retryAfter: null };
   }
@@ -150,12 +172,24 @@ export function writeError(error: unknown): ClerkWriteError {
     longMessage: e.longMessage ?? null,
     paramName: e.meta?.paramName ?? null,
   }));
-  // With no status, no answer came: `@clerk/backend` reports the failed fetch as an error.
   const status = typeof error.status === "number" ? error.status : null;
   const first = errors[0];
-  const message = first ? (first.longMessage ?? first.message) : error.message || `Clerk answered ${status}`;
+  const detail = first ? (first.longMessage ?? first.message) : error.message;
+  const message = status === null ? unknownOutcome(detail) : detail || `Clerk answered ${status}`;
   const retryAfter = status === 429 && error.retryAfter !== undefined ? error.retryAfter * 1000 : null;
   return { code: codeOf(status), message, status, errors, retryAfter };
+}
+
+/**
+ * With no status, no answer was read: `@clerk/backend` reports a failed fetch, a connection
+ * lost while reading Clerk's answer, or an answer it could not read, alike. The request may
+ * have reached Clerk and made the change.
+ */
+function unknownOutcome(detail: string): string {
+  return (
+    `No answer from Clerk${detail ? ` (${detail})` : ""}: the change may have been made in Clerk, ` +
+    "and its webhook then syncs it"
+  );
 }
 
 function codeOf(status: number | null): ClerkWriteErrorCode {

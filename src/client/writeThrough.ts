@@ -7,8 +7,11 @@ import type { SyncedInvitation, SyncedMembership, SyncedOrganization, SyncedUser
 /**
  * Codes of the `ConvexError`s a write-through throws when Clerk refuses or cannot be reached;
  * nothing is written in Convex then. `CLERK_INVALID`: 400 or 422 (see `errors` for each form
- * field); `CLERK_NOT_FOUND`: 404; `CLERK_RATE_LIMITED`: 429 (see `retryAfter`);
- * `CLERK_UNREACHABLE`: no answer (network failure); `CLERK_ERROR`: any other status (`status`).
+ * field), or an id refused before sending (empty, or `..`; `status` null); `CLERK_NOT_FOUND`:
+ * 404; `CLERK_RATE_LIMITED`: 429 (see `retryAfter`); `CLERK_UNREACHABLE`: no answer was read
+ * (the connection failed before or after Clerk got the request), so the change may have been
+ * made in Clerk, and its webhook then syncs it: check before repeating a create; `CLERK_ERROR`:
+ * any other status (`status`).
  */
 export type ClerkWriteErrorCode =
   "CLERK_INVALID" | "CLERK_NOT_FOUND" | "CLERK_RATE_LIMITED" | "CLERK_UNREACHABLE" | "CLERK_ERROR";
@@ -86,7 +89,10 @@ const writes = () => import("./clerkWrites.js");
  * The webhook Clerk sends for the same change then answers `unchanged` and runs no hook.
  * Actions only (Convex allows loading the Backend API client in actions alone). The package
  * exposes no function: the host wraps these in its own actions, with its own authorization.
- * A Clerk error throws a `ConvexError` whose `data` is a `ClerkWriteError` and writes nothing.
+ * Each returns Clerk's answer; when a newer state is already stored (its webhook landed
+ * first), that one stays, so a read after may show it. A Clerk error throws a `ConvexError`
+ * whose `data` is a `ClerkWriteError` and writes nothing; a malformed key or API URL throws
+ * a plain `Error`.
  */
 export abstract class ClerkWriteThrough implements WriteThroughTarget {
   abstract readonly component: ComponentApi;
@@ -96,7 +102,7 @@ export abstract class ClerkWriteThrough implements WriteThroughTarget {
   /**
    * Merge into a user's metadata as Clerk does (deep; `null` removes a key).
    * @param metadata - `publicMetadata` (stored and synced), `privateMetadata` and `unsafeMetadata` (sent to Clerk, never stored).
-   * @returns The user as Clerk answered, now stored.
+   * @returns The user as Clerk answered. It is stored unless a newer state already is (newer wins).
    * @throws ConvexError with a `ClerkWriteError` (`CLERK_NOT_FOUND` for an unknown user).
    */
   async updateUserMetadata(
@@ -134,7 +140,7 @@ export abstract class ClerkWriteThrough implements WriteThroughTarget {
 
   /**
    * Create an organization. Clerk's membership for `createdBy` arrives with its webhook.
-   * @returns The organization as Clerk answered, now stored.
+   * @returns The organization as Clerk answered. It is stored unless a newer state already is.
    * @throws ConvexError with a `ClerkWriteError` (`CLERK_INVALID` for a slug already taken).
    */
   async createOrganization(ctx: RunActionCtx, options: CreateOrganizationOptions): Promise<SyncedOrganization> {
@@ -200,7 +206,7 @@ export abstract class ClerkWriteThrough implements WriteThroughTarget {
 
   /**
    * Invite an email address to an organization (Clerk sends the email unless told not to).
-   * @returns The pending invitation, now stored.
+   * @returns The pending invitation as Clerk answered. It is stored unless a newer state already is.
    * @throws ConvexError with a `ClerkWriteError` (`CLERK_INVALID` for an address already invited).
    */
   async createInvitation(ctx: RunActionCtx, options: CreateInvitationOptions): Promise<SyncedInvitation> {
