@@ -127,7 +127,9 @@ async function callClerk(sync: WriteThroughTarget, request: ClerkRequest): Promi
     return await request(client);
   } catch (error) {
     if (isClerkAPIResponseError(error) || isRefusedArgument(error)) throw new ConvexError(writeError(error));
-    // A malformed key can be quoted in the client's error (an invalid header value): never log it.
+    // A malformed key can be quoted in the client's error (an invalid header value): never log
+    // it, nor keep the original as the cause.
+    // eslint-disable-next-line preserve-caught-error
     throw new Error(withoutSecretKeys(error instanceof Error ? error.message : String(error)));
   }
 }
