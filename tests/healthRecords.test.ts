@@ -4,7 +4,8 @@
 import { describe, expect, test } from "vitest";
 import { makeFunctionReference } from "convex/server";
 import { userCreated, userUpdated } from "convex-clerk-sync/test";
-import { clerkApi, initUsersBackfillApp, useClerkApiStandIn } from "./backfillSetup";
+import { internal } from "../example/convex/_generated/api";
+import { clerkApi, drain, initUsersBackfillApp, useClerkApiStandIn } from "./backfillSetup";
 import { at, fullPass, health, HOUR, later, MINUTE, NOON, openApp, signUp } from "./healthSetup";
 import { deliver, inComponent, initConvexTest } from "./setup";
 
@@ -34,6 +35,37 @@ describe("what a pass counts as repaired", () => {
       lastMissed: missed.updated_at,
     });
     expect(missed.updated_at).toBeGreaterThan(late.created_at);
+  });
+});
+
+describe("a kind's first listing", () => {
+  test("is its starting point: organizations turned on after users-only passes are no repairs, a later missed one is", async () => {
+    const t = initUsersBackfillApp();
+    at(NOON);
+    const [user] = clerkApi.addUsers(1);
+    const acme = clerkApi.addOrganization({ name: "Acme" });
+    clerkApi.addMembership(acme.id, user!.id);
+    await fullPass(t);
+    later(HOUR);
+    await t.mutation(internal.backfill.start, {});
+    expect((await drain(t))?.counts.byKind).toMatchObject({
+      users: { unchanged: 1, repaired: 0 },
+      organizations: { inserted: 1, repaired: 0 },
+      memberships: { inserted: 1, repaired: 0 },
+    });
+    later(HOUR);
+    const missed = clerkApi.addOrganization({
+      name: "Globex",
+      created_at: Date.now() - HOUR,
+      updated_at: Date.now() - HOUR,
+    });
+    later(HOUR);
+    await t.mutation(internal.backfill.start, {});
+    expect((await drain(t))?.counts.byKind.organizations).toMatchObject({
+      inserted: 1,
+      repaired: 1,
+      lastMissed: missed.updated_at,
+    });
   });
 });
 

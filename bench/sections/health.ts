@@ -114,7 +114,7 @@ function endedRun(mode: BackfillMode, startedAt: number, repaired: boolean) {
     planFeatures: [],
     startedAt,
     finishedAt: startedAt + 60_000,
-    baseline: false,
+    baseline: [],
     pageSize: 500,
     reconcile: mode === "full",
     msPerRequest: 200,

@@ -20,7 +20,7 @@ import {
   currentRun,
   endRun,
   FORGET_BATCH,
-  isBaseline,
+  firstListings,
   latestWatermark,
   lostStep,
   noCounts,
@@ -74,16 +74,17 @@ export const start = mutation({
       billing: mode === "full" && (args.billing ?? false),
       reconcile: mode === "full" && args.reconcile,
     };
+    const stages = stagePlan(mode, options);
     const runId = await ctx.db.insert("backfillRuns", {
       status: "running",
       mode,
-      stages: stagePlan(mode, options),
+      stages,
       stageIndex: 0,
       ...options,
       planFeatures: [],
       startedAt: Date.now(),
       finishedAt: null,
-      baseline: await isBaseline(ctx),
+      baseline: await firstListings(ctx, stages),
       pageSize: Math.floor(args.pageSize),
       msPerRequest: Math.ceil(10_000 / args.requestsPer10Seconds),
       ...START,

@@ -150,8 +150,11 @@ export const backfillRunFields = {
   planFeatures: v.array(vPlanFeatures),
   startedAt: v.number(),
   finishedAt: v.union(v.number(), v.null()),
-  /** No pass ended `done` or `incomplete` before this one: what it inserts is the starting point, not repairs. */
-  baseline: v.boolean(),
+  /**
+   * The kinds this pass lists that no pass ended `done` or `incomplete` listed before it: what it
+   * inserts of them is the starting point, not repairs.
+   */
+  baseline: v.array(vBackfillKind),
   pageSize: v.number(),
   reconcile: v.boolean(),
   /** Minimum delay per Clerk request, from the configured rate. */

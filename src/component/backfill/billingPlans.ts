@@ -13,7 +13,7 @@ export const billingPlanSource: BackfillSource<PlanFeatures, "billingPlans"> = {
   listing: () => ({ paging: "offset", descending: true }),
   // Plans carry no date: their anchors alone tell whether the pages join.
   entry: (plan) => ({ id: plan.planId, key: null }),
-  store: async (_ctx, run, plans, counts) => {
+  store: async (_ctx, run, plans, { counts }) => {
     counts.seen += plans.length;
     const read = new Map(plans.map((plan) => [plan.planId, plan]));
     return { planFeatures: [...run.planFeatures.filter((plan) => !read.has(plan.planId)), ...read.values()] };

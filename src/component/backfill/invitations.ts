@@ -16,8 +16,8 @@ export const invitationSource: BackfillSource<InvitationRecord, "invitations"> =
   option: "organizations",
   listing: () => ({ paging: "offset", descending: false }),
   entry: (invitation) => ({ id: invitation.invitationId, key: invitation.createdAt }),
-  store: (ctx, run, invitations, counts) =>
-    storeEach(ctx, run, invitationKind, invitations, counts, (invitation) => invitation.status === "expired"),
+  store: (ctx, run, invitations, tally) =>
+    storeEach(ctx, run, invitationKind, invitations, tally, (invitation) => invitation.status === "expired"),
   reconcile: {
     scan: async (ctx, after, n) => {
       const rows = await ctx.db

@@ -53,7 +53,8 @@ export async function applyListPage(
 
   const fresh = page.items.filter((_, i) => outcome.fresh(entries[i]!));
   const cut = source.cut && run.mode === "incremental" ? source.cut(run, fresh) : { items: fresh, ended: false };
-  const stored = (await source.store(ctx, run, cut.items, kindCounts)) ?? {};
+  const tally = { counts: kindCounts, firstListing: run.baseline.includes(page.kind) };
+  const stored = (await source.store(ctx, run, cut.items, tally)) ?? {};
   const end = cut.ended ? "ended" : outcome.end;
   const patch: Partial<Run> = { ...outcome.position, ...stored, counts, lastError: null };
   if (page.kind === "users" && total !== undefined) patch.clerkTotal = total;

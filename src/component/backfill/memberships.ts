@@ -14,12 +14,11 @@ export const membershipSource: BackfillSource<MembershipWithOrganization, "membe
   option: "organizations",
   listing: () => ({ paging: "offset", descending: false }),
   entry: ({ membership }) => ({ id: membership.membershipId, key: membership.createdAt }),
-  store: async (ctx, run, memberships, counts) => {
+  store: async (ctx, run, memberships, tally) => {
     const outcomes = await applyMembershipSnapshots(ctx, memberships, runContext(run));
-    for (const [i, outcome] of outcomes.entries())
-      countOutcome(run, counts, outcome, memberships[i]!.membership.updatedAt);
+    for (const [i, outcome] of outcomes.entries()) countOutcome(tally, outcome, memberships[i]!.membership.updatedAt);
     for (const { membership } of memberships) await markSeen(ctx, run, membership.membershipId);
-    counts.seen += memberships.length;
+    tally.counts.seen += memberships.length;
   },
   reconcile: {
     scan: async (ctx, after, n) => {

@@ -10,7 +10,7 @@ export const organizationSource: BackfillSource<OrganizationRecord, "organizatio
   option: "organizations",
   listing: () => ({ paging: "offset", descending: false }),
   entry: (organization) => ({ id: organization.orgId, key: organization.createdAt }),
-  store: (ctx, run, organizations, counts) => storeEach(ctx, run, organizationKind, organizations, counts),
+  store: (ctx, run, organizations, tally) => storeEach(ctx, run, organizationKind, organizations, tally),
   reconcile: {
     scan: async (ctx, after, n) => {
       const rows = await ctx.db

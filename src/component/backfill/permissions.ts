@@ -10,7 +10,7 @@ export const permissionSource: BackfillSource<PermissionRecord, "permissions"> =
   option: "organizations",
   listing: () => ({ paging: "offset", descending: false }),
   entry: (permission) => ({ id: permission.permissionId, key: permission.createdAt }),
-  store: (ctx, run, permissions, counts) => storeEach(ctx, run, permissionKind, permissions, counts),
+  store: (ctx, run, permissions, tally) => storeEach(ctx, run, permissionKind, permissions, tally),
   reconcile: {
     scan: async (ctx, after, n) => {
       const rows = await ctx.db

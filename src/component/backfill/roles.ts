@@ -21,16 +21,16 @@ export const roleSource: BackfillSource<RoleWithPermissions, "roles"> = {
   maxPage: ROLE_PAGE,
   listing: () => ({ paging: "offset", descending: false }),
   entry: ({ role }) => ({ id: role.roleId, key: role.createdAt }),
-  store: async (ctx, run, roles, counts) => {
+  store: async (ctx, run, roles, tally) => {
     // Roles share permissions: each permission snapshot of the page is stored once.
     const applied = new Set<string>();
     for (const { role, permissions } of roles) {
       const unapplied = permissions.filter(({ permissionId }) => !applied.has(permissionId));
       for (const { permissionId } of unapplied) applied.add(permissionId);
-      countOutcome(run, counts, await applyRoleSnapshot(ctx, role, unapplied, runContext(run)), role.updatedAt);
+      countOutcome(tally, await applyRoleSnapshot(ctx, role, unapplied, runContext(run)), role.updatedAt);
       await markSeen(ctx, run, role.roleId);
     }
-    counts.seen += roles.length;
+    tally.counts.seen += roles.length;
   },
   reconcile: {
     scan: async (ctx, after, n) => {

@@ -7,6 +7,7 @@ import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 import {
   BACKFILL_KINDS,
   type BackfillCounts,
+  type BackfillKind,
   type BackfillMode,
   type BackfillStage,
   type BackfillWatermark,
@@ -99,17 +100,32 @@ export async function latestWatermark(ctx: QueryCtx): Promise<BackfillWatermark 
   return done && { updatedSince: done.startedAt - WATERMARK_MARGIN_MS, runId: done._id, mode: done.mode };
 }
 
-/** Whether a pass starting now is the first: no pass before it ended `done` or `incomplete`. */
-export async function isBaseline(ctx: QueryCtx): Promise<boolean> {
+/**
+ * The kinds of `stages` that no pass before ended `done` or `incomplete` listed: users unless a
+ * pass ended, the others unless an ended pass had their option on. Ended runs are few (the
+ * newest of each mode are kept), so reading them is bounded.
+ */
+export async function firstListings(ctx: QueryCtx, stages: BackfillStage[]): Promise<BackfillKind[]> {
+  const listed = new Set<string>();
   for (const status of ["done", "incomplete"] as const) {
     const ended = await ctx.db
       .query("backfillRuns")
       .withIndex("by_status", (q) => q.eq("status", status))
-      .first();
-    if (ended) return false;
+      .order("desc")
+      .take(ENDED_RUNS_READ);
+    for (const run of ended) {
+      listed.add("users");
+      if (run.organizations) listed.add("organizations");
+      if (run.billing) listed.add("billing");
+    }
   }
-  return true;
+  return stages.flatMap(({ kind, step }) =>
+    step === "list" && !listed.has(sourceOf(kind).option ?? "users") ? [kind] : [],
+  );
 }
+
+/** More than the ended runs kept (history.ts), so that every one is read. */
+const ENDED_RUNS_READ = 100;
 
 /**
  * The only place a step is scheduled: a new token makes any older step a no-op, and a

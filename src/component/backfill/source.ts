@@ -11,6 +11,9 @@ import type { Entry } from "./paging.js";
 
 export type Run = Doc<"backfillRuns">;
 
+/** A page's counts for its kind, and whether this is the first pass to list the kind. */
+export type Tally = { counts: KindCounts; firstListing: boolean };
+
 /**
  * How a kind's list is read: by Clerk's cursor (oldest first; `key` is `created_at`), or by
  * offset, in ascending or descending order of `key`.
@@ -32,8 +35,11 @@ export type BackfillSource<T, K extends BackfillKind = BackfillKind> = {
   entry(item: T, run: Run): Entry;
   /** Incremental passes: the objects to keep, and whether the list ends here (past the watermark). */
   cut?(run: Run, items: T[]): { items: T[]; ended: boolean };
-  /** Store a page's new objects under the snapshot rules, counting outcomes; may answer a patch of the run. */
-  store(ctx: MutationCtx, run: Run, items: T[], counts: KindCounts): Promise<Partial<Run> | void>;
+  /**
+   * Store a page's new objects under the snapshot rules, counting outcomes; may answer a patch of
+   * the run. `tally.firstListing`: no earlier pass listed the kind, so its inserts are no repairs.
+   */
+  store(ctx: MutationCtx, run: Run, items: T[], tally: Tally): Promise<Partial<Run> | void>;
   reconcile?: Reconciler;
 };
 
@@ -68,8 +74,7 @@ export const REPAIR_GRACE_MS = 10 * 60 * 1000;
  * place that decides what a pass repaired (see `KindCounts.repaired`).
  */
 export function countOutcome(
-  run: Run,
-  counts: KindCounts,
+  { counts, firstListing }: Tally,
   outcome: ChangeOutcome,
   changedAt: number,
   { eventless = false }: { eventless?: boolean } = {},
@@ -78,7 +83,7 @@ export function countOutcome(
     counts[outcome]++;
   }
   // A change Clerk sends no event for (an invitation's expiry) is no webhook's to bring.
-  const stored = !eventless && (outcome === "updated" || (outcome === "inserted" && !run.baseline));
+  const stored = !eventless && (outcome === "updated" || (outcome === "inserted" && !firstListing));
   if (stored && changedAt <= Date.now() - REPAIR_GRACE_MS) {
     counts.repaired++;
     counts.lastMissed = Math.max(counts.lastMissed ?? changedAt, changedAt);
@@ -94,13 +99,13 @@ export async function storeEach<T extends SyncedTable, R extends { updatedAt: nu
   run: Run,
   kind: SyncedKind<T, R>,
   records: R[],
-  counts: KindCounts,
+  tally: Tally,
   eventless: (record: R) => boolean = () => false,
 ) {
   for (const record of records) {
     const outcome = await applySnapshot(ctx, kind, record, runContext(run));
-    countOutcome(run, counts, outcome, record.updatedAt, { eventless: eventless(record) });
+    countOutcome(tally, outcome, record.updatedAt, { eventless: eventless(record) });
     await markSeen(ctx, run, kind.idOf(record));
   }
-  counts.seen += records.length;
+  tally.counts.seen += records.length;
 }

@@ -14,13 +14,13 @@ export const subscriptionItemSource: BackfillSource<SubscriptionItemRecord, "sub
   option: "billing",
   listing: () => ({ paging: "offset", descending: true }),
   entry: (item) => ({ id: item.itemId, key: item.createdAt }),
-  store: async (ctx, run, items, counts) => {
+  store: async (ctx, run, items, tally) => {
     const features = new Map(run.planFeatures.map((plan) => [plan.planId, plan.features]));
     for (const item of items) {
       const planFeatures = (item.planId !== null ? features.get(item.planId) : undefined) ?? item.planFeatures;
       const outcome = await applySnapshot(ctx, subscriptionItemKind, { ...item, planFeatures }, runContext(run));
-      countOutcome(run, counts, outcome, item.updatedAt);
+      countOutcome(tally, outcome, item.updatedAt);
     }
-    counts.seen += items.length;
+    tally.counts.seen += items.length;
   },
 };

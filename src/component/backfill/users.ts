@@ -19,7 +19,7 @@ export const userSource: BackfillSource<UserRecord, "users"> = {
     const kept = users.filter((user) => user.updatedAt >= since);
     return { items: kept, ended: kept.length < users.length };
   },
-  store: (ctx, run, users, counts) => storeEach(ctx, run, userKind, users, counts),
+  store: (ctx, run, users, tally) => storeEach(ctx, run, userKind, users, tally),
   reconcile: {
     scan: async (ctx, after, n) => {
       const rows = await ctx.db
