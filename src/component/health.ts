@@ -10,6 +10,7 @@ import {
   vBackfillMode,
   vBackfillRunState,
 } from "./backfillValidators.js";
+import { RAN_TO_END } from "./backfill/run.js";
 import type { Run } from "./backfill/source.js";
 import { backfillRepairsRule, failedDeliveriesRule, signingSecretRule, signUpFallbacksRule } from "./healthRules.js";
 import { RETENTION_MS } from "./retention.js";
@@ -131,7 +132,7 @@ export function resolveThresholds(given: HealthThresholds): Required<HealthThres
 async function latestPasses(ctx: QueryCtx, { now, thresholds }: HealthFacts): Promise<Run[]> {
   const latest: Run[] = [];
   for (const mode of BACKFILL_MODES) {
-    const [ended] = (await Promise.all(ENDED.map((status) => latestRun(ctx, mode, status))))
+    const [ended] = (await Promise.all(RAN_TO_END.map((status) => latestRun(ctx, mode, status))))
       .filter((run) => run !== null)
       .sort((a, b) => b.startedAt - a.startedAt);
     if (ended?.finishedAt && ended.finishedAt >= now - thresholds.lookbackMs) latest.push(ended);
@@ -141,8 +142,6 @@ async function latestPasses(ctx: QueryCtx, { now, thresholds }: HealthFacts): Pr
     .filter((run) => run.mode === "full" || !full || run.startedAt > full.startedAt)
     .sort((a, b) => b.startedAt - a.startedAt);
 }
-
-const ENDED = ["done", "incomplete"] as const;
 
 function latestRun(ctx: QueryCtx, mode: Run["mode"], status: Run["status"]) {
   return ctx.db

@@ -100,6 +100,9 @@ export async function latestWatermark(ctx: QueryCtx): Promise<BackfillWatermark 
   return done && { updatedSince: done.startedAt - WATERMARK_MARGIN_MS, runId: done._id, mode: done.mode };
 }
 
+/** A pass that ran to its end: what it counted stands (a canceled or failed run's counts are partial). */
+export const RAN_TO_END = ["done", "incomplete"] as const;
+
 /**
  * The kinds of `stages` that no pass before ended `done` or `incomplete` listed: users unless a
  * pass ended, the others unless an ended pass had their option on. Ended runs are few (the
@@ -107,7 +110,7 @@ export async function latestWatermark(ctx: QueryCtx): Promise<BackfillWatermark 
  */
 export async function firstListings(ctx: QueryCtx, stages: BackfillStage[]): Promise<BackfillKind[]> {
   const listed = new Set<string>();
-  for (const status of ["done", "incomplete"] as const) {
+  for (const status of RAN_TO_END) {
     const ended = await ctx.db
       .query("backfillRuns")
       .withIndex("by_status", (q) => q.eq("status", status))
