@@ -126,7 +126,8 @@ export const apply = mutation({
     }
 
     const outcome = await applyEvent(ctx, event, { source: "webhook", hooks });
-    if (event.type === "user.created") await markFallbackFollowed(ctx, event.user.clerkId);
+    // A fallback's store left a row: a user.created that inserts one has no fallback to look for.
+    if (event.type === "user.created" && outcome !== "inserted") await markFallbackFollowed(ctx, event.user.clerkId);
     await ctx.db.insert("deliveries", { svixId, eventType: event.type, outcome, receivedAt: Date.now() });
     return outcome;
   },
