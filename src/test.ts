@@ -9,6 +9,7 @@ import { clerkUser, type UserOverrides } from "./events/payloads.js";
 
 export { signDelivery, type SignedDelivery } from "./events/sign.js";
 export { clerkIdentity, type ActiveOrganization, type ClerkIdentityOptions } from "./events/identity.js";
+export { finishBackfill, type FakeTimers, type FinishBackfillOptions } from "./testing/backfill.js";
 export {
   clerkApiError,
   stubClerkApi,

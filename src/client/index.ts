@@ -24,6 +24,7 @@ export {
 export {
   mirrorUsers,
   type UserMirror,
+  type UserMirrorAdoptPage,
   type UserMirrorDeletePolicy,
   type UserMirrorOptions,
   type UserMirrorPrunePage,

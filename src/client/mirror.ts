@@ -36,6 +36,11 @@ type IndexedField<
 > = NamedIndex<NamedTableInfo<DM, T>, I>[0];
 /** The keys of `T` that a value may leave out. */
 type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+/** The table's fields that hold a number: where a row can keep Clerk's `updated_at`. */
+type TimestampField<DM extends GenericDataModel, T extends TableNamesInDataModel<DM>> = {
+  [K in keyof Fields<DM, T>]-?: Fields<DM, T>[K] extends number | undefined ? K : never;
+}[keyof Fields<DM, T>] &
+  string;
 
 /**
  * What the mirror writes to a row it inserts besides the Clerk id and `fields`: the app's own
@@ -63,6 +68,7 @@ export type UserMirrorOptions<
   T extends TableNamesInDataModel<DM>,
   I extends IndexNames<NamedTableInfo<DM, T>>,
   R extends FieldsPatch<DM, T>,
+  U extends TimestampField<DM, T> = never,
 > = {
   /** The host's table, e.g. `"users"`. */
   table: T;
@@ -83,17 +89,39 @@ export type UserMirrorOptions<
    * a welcome message.
    */
   onInsert?: (ctx: GenericMutationCtx<DM>, id: GenericId<T>, user: SyncedUser) => Promise<void> | void;
-} & NewRowOption<Omit<Fields<DM, T>, keyof R | IndexedField<DM, T, I>>>;
+  /**
+   * Run after `onDelete` changed a row (from the hook or from `prune`), in the same mutation,
+   * with the row as it was: once per deleted user, never for a row already deleted. The place
+   * for what a hand-written delete also cleaned up (the user's rows in other tables).
+   */
+  afterDelete?: (ctx: GenericMutationCtx<DM>, row: Row<DM, T>) => Promise<void> | void;
+  /**
+   * A field where the row keeps Clerk's `updated_at` (ms), e.g. `"clerkUpdatedAt"`: the mirror
+   * writes it with `fields`, and writes nothing from a snapshot older than the row's, such as a
+   * delivery a hand-written sync applied, redelivered once the component took over.
+   */
+  updatedAtField?: U;
+} & NewRowOption<Omit<Fields<DM, T>, keyof R | IndexedField<DM, T, I> | U>>;
 
 /** One page of `prune`. */
 export type UserMirrorPrunePage = {
   /** Rows the delete policy changed: users Clerk deleted while the component did not hold them. */
   pruned: number;
+  /** Rows the delete policy had already marked (a soft-delete the hand-written sync applied): gone, not unknown. */
+  alreadyDeleted: number;
   /**
    * Clerk ids of rows the component has never heard of (not synced, no deletion recorded):
    * left as they are, for the host to look at.
    */
   unknown: string[];
+  isDone: boolean;
+  continueCursor: string;
+};
+
+/** One page of `adopt`. */
+export type UserMirrorAdoptPage = {
+  /** Deletions recorded in the component: rows the delete policy had marked, not recorded before. */
+  recorded: number;
   isDone: boolean;
   continueCursor: string;
 };
@@ -114,6 +142,19 @@ export type UserMirror<DM extends GenericDataModel> = {
     clerk: ClerkSync,
     page: Pick<PaginationOptions, "cursor" | "numItems">,
   ) => Promise<UserMirrorPrunePage>;
+  /**
+   * One page of the host table: records in the component the deletions the table already holds
+   * (rows `onDelete`'s patch would leave as they are), so that no replay of such a user (a Svix
+   * retry up to about 28 hours late, a replay from Clerk's dashboard) stores it again. Call from a
+   * host mutation, page after page, right after the push that switches to the package and before
+   * the first backfill. With `"remove"` there is nothing to record (the rows are gone): the first
+   * full backfill pass decides, and a user it did not list stays deleted. `numItems` up to 8,192.
+   */
+  adopt: (
+    ctx: GenericMutationCtx<DM>,
+    clerk: ClerkSync,
+    page: Pick<PaginationOptions, "cursor" | "numItems">,
+  ) => Promise<UserMirrorAdoptPage>;
 };
 
 /**
@@ -136,14 +177,15 @@ export type UserMirror<DM extends GenericDataModel> = {
  *
  * @param internalMutation - the app's `internalMutation` builder (from `./_generated/server`).
  * @param options - the table, its Clerk id index, the Clerk-owned `fields` and the delete policy.
- * @returns the hook (`onUserEvent`) to export, and `prune` for a host mutation.
+ * @returns the hook (`onUserEvent`) to export, and `adopt` and `prune` for host mutations.
  */
 export function mirrorUsers<
   DM extends GenericDataModel,
   T extends TableNamesInDataModel<DM>,
   I extends IndexNames<NamedTableInfo<DM, T>>,
   R extends FieldsPatch<DM, T>,
->(internalMutation: MutationBuilder<DM, "internal">, options: UserMirrorOptions<DM, T, I, R>): UserMirror<DM> {
+  U extends TimestampField<DM, T> = never,
+>(internalMutation: MutationBuilder<DM, "internal">, options: UserMirrorOptions<DM, T, I, R, U>): UserMirror<DM> {
   // The options' types carried the checks; past them the table is handled generically.
   const rows = mirroredRows(options as unknown as LooseOptions);
   const loose = (ctx: GenericMutationCtx<DM>) => ctx as unknown as LooseCtx;
@@ -155,7 +197,11 @@ export function mirrorUsers<
       if (row) await rows.applyDeletePolicy(loose(ctx), row);
     },
   });
-  return { onUserEvent, prune: (ctx, clerk, page) => rows.prune(loose(ctx), clerk, page) };
+  return {
+    onUserEvent,
+    prune: (ctx, clerk, page) => prune(rows, loose(ctx), clerk, page),
+    adopt: (ctx, clerk, page) => adopt(rows, loose(ctx), clerk, page),
+  };
 }
 
 type Fieldset = Record<string, Value | undefined>;
@@ -169,7 +215,11 @@ type LooseOptions = {
   newRow?: (user: SyncedUser) => Fieldset;
   onDelete: "remove" | { patch: (row: LooseRow) => Fieldset };
   onInsert?: (ctx: LooseCtx, id: GenericId<string>, user: SyncedUser) => Promise<void> | void;
+  afterDelete?: (ctx: LooseCtx, row: LooseRow) => Promise<void> | void;
+  updatedAtField?: string;
 };
+type Page = Pick<PaginationOptions, "cursor" | "numItems">;
+type MirroredRows = ReturnType<typeof mirroredRows>;
 
 /** What the mirror does to the host's rows. */
 function mirroredRows(options: LooseOptions) {
@@ -190,8 +240,11 @@ function mirroredRows(options: LooseOptions) {
   };
 
   const upsert = async (ctx: LooseCtx, user: SyncedUser) => {
-    const fields = options.fields(user);
+    const stamp = options.updatedAtField;
+    const fields = { ...options.fields(user), ...(stamp && { [stamp]: user.updatedAt }) };
     const row = await find(ctx, user.clerkId);
+    // The row holds a newer snapshot than this one (stored before the component held the user).
+    if (row && stamp && typeof row[stamp] === "number" && row[stamp] > user.updatedAt) return;
     if (row) return void (await patchChanged(ctx, row, fields));
     // An `undefined` field is left out of the stored document, as in any insert.
     const document = { ...options.newRow?.(user), ...fields, [clerkIdField]: user.clerkId } as Record<string, Value>;
@@ -199,33 +252,62 @@ function mirroredRows(options: LooseOptions) {
     await options.onInsert?.(ctx, id, user);
   };
 
-  /** Apply the delete policy; true if the row changed. */
+  /** Apply the delete policy, then `afterDelete` if the row changed; true if it did. */
   const applyDeletePolicy = async (ctx: LooseCtx, row: LooseRow) => {
-    if (options.onDelete !== "remove") return patchChanged(ctx, row, options.onDelete.patch(row));
-    await ctx.db.delete(table, row._id);
+    if (options.onDelete === "remove") await ctx.db.delete(table, row._id);
+    else if (!(await patchChanged(ctx, row, options.onDelete.patch(row)))) return false;
+    await options.afterDelete?.(ctx, row);
     return true;
   };
 
-  const prune = async (
-    ctx: LooseCtx,
-    clerk: ClerkSync,
-    { cursor, numItems }: Pick<PaginationOptions, "cursor" | "numItems">,
-  ): Promise<UserMirrorPrunePage> => {
-    const result = await ctx.db.query(table).paginate({ cursor, numItems });
-    const rows = result.page as LooseRow[];
-    const clerkIdOf = (row: LooseRow) => row[clerkIdField];
-    const clerkIds = rows.map(clerkIdOf).filter((id): id is string => typeof id === "string");
-    const { deleted, unknown } = await ctx.runQuery(clerk.component.users.absent, { clerkIds });
-    const gone = new Set(deleted);
-    let pruned = 0;
-    for (const row of rows) {
-      const clerkId = clerkIdOf(row);
-      if (typeof clerkId === "string" && gone.has(clerkId) && (await applyDeletePolicy(ctx, row))) pruned++;
-    }
-    return { pruned, unknown, isDone: result.isDone, continueCursor: result.continueCursor };
+  /** The delete policy already applied to the row: a patch that would leave it as it is. */
+  const isMarkedDeleted = (row: LooseRow) =>
+    options.onDelete !== "remove" &&
+    Object.entries(options.onDelete.patch(row)).every(([key, value]) => sameValue(row[key], value));
+
+  const clerkIdOf = (row: LooseRow) => {
+    const clerkId = row[clerkIdField];
+    return typeof clerkId === "string" ? clerkId : null;
   };
 
-  return { find, upsert, applyDeletePolicy, prune };
+  return { table, find, upsert, applyDeletePolicy, isMarkedDeleted, clerkIdOf };
+}
+
+/** Rows of one page of the host table, and their Clerk ids. */
+async function pageOf(rows: MirroredRows, ctx: LooseCtx, { cursor, numItems }: Page) {
+  const result = await ctx.db.query(rows.table).paginate({ cursor, numItems });
+  const page = result.page as LooseRow[];
+  const clerkIds = page.map(rows.clerkIdOf).filter((id): id is string => id !== null);
+  return { page, clerkIds, isDone: result.isDone, continueCursor: result.continueCursor };
+}
+
+async function prune(rows: MirroredRows, ctx: LooseCtx, clerk: ClerkSync, page: Page): Promise<UserMirrorPrunePage> {
+  const { page: found, clerkIds, isDone, continueCursor } = await pageOf(rows, ctx, page);
+  const absent = await ctx.runQuery(clerk.component.users.absent, { clerkIds });
+  const gone = new Set(absent.deleted);
+  const unknown = new Set(absent.unknown);
+  let pruned = 0;
+  let alreadyDeleted = 0;
+  for (const row of found) {
+    const clerkId = rows.clerkIdOf(row);
+    if (clerkId === null || !(gone.has(clerkId) || unknown.has(clerkId))) continue;
+    if (rows.isMarkedDeleted(row)) {
+      alreadyDeleted++;
+      unknown.delete(clerkId);
+    } else if (gone.has(clerkId) && (await rows.applyDeletePolicy(ctx, row))) pruned++;
+  }
+  return { pruned, alreadyDeleted, unknown: [...unknown], isDone, continueCursor };
+}
+
+async function adopt(rows: MirroredRows, ctx: LooseCtx, clerk: ClerkSync, page: Page): Promise<UserMirrorAdoptPage> {
+  const { page: found, isDone, continueCursor } = await pageOf(rows, ctx, page);
+  const clerkIds = found
+    .filter(rows.isMarkedDeleted)
+    .map(rows.clerkIdOf)
+    .filter((id): id is string => id !== null);
+  const recorded =
+    clerkIds.length === 0 ? 0 : await ctx.runMutation(clerk.component.users.recordDeletions, { clerkIds });
+  return { recorded, isDone, continueCursor };
 }
 
 /** Convex value equality; a missing field equals `undefined`. */

@@ -182,6 +182,8 @@ async function applyDelivery(
     // The component recorded this one itself, in the same mutation.
     if (outcome === "too_large") return refusal(report.log, svixId, event.type, "too_large");
     report.log.info(`${outcome} ${svixId} ${event.type}`);
+    // Nothing written: a full backfill pass decides this user first; Svix's retry lands after it.
+    if (outcome === "deferred") return answer(503, { outcome, error: DEFERRED }, { "retry-after": "300" });
     return answer(200, { outcome });
   } catch (error) {
     // Nothing of the delivery was written (one mutation): a 5xx makes Svix retry it.
@@ -191,6 +193,9 @@ async function applyDelivery(
     return answer(500, { error: "delivery could not be applied; it will be retried" });
   }
 }
+
+const DEFERRED =
+  "a full backfill pass is listing users and has not reached this one; the delivery will be retried after it";
 
 const TOO_LARGE =
   "delivery is larger than Convex can store (a document over 1 MiB, or arguments over 16 MiB); it will not be retried";

@@ -24,6 +24,7 @@ import { applyDeletion, applySnapshot } from "./snapshots.js";
 import { recordFailure } from "./failures.js";
 import { markFallbackFollowed } from "./signUpFallbacks.js";
 import { userKind } from "./users.js";
+import { unheldUserVerdict } from "./backfill/coverage.js";
 
 /** One verified Clerk delivery, normalized by the HTTP handler. */
 export const vClerkEvent = v.union(
@@ -93,6 +94,11 @@ export const vDeliveryOutcome = v.union(
   v.literal("duplicate"),
   /** A row it would write is over Convex's 1 MiB document limit: nothing but a failure record was written. */
   v.literal("too_large"),
+  /**
+   * A user the component does not hold, created before the full backfill pass under way began:
+   * nothing was written; the pass decides first, and Svix's retry is applied after it.
+   */
+  v.literal("deferred"),
 );
 export type DeliveryOutcome = Infer<typeof vDeliveryOutcome>;
 
@@ -125,7 +131,8 @@ export const apply = mutation({
       return "too_large";
     }
 
-    const outcome = await applyEvent(ctx, event, { source: "webhook", hooks });
+    const outcome = await applyDelivered(ctx, event, { source: "webhook", hooks });
+    if (outcome === "deferred") return outcome;
     // A fallback's store left a row: a user.created that inserts one has no fallback to look for.
     if (event.type === "user.created" && outcome !== "inserted") await markFallbackFollowed(ctx, event.user.clerkId);
     await ctx.db.insert("deliveries", { svixId, eventType: event.type, outcome, receivedAt: Date.now() });
@@ -143,6 +150,22 @@ function documentsOf(event: ClerkEvent): Record<string, Value>[] {
     const records = Array.isArray(value) ? value : [value];
     return records.filter((record): record is Record<string, Value> => typeof record === "object" && record !== null);
   });
+}
+
+/**
+ * A delivered user the component neither holds nor has tombstoned is first checked against the
+ * full backfill passes (backfill/coverage.ts): a late replay of a deleted user is stale.
+ */
+async function applyDelivered(
+  ctx: MutationCtx,
+  event: ClerkEvent,
+  context: ChangeContext,
+): Promise<ChangeOutcome | "deferred"> {
+  if (event.type === "user.created" || event.type === "user.updated") {
+    const verdict = await unheldUserVerdict(ctx, event.user);
+    if (verdict !== "apply") return verdict;
+  }
+  return applyEvent(ctx, event, context);
 }
 
 /** Apply one event, from a delivery or from Clerk's answer to a write-through, under the snapshot rules. */

@@ -8,7 +8,7 @@ import { vChangeOutcome, vChangeSource, vHookHandles, type UserHookEvent } from 
 import { scheduleMembershipCleanup } from "./memberships.js";
 import { vUserRecord, type UserRecord } from "./records.js";
 import schema from "./schema.js";
-import { applySnapshot, runHook, type SyncedKind } from "./snapshots.js";
+import { applyDeletion, applySnapshot, runHook, type SyncedKind } from "./snapshots.js";
 import { isTombstoned } from "./tombstones.js";
 
 /** Users under the snapshot rules. */
@@ -126,4 +126,23 @@ export const upsert = mutation({
   returns: vChangeOutcome,
   handler: (ctx, { user, hooks, source }) =>
     applySnapshot(ctx, userKind, user, { source: source ?? "api", hooks: hooks ?? {} }),
+});
+
+/**
+ * Record deletions a host applied before the component synced its users (a hand-written sync's
+ * soft-deleted rows): each id gets a tombstone, so no later snapshot (a Svix retry, a replay
+ * from Clerk's dashboard) stores the user again. A user stored here is removed (without hooks:
+ * the host's row already shows the deletion). Answers how many ids were not already recorded.
+ */
+export const recordDeletions = mutation({
+  args: { clerkIds: v.array(v.string()) },
+  returns: v.number(),
+  handler: async (ctx, { clerkIds }) => {
+    let recorded = 0;
+    for (const clerkId of new Set(clerkIds)) {
+      const outcome = await applyDeletion(ctx, userKind, clerkId, { source: "api", hooks: {} });
+      if (outcome !== "unchanged") recorded++;
+    }
+    return recorded;
+  },
 });

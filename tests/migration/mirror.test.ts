@@ -94,3 +94,72 @@ test("prune: applies the policy to rows of users Clerk deleted while the compone
   const second = await t.mutation(internal.mirrors.pruneMembers, { cursor: first.continueCursor, numItems: 1 });
   expect([first.unknown, second.unknown, first.isDone]).toEqual([[], ["user_unknown"], false]);
 });
+
+test("adopt: the deletions a soft-deleting table holds become the component's, so a late replay brings no one back", async () => {
+  // Rows a hand-written sync stored; it soft-deleted one of them before the switch.
+  const deletedAt = Date.parse("2025-12-31T00:00:00Z");
+  await t.run(async (ctx) => {
+    await ctx.db.insert("members", { clerkId: "user_left", name: "Left", email: null, plan: "pro", deletedAt });
+    await ctx.db.insert("members", { clerkId: "user_stays", name: "Stays", email: null, plan: "pro" });
+  });
+  const adopt = (cursor: string | null) => t.mutation(internal.mirrors.adoptMembers, { cursor, numItems: 1 });
+  const first = await adopt(null);
+  const second = await adopt(first.continueCursor);
+  expect([first.recorded, second.recorded, first.isDone]).toEqual([1, 0, false]);
+  expect(await adopt(null)).toMatchObject({ recorded: 0 }); // once
+
+  // Svix retries the user's creation a day later: stale, no user stored, the row untouched.
+  const replay = userCreated({ id: "user_left", first_name: "Left", last_name: "Again", updated_at: 1 });
+  expect(await deliver("/members", replay)).toBe("stale");
+  expect(await t.run((ctx) => ctx.db.query("members").collect())).toMatchObject([
+    { clerkId: "user_left", name: "Left", deletedAt },
+    { clerkId: "user_stays", name: "Stays" },
+  ]);
+
+  // The prune counts the marked row as gone, never as a user it has not heard of.
+  expect(await prune()).toMatchObject({ pruned: 0, alreadyDeleted: 1, unknown: ["user_stays"] });
+});
+
+test("prune: a row the old code soft-deleted is already gone, not never synced", async () => {
+  await t.run((ctx) =>
+    ctx.db.insert("members", { clerkId: "user_marked", name: "Marked", email: null, plan: "free", deletedAt: 1 }),
+  );
+  expect(await prune()).toMatchObject({ pruned: 0, alreadyDeleted: 1, unknown: [] });
+});
+
+test("afterDelete: runs with the row once, when the policy changes it", async () => {
+  const id = "user_notes";
+  await deliver("/members", userCreated({ id, first_name: "Noted", updated_at: 1 }));
+  const row = await member(id);
+  const note = () => t.run((ctx) => ctx.db.insert("memberNotes", { memberId: row!._id, body: "note" }));
+  const notes = () => t.run((ctx) => ctx.db.query("memberNotes").collect());
+  await note();
+  expect(await deliver("/members", userDeleted(id))).toBe("deleted");
+  expect(await notes()).toEqual([]);
+  // Already deleted: a prune (the tombstone found again) leaves the app's rows alone.
+  await note();
+  expect(await prune()).toMatchObject({ pruned: 0 });
+  expect(await notes()).toHaveLength(1);
+});
+
+test("updatedAtField: a snapshot older than the row's is not written, a newer one is", async () => {
+  const id = "user_stamped";
+  const account = () =>
+    t.run((ctx) =>
+      ctx.db
+        .query("accounts")
+        .withIndex("by_clerkUserId", (q) => q.eq("clerkUserId", id))
+        .unique(),
+    );
+  // Stored before the switch, with Clerk's updated_at of what it holds.
+  await t.run((ctx) =>
+    ctx.db.insert("accounts", { clerkUserId: id, displayName: "Grace Murray Hopper", clerkUpdatedAt: 2_000 }),
+  );
+  // An older version redelivered after the switch: the component stores it, the row keeps the newer one.
+  const older = userCreated({ id, first_name: "Grace", last_name: "Hopper", email: null, updated_at: 1_000 });
+  expect(await deliver("/accounts", older)).toBe("inserted");
+  expect(await account()).toMatchObject({ displayName: "Grace Murray Hopper", clerkUpdatedAt: 2_000 });
+  const newer = userUpdated({ id, first_name: "Grace", last_name: "B. M. Hopper", email: null, updated_at: 3_000 });
+  expect(await deliver("/accounts", newer)).toBe("updated");
+  expect(await account()).toMatchObject({ displayName: "Grace B. M. Hopper", clerkUpdatedAt: 3_000 });
+});

@@ -2,10 +2,10 @@
 // docs/migrating.md, step by step, on the tutorial's app: its users table and every
 // Id<"users"> kept, deliveries before, during and after the switch, the backfill and the prune.
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { userCreated, userDeleted, userUpdated, type UserOverrides } from "convex-clerk-sync/test";
+import { finishBackfill, userCreated, userDeleted, userUpdated, type UserOverrides } from "convex-clerk-sync/test";
 import { startClerkApiStandIn, type ClerkApiStandIn } from "../support/clerkApiStandIn";
 import { logs } from "../support/logs";
-import { api, internal } from "./after/convex/_generated/api";
+import { api, components, internal } from "./after/convex/_generated/api";
 import { deliver, functionAt, initMigrationApp, type MigrationApp } from "./deployments";
 
 const ISSUER = "https://example.clerk.accounts.dev";
@@ -45,16 +45,6 @@ const hostUsers = (t: MigrationApp) => t.run((ctx) => ctx.db.query("users").coll
 const messages = (t: MigrationApp) => t.run((ctx) => ctx.db.query("messages").collect());
 const as = (t: MigrationApp, clerkId: string) => t.withIdentity({ subject: clerkId, issuer: ISSUER });
 
-/** Run the scheduled backfill steps until the pass ends. */
-async function finishBackfill(t: MigrationApp) {
-  for (let i = 0; i < 50; i++) {
-    vi.advanceTimersToNextTimer();
-    await t.finishInProgressScheduledFunctions();
-    if ((await t.query(internal.backfill.status, {}))?.status !== "running") break;
-  }
-  return t.query(internal.backfill.status, {});
-}
-
 test("the tutorial's app adopts the package: same ids, Clerk's fields current, the app's untouched, nothing twice", async () => {
   const { t, push } = initMigrationApp();
 
@@ -65,6 +55,8 @@ test("the tutorial's app adopts the package: same ids, Clerk's fields current, t
     ken: clerkCreates("user_ken", { first_name: "Ken", last_name: null, updated_at: 1_000 }),
     edsger: clerkCreates("user_edsger", { first_name: "Edsger", last_name: "Dijkstra", updated_at: 1_000 }),
     frank: clerkCreates("user_frank", { first_name: "Frank", last_name: "Allen", updated_at: 1_000 }),
+    alan: clerkCreates("user_alan", { first_name: "Alan", last_name: "Turing", updated_at: 1_000 }),
+    linus: clerkCreates("user_linus", { first_name: "Linus", last_name: "Torvalds", updated_at: 1_000 }),
   };
   const oldDeliveries: Record<string, string> = {};
   for (const [name, payload] of Object.entries(created)) {
@@ -74,6 +66,9 @@ test("the tutorial's app adopts the package: same ids, Clerk's fields current, t
   }
   const graceRenamed = clerkUpdates("user_grace", { last_name: "Murray Hopper", updated_at: 2_000 });
   oldDeliveries.graceRenamed = (await deliver(t, graceRenamed)).svixId;
+  await deliver(t, clerkUpdates("user_alan", { first_name: "Alan M.", updated_at: 2_000 }));
+  // The old code deletes Linus: his row goes.
+  expect(await deliver(t, clerkDeletes("user_linus"))).toMatchObject({ status: 200 });
   await as(t, "user_ada").mutation(api.users.setBio, { bio: "Analytical engines" });
   await as(t, "user_ada").mutation(api.messages.send, { body: "Hello" });
   await as(t, "user_grace").mutation(api.messages.send, { body: "Bugs!" });
@@ -82,6 +77,7 @@ test("the tutorial's app adopts the package: same ids, Clerk's fields current, t
   const before = await hostUsers(t);
   expect(before.map((u) => u.name).sort()).toEqual([
     "Ada Lovelace",
+    "Alan M. Turing",
     "Edsger Dijkstra",
     "Frank Allen",
     "Grace Murray Hopper",
@@ -109,19 +105,33 @@ test("the tutorial's app adopts the package: same ids, Clerk's fields current, t
   expect(await deliver(t, clerkDeletes("user_edsger"))).toMatchObject({ body: { outcome: "tombstoned" } });
   expect(await hostUser(t, "user_edsger")).not.toBeNull();
 
-  // The backfill, once; a change delivered while it runs.
+  // The backfill, once; deliveries while it runs.
   expect(await t.mutation(internal.backfill.start, {})).toMatchObject({ started: true });
   await deliver(t, clerkUpdates("user_ada", { first_name: "Augusta Ada", updated_at: 4_000 }));
-  expect(await finishBackfill(t)).toMatchObject({ status: "done", lastError: null });
+  // Users the component does not hold yet wait for the pass (Svix retries): a late retry of
+  // Linus's creation, and Alan's first version, older than the row the old code stored.
+  const lateReplays = { linus: created.linus, alan: created.alan };
+  for (const payload of Object.values(lateReplays)) {
+    expect(await deliver(t, payload)).toMatchObject({ status: 503, body: { outcome: "deferred" } });
+  }
+  expect((await hostUser(t, "user_alan"))?.name).toBe("Alan M. Turing");
+  expect(await finishBackfill(t, vi)).toMatchObject({ status: "done", lastError: null });
+  // Svix's retries after the pass: nothing comes back, nothing older is written.
+  for (const payload of Object.values(lateReplays)) {
+    expect(await deliver(t, payload)).toMatchObject({ status: 200, body: { outcome: "stale" } });
+  }
+  expect(await hostUser(t, "user_linus")).toBeNull();
+  expect(await t.query(components.clerk.users.get, { clerkId: "user_linus" })).toBeNull();
 
   // The prune: Edsger's row goes; Frank's, whose deletion Clerk never delivered, is reported and kept.
-  expect(await t.mutation(internal.clerkMigration.pruneUsers, {})).toEqual({ pruned: 1, unknown: 1 });
+  expect(await t.action(internal.clerkMigration.pruneUsers, {})).toEqual({ pruned: 1, alreadyDeleted: 0, unknown: 1 });
   expect(logs.filter((line) => line.includes("user_frank was never synced"))).toHaveLength(1);
 
   // After: every reference intact, Clerk's fields current, the app's own untouched.
   const after = await hostUsers(t);
   expect(after.map((u) => [u.externalId, u.name, u.imageUrl, u.bio]).sort()).toEqual([
     ["user_ada", "Augusta Ada Lovelace", "https://img.clerk.com/user_ada", "Analytical engines"],
+    ["user_alan", "Alan M. Turing", "https://img.clerk.com/user_alan", undefined],
     ["user_barbara", "Barbara Liskov", "https://img.clerk.com/user_barbara", undefined],
     ["user_frank", "Frank Allen", undefined, undefined],
     ["user_grace", "Grace Murray Hopper", "https://img.clerk.com/user_grace", undefined],

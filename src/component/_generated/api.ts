@@ -10,6 +10,7 @@
 
 import type * as backfill from "../backfill.js";
 import type * as backfill_billingPlans from "../backfill/billingPlans.js";
+import type * as backfill_coverage from "../backfill/coverage.js";
 import type * as backfill_history from "../backfill/history.js";
 import type * as backfill_invitations from "../backfill/invitations.js";
 import type * as backfill_list from "../backfill/list.js";
@@ -56,6 +57,7 @@ import { anyApi, componentsGeneric } from "convex/server";
 const fullApi: ApiFromModules<{
   backfill: typeof backfill;
   "backfill/billingPlans": typeof backfill_billingPlans;
+  "backfill/coverage": typeof backfill_coverage;
   "backfill/history": typeof backfill_history;
   "backfill/invitations": typeof backfill_invitations;
   "backfill/list": typeof backfill_list;

@@ -991,7 +991,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         | "deleted"
         | "tombstoned"
         | "duplicate"
-        | "too_large",
+        | "too_large"
+        | "deferred",
         Name
       >;
     };
@@ -1562,6 +1563,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           splitCursor?: string | null;
           pageStatus?: "SplitRecommended" | "SplitRequired" | null;
         },
+        Name
+      >;
+      recordDeletions: FunctionReference<
+        "mutation",
+        "internal",
+        { clerkIds: Array<string> },
+        number,
         Name
       >;
       upsert: FunctionReference<

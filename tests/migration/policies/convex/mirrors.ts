@@ -10,6 +10,13 @@ export const membersMirror = mirrorUsers(internalMutation, {
   fields: (user) => ({ name: user.name, email: user.email }),
   newRow: () => ({ plan: "free" }),
   onDelete: { patch: (row) => ({ deletedAt: row.deletedAt ?? Date.now() }) },
+  afterDelete: async (ctx, row) => {
+    const notes = await ctx.db
+      .query("memberNotes")
+      .withIndex("by_memberId", (q) => q.eq("memberId", row._id))
+      .collect();
+    for (const note of notes) await ctx.db.delete("memberNotes", note._id);
+  },
 });
 export const onMemberEvent = membersMirror.onUserEvent;
 export const members: ClerkSync = new ClerkSync(components.clerk, { onUserEvent: internal.mirrors.onMemberEvent });
@@ -20,6 +27,7 @@ export const accountsMirror = mirrorUsers(internalMutation, {
   clerkIdField: "clerkUserId",
   fields: (user) => ({ displayName: user.name, email: user.email ?? undefined }),
   onDelete: { patch: () => ({ displayName: "Deleted user", email: undefined }) },
+  updatedAtField: "clerkUpdatedAt",
 });
 export const onAccountEvent = accountsMirror.onUserEvent;
 export const accounts: ClerkSync = new ClerkSync(components.clerk, { onUserEvent: internal.mirrors.onAccountEvent });
@@ -27,4 +35,9 @@ export const accounts: ClerkSync = new ClerkSync(components.clerk, { onUserEvent
 export const pruneMembers = internalMutation({
   args: { cursor: v.union(v.string(), v.null()), numItems: v.number() },
   handler: (ctx, page) => membersMirror.prune(ctx, members, page),
+});
+
+export const adoptMembers = internalMutation({
+  args: { cursor: v.union(v.string(), v.null()), numItems: v.number() },
+  handler: (ctx, page) => membersMirror.adopt(ctx, members, page),
 });
