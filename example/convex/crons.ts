@@ -12,6 +12,10 @@ crons.daily("reconcile everything with Clerk", { hourUTC: 4, minuteUTC: 23 }, in
   mode: "full",
 });
 
+// Is the whole path (Clerk, Svix, the route) working? Every 5 minutes, a heartbeat through it
+// (run heartbeat:setUp once first).
+crons.interval("heartbeat through Clerk's webhook", { minutes: 5 }, internal.heartbeat.send, {});
+
 // Is the webhook delivering? Every hour, a warning in the logs unless the verdict is ok.
 crons.hourly("warn when Clerk's webhook is not ok", { minuteUTC: 47 }, internal.syncStatus.warnIfUnhealthy, {});
 

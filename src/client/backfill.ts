@@ -20,6 +20,14 @@ import { clientSources } from "./backfill/sources.js";
 import type { ClerkSync, RunMutationCtx, RunQueryCtx } from "./clerkSync.js";
 import { createLogger } from "./logging.js";
 
+export {
+  ClerkHeartbeat,
+  type ClerkHeartbeatErrorCode,
+  type HeartbeatOptions,
+  type HeartbeatSetup,
+  type HeartbeatStatus,
+} from "./heartbeat.js";
+export type { RoundTrip } from "../component/heartbeatRecords.js";
 /** `"full" | "incremental"`, for a host function's arguments. */
 export { vBackfillMode } from "../component/backfillValidators.js";
 export type {
@@ -192,14 +200,15 @@ type Report =
 async function readPage(api: ClerkApi, plan: Extract<BackfillStepPlan, { step: "list" }>): Promise<Report> {
   const source = clientSources[plan.kind];
   const counted = plan.count === "always" && source.count ? await source.count(api) : undefined;
-  const { items, total: listTotal } = await source.list(api, plan.position, plan.pageSize);
+  const { items, total: listTotal, heartbeats } = await source.list(api, plan.position, plan.pageSize);
   let total = listTotal ?? counted;
   if (total === undefined && plan.count === "ifShort" && items.length < plan.pageSize && source.count) {
     total = await source.count(api);
   }
   // The component checks the page against the kind's own validator.
   const page = { kind: plan.kind, items } as ApplyPageArgs["page"];
-  return { step: "list", args: { page, ...(total !== undefined ? { total } : {}) } };
+  const skip = heartbeats?.length ? { skip: heartbeats } : {};
+  return { step: "list", args: { page, ...skip, ...(total !== undefined ? { total } : {}) } };
 }
 
 /** Of the plan's candidates, those Clerk confirms it no longer has. */

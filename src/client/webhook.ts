@@ -7,6 +7,7 @@ import type { ClerkEvent } from "../component/deliveries.js";
 import type { FailureReason } from "../component/syncStatus.js";
 import type { ClerkSync } from "./clerkSync.js";
 import { DOCTOR_PROBE_EVENT_TYPE } from "./doctorProbe.js";
+import { heartbeatDelivery } from "./heartbeatMarker.js";
 import { createLogger, type Logger } from "./logging.js";
 import { normalizeDelivery } from "./normalize.js";
 
@@ -43,6 +44,8 @@ type RunMutationCtx = Pick<GenericActionCtx<GenericDataModel>, "runMutation" | "
 type Report = {
   log: Logger;
   recordFailure(svixId: string, eventType: string | null, reason: FailureReason): Promise<void>;
+  /** Count a request whose signature did not verify (no body, no id kept). */
+  recordRefusal(): Promise<void>;
 };
 
 /**
@@ -64,10 +67,16 @@ export async function handleClerkWebhook(
         .then(() => undefined)
         // The answer matters more than the record: a failure to record is only logged.
         .catch((error: unknown) => log.error(`could not record a failed delivery: ${String(error)}`)),
+    recordRefusal: () =>
+      ctx
+        .runMutation(clerk.component.refusals.record, {})
+        .then(() => undefined)
+        .catch((error: unknown) => log.error(`could not count a refused signature: ${String(error)}`)),
   };
   const verified = await verifyDelivery(request, options, report);
   if (verified instanceof Response) return verified;
   if (verified === DOCTOR_PROBE) return answerDoctor(ctx, clerk, log);
+  if ("heartbeat" in verified) return receiveHeartbeat(ctx, clerk, verified, log);
   return applyDelivery(ctx, clerk, verified, report);
 }
 
@@ -117,7 +126,7 @@ async function verifyDelivery(
   request: Request,
   options: Omit<ClerkRoutesOptions, "path">,
   report: Report,
-): Promise<{ svixId: string; event: ClerkEvent } | typeof DOCTOR_PROBE | Response> {
+): Promise<{ svixId: string; event: ClerkEvent } | Heartbeat | typeof DOCTOR_PROBE | Response> {
   const { log, recordFailure } = report;
   const claimedId = request.headers.get("svix-id") ?? "";
   const verifier = await signingVerifier(options, claimedId, report);
@@ -138,6 +147,7 @@ async function verifyDelivery(
   } catch (error) {
     const reason = error instanceof WebhookVerificationError ? error.message : "verification failed";
     log.warn(`rejected ${claimedId}: ${reason}`);
+    await report.recordRefusal();
     return answer(401, { error: `invalid webhook signature: ${reason}` });
   }
 
@@ -155,6 +165,9 @@ async function verifyDelivery(
   } catch {
     return refuse("invalid_payload", "body is not JSON");
   }
+  // Recognised before any user logic: a heartbeat is never a user, a hook call or a delivery row.
+  const nonce = heartbeatDelivery(parsed);
+  if (nonce !== null) return { svixId, heartbeat: nonce };
   const delivery = normalizeDelivery(parsed);
   if (delivery.kind === "invalid") return refuse("invalid_payload", delivery.reason);
   if (delivery.kind === "ignored") {
@@ -163,6 +176,17 @@ async function verifyDelivery(
     return answer(200, { outcome: "ignored", reason: delivery.reason });
   }
   return { svixId, event: delivery.event };
+}
+
+/** A signed delivery of the heartbeat user's `user.updated` (or its `user.created`), with the nonce it carries. */
+type Heartbeat = { svixId: string; heartbeat: string };
+
+/** Record the heartbeat's return: answered 200 whatever it was (its own, a duplicate, stale, another deployment's). */
+async function receiveHeartbeat(ctx: RunMutationCtx, clerk: ClerkSync, { svixId, heartbeat }: Heartbeat, log: Logger) {
+  const outcome =
+    heartbeat === "" ? "stale" : await ctx.runMutation(clerk.component.heartbeat.receive, { nonce: heartbeat });
+  log.info(`heartbeat ${svixId}: ${outcome}`);
+  return answer(200, { outcome: "heartbeat", heartbeat: outcome });
 }
 
 /** One component mutation: applied, or (nothing written) a failure recorded and answered. */

@@ -1,9 +1,9 @@
 // The backfill's functions: a run's lifecycle (start, status, watermark, cancel), what the
 // host's step asks and reports (plan, applyPage, applyReconcile, retryLater), and the
 // scheduler's (watchdog, forgetSeen). What each kind of object needs is in backfill/.
-import { v } from "convex/values";
+import { v, type Infer } from "convex/values";
 import { internal } from "./_generated/api.js";
-import { internalMutation, mutation, query } from "./_generated/server.js";
+import { internalMutation, mutation, query, type MutationCtx } from "./_generated/server.js";
 import {
   vBackfillKind,
   vBackfillMode,
@@ -34,76 +34,84 @@ import { vBackfillPage } from "./backfill/sources.js";
 
 export { OFFSET_OVERLAP } from "./backfill/paging.js";
 
+const vBackfillStart = v.object({ started: v.boolean(), run: vBackfillRunStatus });
+
+const vStartArgs = v.object({
+  /** Function handle of the host's step action. */
+  step: v.string(),
+  /** The host's hooks, run for every change the run makes. */
+  hooks: vHookHandles,
+  pageSize: v.number(),
+  /** Full passes: delete what Clerk no longer has. */
+  reconcile: v.boolean(),
+  /** Full passes: also sync (and reconcile) organizations, memberships, roles and permissions. */
+  organizations: v.boolean(),
+  /** Full passes: also sync Clerk Billing subscription items, with their plans' features. */
+  billing: v.optional(v.boolean()),
+  requestsPer10Seconds: v.number(),
+  /** Default "full". */
+  mode: v.optional(vBackfillMode),
+});
+export type StartArgs = Infer<typeof vStartArgs>;
+
 /**
  * Start a run, or answer with the one already running. A full pass takes over from a
  * running incremental one (it covers all of it); an incremental pass with no completed
  * pass before it to start from runs as a full pass.
  */
 export const start = mutation({
-  args: {
-    /** Function handle of the host's step action. */
-    step: v.string(),
-    /** The host's hooks, run for every change the run makes. */
-    hooks: vHookHandles,
-    pageSize: v.number(),
-    /** Full passes: delete what Clerk no longer has. */
-    reconcile: v.boolean(),
-    /** Full passes: also sync (and reconcile) organizations, memberships, roles and permissions. */
-    organizations: v.boolean(),
-    /** Full passes: also sync Clerk Billing subscription items, with their plans' features. */
-    billing: v.optional(v.boolean()),
-    requestsPer10Seconds: v.number(),
-    /** Default "full". */
-    mode: v.optional(vBackfillMode),
-  },
-  returns: v.object({ started: v.boolean(), run: vBackfillRunStatus }),
-  handler: async (ctx, args) => {
-    if (!(args.pageSize >= 1 && args.pageSize <= 500)) throw new Error("pageSize must be between 1 and 500");
-    if (!(args.requestsPer10Seconds > 0)) throw new Error("requestsPer10Seconds must be positive");
-    const running = await runningRun(ctx);
-    if (running) {
-      if ((args.mode ?? "full") !== "full" || running.mode !== "incremental") {
-        return { started: false, run: toStatus(running) };
-      }
-      await endRun(ctx, running, "canceled", "superseded by a full pass");
-    }
-    const watermark = args.mode === "incremental" ? await latestWatermark(ctx) : null;
-    const mode = watermark === null ? "full" : "incremental";
-    const options = {
-      organizations: mode === "full" && args.organizations,
-      billing: mode === "full" && (args.billing ?? false),
-      reconcile: mode === "full" && args.reconcile,
-    };
-    const stages = stagePlan(mode, options);
-    const runId = await ctx.db.insert("backfillRuns", {
-      status: "running",
-      mode,
-      stages,
-      stageIndex: 0,
-      ...options,
-      planFeatures: [],
-      startedAt: Date.now(),
-      finishedAt: null,
-      baseline: await firstListings(ctx, stages),
-      pageSize: Math.floor(args.pageSize),
-      msPerRequest: Math.ceil(10_000 / args.requestsPer10Seconds),
-      ...START,
-      updatedSince: watermark?.updatedSince ?? null,
-      reconcileCursor: null,
-      counts: noCounts(),
-      clerkTotal: null,
-      shortfalls: [],
-      lastError: null,
-      step: args.step,
-      hooks: args.hooks,
-      token: 0,
-      scheduledStep: null,
-      watchdog: null,
-    });
-    await scheduleStep(ctx, (await ctx.db.get("backfillRuns", runId))!, 0);
-    return { started: true, run: toStatus((await ctx.db.get("backfillRuns", runId))!) };
-  },
+  args: vStartArgs.fields,
+  returns: vBackfillStart,
+  handler: (ctx, args) => startPass(ctx, args),
 });
+
+/** `start`'s rule, for the heal after an outage too. */
+export async function startPass(ctx: MutationCtx, args: StartArgs): Promise<Infer<typeof vBackfillStart>> {
+  if (!(args.pageSize >= 1 && args.pageSize <= 500)) throw new Error("pageSize must be between 1 and 500");
+  if (!(args.requestsPer10Seconds > 0)) throw new Error("requestsPer10Seconds must be positive");
+  const running = await runningRun(ctx);
+  if (running) {
+    if ((args.mode ?? "full") !== "full" || running.mode !== "incremental") {
+      return { started: false, run: toStatus(running) };
+    }
+    await endRun(ctx, running, "canceled", "superseded by a full pass");
+  }
+  const watermark = args.mode === "incremental" ? await latestWatermark(ctx) : null;
+  const mode = watermark === null ? "full" : "incremental";
+  const options = {
+    organizations: mode === "full" && args.organizations,
+    billing: mode === "full" && (args.billing ?? false),
+    reconcile: mode === "full" && args.reconcile,
+  };
+  const stages = stagePlan(mode, options);
+  const runId = await ctx.db.insert("backfillRuns", {
+    status: "running",
+    mode,
+    stages,
+    stageIndex: 0,
+    ...options,
+    planFeatures: [],
+    startedAt: Date.now(),
+    finishedAt: null,
+    baseline: await firstListings(ctx, stages),
+    pageSize: Math.floor(args.pageSize),
+    msPerRequest: Math.ceil(10_000 / args.requestsPer10Seconds),
+    ...START,
+    updatedSince: watermark?.updatedSince ?? null,
+    reconcileCursor: null,
+    counts: noCounts(),
+    clerkTotal: null,
+    shortfalls: [],
+    lastError: null,
+    step: args.step,
+    hooks: args.hooks,
+    token: 0,
+    scheduledStep: null,
+    watchdog: null,
+  });
+  await scheduleStep(ctx, (await ctx.db.get("backfillRuns", runId))!, 0);
+  return { started: true, run: toStatus((await ctx.db.get("backfillRuns", runId))!) };
+}
 
 /** A run by id, or the latest run; null when there is none. */
 export const status = query({
@@ -157,13 +165,15 @@ export const applyPage = mutation({
     requests: v.number(),
     /** Clerk's count of the list, when the step has it: the user count, or the list's `total_count`. */
     total: v.optional(v.number()),
+    /** The heartbeat's users on the page: they count as seen (Clerk lists them) and are never stored. */
+    skip: v.optional(v.array(v.string())),
   },
   returns: v.boolean(),
-  handler: async (ctx, { runId, token, page, requests, total }) => {
+  handler: async (ctx, { runId, token, page, requests, total, skip }) => {
     const run = await currentRun(ctx, runId, token);
     const stage = run && currentStage(run);
     if (!run || stage?.step !== "list" || stage.kind !== page.kind) return false;
-    await applyListPage(ctx, run, page, requests, total);
+    await applyListPage(ctx, run, page, requests, total, skip);
     return true;
   },
 });

@@ -2,6 +2,8 @@ import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
 import { backfillRunFields } from "./backfillValidators.js";
 import { deliveryFailureFields } from "./failures.js";
+import { heartbeatFields, heartbeatSettingsFields, outageFields } from "./heartbeatRecords.js";
+import { refusalFields } from "./refusals.js";
 import {
   invitationRecordFields,
   membershipRecordFields,
@@ -98,6 +100,24 @@ export default defineSchema({
   deliveryFailures: defineTable(deliveryFailureFields)
     .index("by_failed_at", ["failedAt"])
     .index("by_reason", ["reason", "failedAt"]),
+
+  /**
+   * Requests refused for their signature, counted per 5-minute window, no body kept: a flood of
+   * forged requests updates one row per window and cannot grow the table (a day of windows kept).
+   */
+  signatureRefusals: defineTable(refusalFields).index("by_window", ["windowStart"]),
+
+  /** The heartbeat's settings: its Clerk user and this deployment's nonce prefix (one row). */
+  heartbeatSettings: defineTable(heartbeatSettingsFields),
+
+  /** The heartbeat's round trips (sent, delivered), kept 2 days. */
+  heartbeats: defineTable(heartbeatFields)
+    .index("by_nonce", ["nonce"])
+    .index("by_sentAt", ["sentAt"])
+    .index("by_deliveredAt", ["deliveredAt"]),
+
+  /** Outages a returning heartbeat ended, with the pass started to repair them; the newest 20. */
+  outages: defineTable(outageFields).index("by_to", ["to"]),
 
   /** Backfill and reconciliation runs over Clerk's Backend API; at most one is running. */
   backfillRuns: defineTable(backfillRunFields)

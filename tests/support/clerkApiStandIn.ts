@@ -10,7 +10,8 @@
 // 429 + Retry-After, short pages, a `200 []` for a stale cursor and users counted but never listed on demand. Like Clerk, an offset costs more the larger it is, and past
 // `maxOffset` the request fails as Clerk's time out. It records every request, including
 // the Authorization header.
-// For `convex-clerk-sync doctor`: POST /v1/webhooks/svix_url (or Clerk's 400 svix_app_missing),
+// POST /v1/users creates a user (refused without an email address on demand, as an instance that
+// requires one). For `convex-clerk-sync doctor`: POST /v1/webhooks/svix_url (or Clerk's 400 svix_app_missing),
 // Clerk's 401 clerk_key_invalid for any key but `secretKey` when one is given, and, as the
 // instance's Frontend API would, GET /.well-known/openid-configuration naming `url` as issuer.
 // GET /v1/organization_invitations (offset, with total_count); writes (users, organizations,
@@ -48,6 +49,8 @@ export type ClerkApiStandIn = ClerkStore & {
   shortenNext(n: number, keep: number, path?: string): void;
   /** Answer `POST /v1/webhooks/svix_url` with 400 `svix_app_missing`, as for an instance without webhooks. */
   setSvixAppMissing(missing: boolean): void;
+  /** Refuse `POST /v1/users` without an email address (422 `form_data_missing`), as an instance that requires one. */
+  setEmailRequired(required: boolean): void;
   close(): Promise<void>;
 };
 
@@ -65,6 +68,7 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
   let shortened = { remaining: 0, keep: 0, path: "" };
   let held: Promise<void> | null = null;
   let svixAppMissing = false;
+  let emailRequired = false;
 
   const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     // @clerk/backend parses JSON only for exactly this content type.
@@ -124,7 +128,33 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     return ok(Array.isArray(answer.body) ? cut(answer.body) : { ...body, data: cut(body.data) });
   }
 
+  /** POST /v1/users: a user with the names, email address and private metadata given. */
+  function createUser(body: Record<string, unknown>): Answer {
+    const emails = Array.isArray(body.email_address) ? (body.email_address as string[]) : [];
+    if (emailRequired && emails.length === 0) {
+      const message = "email_address must be included.";
+      const error = {
+        code: "form_data_missing",
+        message,
+        long_message: message,
+        meta: { param_name: "email_address" },
+      };
+      return { status: 422, body: { errors: [error] } };
+    }
+    const now = Date.now();
+    const [user] = store.addUsers(1, () => ({
+      first_name: (body.first_name as string | undefined) ?? null,
+      last_name: (body.last_name as string | undefined) ?? null,
+      created_at: now,
+      updated_at: now,
+      ...(emails[0] ? { email: emails[0] } : {}),
+      private_metadata: (body.private_metadata as Record<string, unknown> | undefined) ?? {},
+    }));
+    return ok(user);
+  }
+
   async function route(method: string, url: URL, body: Record<string, unknown>): Promise<Answer> {
+    if (method === "POST" && url.pathname === "/v1/users") return createUser(body);
     const written = writeRoute(store, method, url, body);
     if (written) return written;
     if (method !== "GET")
@@ -259,6 +289,7 @@ export async function startClerkApiStandIn(options: ClerkApiStandInOptions = {})
     },
     shortenNext: (n, keep, path = "/v1/users") => void (shortened = { remaining: n, keep, path }),
     setSvixAppMissing: (missing) => void (svixAppMissing = missing),
+    setEmailRequired: (required) => void (emailRequired = required),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -11,6 +11,7 @@
 import type * as backfill from "../backfill.js";
 import type * as clerk from "../clerk.js";
 import type * as crons from "../crons.js";
+import type * as heartbeat from "../heartbeat.js";
 import type * as http from "../http.js";
 import type * as notes from "../notes.js";
 import type * as onboarding from "../onboarding.js";
@@ -30,6 +31,7 @@ declare const fullApi: ApiFromModules<{
   backfill: typeof backfill;
   clerk: typeof clerk;
   crons: typeof crons;
+  heartbeat: typeof heartbeat;
   http: typeof http;
   notes: typeof notes;
   onboarding: typeof onboarding;

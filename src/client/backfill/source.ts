@@ -4,7 +4,12 @@ import type { ListPosition, ReconcileCandidate } from "../../component/backfillV
 import type { ClerkApi } from "../clerkApi.js";
 
 /** A page of a Clerk list, normalized, with Clerk's count of the list when the answer carries one. */
-export type ListedPage<T> = { items: T[]; total?: number };
+export type ListedPage<T> = {
+  items: T[];
+  total?: number;
+  /** The heartbeat's users among `items` (by private metadata): listed, never stored. */
+  heartbeats?: string[];
+};
 
 export type ClientSource<T> = {
   /** The page at `position`: one request. */

@@ -168,6 +168,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               };
           requests: number;
           total?: number;
+          skip?: Array<string>;
         },
         boolean,
         Name
@@ -1046,6 +1047,59 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    heartbeat: {
+      begin: FunctionReference<
+        "mutation",
+        "internal",
+        { windowMs: number },
+        { userId: string; nonce: string } | null,
+        Name
+      >;
+      receive: FunctionReference<
+        "mutation",
+        "internal",
+        { nonce: string },
+        "returned" | "duplicate" | "stale" | "foreign",
+        Name
+      >;
+      sendFailed: FunctionReference<
+        "mutation",
+        "internal",
+        { nonce: string; error: string },
+        null,
+        Name
+      >;
+      setUp: FunctionReference<
+        "mutation",
+        "internal",
+        { userId: string; created: boolean },
+        { userId: string; deploymentId: string },
+        Name
+      >;
+      status: FunctionReference<
+        "query",
+        "internal",
+        {},
+        {
+          userId: string;
+          created: boolean;
+          setUpAt: number;
+          roundTrips: Array<{
+            sentAt: number;
+            deliveredAt: number | null;
+            latencyMs: number | null;
+            error: string | null;
+          }>;
+          lastOutage: {
+            from: number;
+            to: number;
+            healRunId: string | null;
+            heal: string;
+          } | null;
+        } | null,
+        Name
+      >;
+    };
     invitations: {
       list: FunctionReference<
         "query",
@@ -1198,6 +1252,9 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         } | null,
         Name
       >;
+    };
+    refusals: {
+      record: FunctionReference<"mutation", "internal", {}, null, Name>;
     };
     roles: {
       getByKey: FunctionReference<

@@ -36,6 +36,7 @@ export async function applyListPage(
   page: { kind: BackfillKind; items: unknown[] },
   requests: number,
   total: number | undefined,
+  skip: string[] = [],
 ) {
   const source = sourceOf(page.kind);
   const listing = source.listing(run);
@@ -51,7 +52,10 @@ export async function applyListPage(
   if (outcome.rewind) counts.rewinds++;
   else counts.pages++;
 
-  const fresh = page.items.filter((_, i) => outcome.fresh(entries[i]!));
+  const isNew = page.items.map((_, i) => outcome.fresh(entries[i]!));
+  const fresh = page.items.filter((_, i) => isNew[i] && !skip.includes(entries[i]!.id));
+  // The heartbeat's users: seen (the list's count includes them), never stored, counted or reconciled.
+  kindCounts.seen += page.items.filter((_, i) => isNew[i] && skip.includes(entries[i]!.id)).length;
   const cut = source.cut && run.mode === "incremental" ? source.cut(run, fresh) : { items: fresh, ended: false };
   const tally = { counts: kindCounts, firstListing: run.baseline.includes(page.kind) };
   const stored = (await source.store(ctx, run, cut.items, tally)) ?? {};
