@@ -1,34 +1,56 @@
-// `npm run lint` (last step): the README and the guides say what the code and the bench say.
-// - Every TypeScript block names its source file (`<!-- file: example/convex/clerk.ts -->` on the
-//   line before) and is that file, as it is; the sources are the apps `npm run typecheck` compiles
-//   as a host against the packed package (HOST_APPS in host.mjs).
-// - Every figure between `<!-- figure: … -->` markers is bench/results.json's (figures.mjs).
-// - Every relative link reaches a file, and a heading when it names one (links.mjs).
+// `npm run lint` (last step): every markdown file of the repository says what the code and the
+// bench say (markdown.mjs parses them with remark).
+// - Every TypeScript or JavaScript block, in any spelling (`ts`, `TS`, `mts`, `js`, `jsx`…), and
+//   every unlabelled one, names its source file (`<!-- file: example/convex/clerk.ts -->` just
+//   before it), is labelled `ts` or `tsx` and is that file, as it is; the sources are the apps
+//   `npm run typecheck` compiles as a host against the packed package (HOST_APPS in host.mjs).
+//   A block that is not code says so with its label (`text`, `sh`, `json`…); indented blocks
+//   are refused, as they cannot be labelled.
+// - Every figure between `<!-- figure: … -->` markers is bench/results.json's, and no figure is
+//   written without them (figures.mjs).
+// - Every local link, inline or reference-style, reaches a file, and a heading when it names one
+//   (links.mjs).
+// - Every name the docs give the package (API names, options, CLI commands and flags, event
+//   types, environment variables, error codes and reasons) exists, and every export list is
+//   complete (claims.mjs).
 //
 // Usage: node scripts/docs/check.mjs [--write]   (--write fills blocks and figures in place)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
-import { fillFigures } from "./figures.mjs";
+import { fillFigures, unmarkedFigures } from "./figures.mjs";
 import { SOURCE_DIRS } from "./host.mjs";
 import { brokenLinks } from "./links.mjs";
-import { CHECKED_LANGUAGES, fencedBlocks, markdownFiles, read, withSources } from "./markdown.mjs";
+import {
+  CODE_LANGUAGES,
+  COMPILED_LANGUAGES,
+  codeBlocks,
+  markdownFiles,
+  parseMarkdown,
+  read,
+  withSources,
+} from "./markdown.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const write = process.argv.includes("--write");
 const SNIPPETS = "docs/snippets";
 
-async function main() {
+/**
+ * Every problem of the markdown files under `root` (a repository, or a copy of one), as
+ * `file:line: what`; with `write`, blocks and figures are filled in place instead.
+ */
+export async function checkDocs(root, { write = false } = {}) {
   const results = JSON.parse(read(root, "bench/results.json"));
   const problems = [];
   const used = new Set();
-  for (const file of markdownFiles(root)) {
+  const files = markdownFiles(root);
+  for (const file of files) {
     const text = read(root, file);
-    problems.push(...blockProblems(file, text, used));
+    const tree = parseMarkdown(text);
+    problems.push(...blockProblems(root, file, text, tree, used));
+    problems.push(...unmarkedFigures(file, text, tree));
     let expected;
     try {
-      expected = await formatted(file, fillFigures(withSources(text, sourceText), results));
+      expected = await formatted(root, file, fillFigures(withSources(text, sourceText(root)), results));
     } catch (error) {
       problems.push(`${file}: ${error.message}`);
       continue;
@@ -41,26 +63,40 @@ async function main() {
       problems.push(`${file}: ${describeDrift(text, expected)}; run npm run docs:fill`);
     }
   }
-  for (const file of markdownFiles(root)) problems.push(...brokenLinks(root, file));
-  for (const snippet of snippetFiles()) {
+  problems.push(...(await brokenLinks(root, files)));
+  for (const snippet of snippetFiles(root)) {
     if (!used.has(snippet)) problems.push(`${snippet}: no block of the docs shows it (remove it, or show it)`);
   }
-  if (problems.length > 0) {
-    console.error(`docs-check: ${problems.length} problem(s):\n${problems.join("\n")}`);
-    process.exit(1);
-  }
-  console.log(
-    "docs-check: every code block is its source file, every figure is bench/results.json's, every link resolves",
-  );
+  return problems;
 }
 
-/** TypeScript blocks without a source, or with one the host check does not compile. */
-function blockProblems(file, text, used) {
+/**
+ * Code blocks that are, or may be, TypeScript or JavaScript without a source the host check
+ * compiles; indented blocks; sources that do not exist.
+ */
+function blockProblems(root, file, text, tree, used) {
   const problems = [];
-  for (const block of fencedBlocks(text)) {
-    if (!CHECKED_LANGUAGES.has(block.lang)) continue;
+  for (const block of codeBlocks(text, tree)) {
     const where = `${file}:${block.start + 1}`;
-    if (!block.source) {
+    if (!block.fenced) {
+      problems.push(
+        `${where}: an indented code block: fence it, labelled with its language (ts with its source, or text…)`,
+      );
+      continue;
+    }
+    if (block.lang === null) {
+      problems.push(
+        `${where}: an unlabelled code block: label it (ts with <!-- file: … --> when it is code; text, sh, json… when not)`,
+      );
+      continue;
+    }
+    const code = CODE_LANGUAGES.has(block.lang.toLowerCase());
+    if (!code) continue;
+    if (!COMPILED_LANGUAGES.has(block.lang)) {
+      problems.push(
+        `${where}: a \`${block.lang}\` block is not compiled: the docs' code is TypeScript, labelled ts or tsx and named by <!-- file: … --> (label it text if it is not code)`,
+      );
+    } else if (!block.source) {
       problems.push(`${where}: a ${block.lang} block without <!-- file: … --> naming its source`);
     } else if (!SOURCE_DIRS.some((dir) => block.source.startsWith(`${dir}/`))) {
       problems.push(`${where}: ${block.source} is not in ${SOURCE_DIRS.join(", ")}, which the host check compiles`);
@@ -73,12 +109,19 @@ function blockProblems(file, text, used) {
   return problems;
 }
 
-function sourceText(source) {
-  const file = path.join(root, source);
-  return existsSync(file) ? readFileSync(file, "utf8") : null;
+function sourceText(root) {
+  return (source) => {
+    const file = path.join(root, source);
+    return existsSync(file) ? readFileSync(file, "utf8") : null;
+  };
 }
 
-async function formatted(file, text) {
+/** The text as Prettier formats the file, or as it is when .prettierignore names the file. */
+async function formatted(root, file, text) {
+  const { ignored } = await prettier.getFileInfo(path.join(root, file), {
+    ignorePath: path.join(root, ".prettierignore"),
+  });
+  if (ignored) return text;
   const options = (await prettier.resolveConfig(path.join(root, file))) ?? {};
   return prettier.format(text, { ...options, filepath: path.join(root, file) });
 }
@@ -92,10 +135,23 @@ function describeDrift(actual, expected) {
   return `line ${at + 1} differs from its source or from bench/results.json (expected ${JSON.stringify(e[at] ?? "")})`;
 }
 
-function snippetFiles() {
+function snippetFiles(root) {
   return readdirSync(path.join(root, SNIPPETS), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
 }
 
-await main();
+async function main() {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+  const problems = await checkDocs(root, { write: process.argv.includes("--write") });
+  if (problems.length > 0) {
+    console.error(`docs-check: ${problems.length} problem(s):\n${problems.join("\n")}`);
+    process.exit(1);
+  }
+  console.log(
+    "docs-check: every code block is its source file or labelled as not code, every figure is bench/results.json's, " +
+      "every link resolves, every name the docs give exists",
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -6,6 +6,13 @@
 //
 // A path reads bench/results.json (segments between dots, as the keys are spelled); `derived.*`
 // reads the values computed below from it. Formats and tables are defined here, nowhere else.
+//
+// A figure written without markers fails (unmarkedFigures): a number in prose or a table with a
+// unit only the bench measures (ms, KB, ×, index ranges, docs read or written, function calls),
+// or a decimal number of seconds, minutes or MiB. Limits and schedules are whole numbers of
+// seconds, minutes or MiB (Convex's 1 s and 16 MiB, Svix's 5 min); the few stated figures that
+// are other parties' limits or the bench's inputs are in STATED, with why.
+import { visit } from "unist-util-visit";
 
 const FORMATS = {
   /** 1,234 */
@@ -137,4 +144,39 @@ export function fillFigures(text, results) {
       if (!table) throw new Error(`unknown figure table "${name}" (known: ${Object.keys(TABLES).join(", ")})`);
       return `<!-- figure: ${name} -->\n\n${table(results)}\n\n<!-- /figure -->`;
     });
+}
+
+/** Figures written in the docs without markers because they are not results: each says why. */
+export const STATED = {
+  "8 KB": "Clerk's cap on each metadata object",
+  "3 KB": "the size of the bench's typical user, an input of the bench",
+  "300 ms": "how long the bench times each bundle, an input of the bench",
+};
+
+const BENCH_UNIT = String.raw`ms|KB|kB|KiB|MB|×|index ranges?|docs? read|docs? written|fn calls|function calls`;
+const UNMARKED = new RegExp(
+  String.raw`(?<![\w.,])(?:\d[\d,]*(?:\.\d+)?\s?(?:${BENCH_UNIT})|\d[\d,]*\.\d+\s?(?:s|min|seconds|minutes|MiB))(?![\w])`,
+  "g",
+);
+
+/**
+ * One message per figure of a markdown text written without markers: in prose and tables, not
+ * in code (inline or blocks), not between `<!-- figure -->` markers.
+ */
+export function unmarkedFigures(file, text, tree) {
+  const marked = [...text.matchAll(INLINE), ...text.matchAll(BLOCK)].map((m) => [m.index, m.index + m[0].length]);
+  const inMarker = (offset) => marked.some(([from, to]) => offset >= from && offset < to);
+  const problems = [];
+  visit(tree, "text", (node) => {
+    if (inMarker(node.position.start.offset)) return;
+    for (const match of node.value.matchAll(UNMARKED)) {
+      const figure = match[0].replace(/\s/, " ");
+      if (figure in STATED) continue;
+      problems.push(
+        `${file}:${node.position.start.line}: "${figure}" is a figure without a <!-- figure: … --> marker ` +
+          "(figures come from bench/results.json; see scripts/docs/figures.mjs)",
+      );
+    }
+  });
+  return problems;
 }

@@ -1,58 +1,42 @@
-// Relative links in the docs point at files that exist and, with a `#fragment`, at a heading
-// of that file (GitHub's anchors: lower case, punctuation dropped, spaces as hyphens).
-import { existsSync, statSync } from "node:fs";
-import path from "node:path";
-import { fencedBlocks, read } from "./markdown.mjs";
+// Local links of every markdown file reach a file and, with a `#fragment`, a heading of it:
+// inline links, reference-style links and their definitions, images, checked across files by
+// remark-validate-links under unified's engine (as the remark CLI runs it). Offline: links to
+// other hosts are not followed, and `repository: false` keeps GitHub URLs out of it.
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import remarkStringify from "remark-stringify";
+import remarkValidateLinks from "remark-validate-links";
+import { unified } from "unified";
+import { engine } from "unified-engine";
 
-/** GitHub's anchor for a heading's text. */
-export function slug(heading) {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
-    .replace(/\s/g, "-");
-}
-
-/** The anchors of a markdown text's headings (outside code blocks), with GitHub's -1, -2 for repeats. */
-export function anchors(text) {
-  const inBlock = new Set();
-  for (const block of fencedBlocks(text)) for (let i = block.start; i <= block.end; i++) inBlock.add(i);
-  const seen = new Map();
-  const result = new Set();
-  text.split("\n").forEach((line, i) => {
-    const heading = /^#{1,6}\s+(.*)$/.exec(line);
-    if (!heading || inBlock.has(i)) return;
-    const base = slug(heading[1]);
-    const count = seen.get(base) ?? 0;
-    seen.set(base, count + 1);
-    result.add(count === 0 ? base : `${base}-${count}`);
+/** One message per broken local link of `files` (paths relative to `root`), as `file:line: …`. */
+export async function brokenLinks(root, files) {
+  const context = await new Promise((resolve, reject) => {
+    engine(
+      {
+        // The engine runs the whole pipeline; nothing is written (`output: false`).
+        processor: unified().use(remarkParse).use(remarkGfm).use(remarkStringify),
+        cwd: root,
+        files,
+        plugins: [[remarkValidateLinks, { repository: false, root }]],
+        detectConfig: false,
+        detectIgnore: false,
+        out: false,
+        output: false,
+        quiet: true,
+        silent: true,
+        streamError: { write() {} },
+      },
+      (error, _code, result) => (error ? reject(error) : resolve(result)),
+    );
   });
-  return result;
-}
-
-const LINK = /\[[^\]]*\]\(([^)\s]+)\)/g;
-
-/** One message per relative link of `file` whose target or heading does not exist. */
-export function brokenLinks(root, file) {
-  const text = read(root, file);
   const problems = [];
-  const blockLines = new Set();
-  for (const block of fencedBlocks(text)) for (let i = block.start; i <= block.end; i++) blockLines.add(i);
-  text.split("\n").forEach((line, i) => {
-    if (blockLines.has(i)) return;
-    for (const [, target] of line.matchAll(LINK)) {
-      if (/^[a-z]+:/i.test(target)) continue;
-      const [pathPart, fragment] = target.split("#");
-      const resolved = pathPart ? path.join(path.dirname(file), pathPart) : file;
-      const where = `${file}:${i + 1}`;
-      if (!existsSync(path.join(root, resolved))) {
-        problems.push(`${where}: ${target} links to a file that does not exist`);
-      } else if (fragment && resolved.endsWith(".md") && statSync(path.join(root, resolved)).isFile()) {
-        if (!anchors(read(root, resolved)).has(fragment)) {
-          problems.push(`${where}: ${target} names no heading of ${resolved}`);
-        }
-      }
+  for (const file of context.files) {
+    for (const message of file.messages) {
+      // remark-validate-links' messages, and any other (a file that could not be read).
+      const rule = message.ruleId ? ` (${message.ruleId})` : "";
+      problems.push(`${file.path}:${message.line ?? 1}: ${message.reason}${rule}`);
     }
-  });
+  }
   return problems;
 }

@@ -23,29 +23,40 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 function main() {
   ensureBuilt();
   const packDir = mkdtempSync(path.join(os.tmpdir(), "docs-pack-"));
-  const packed = run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", packDir], { cwd: root });
-  if (packed.status !== 0) fail(`npm pack failed:\n${packed.stderr}`);
-  const host = createHost(root, path.join(packDir, packed.stdout.trim().split("\n").pop()));
-  rmSync(packDir, { recursive: true, force: true });
+  let host = null;
+  let problem;
   try {
-    const tsc = run(path.join(root, "node_modules/.bin/tsc"), ["-p", host, "--pretty", "false"], { cwd: host });
-    const report = classify(tsc.stdout, host);
-    for (const [library, count] of Object.entries(report.tolerated)) {
-      console.log(
-        `docs-typecheck: ${count} error(s) in ${library}'s own declarations (${THIRD_PARTY_DECLARATION_ERRORS[library]})`,
-      );
-    }
-    if (report.failing.length > 0) {
-      fail(`${report.failing.length} error(s) compiling the docs' code as a host:\n${report.failing.join("\n")}`);
-    }
-    if (tsc.status !== 0 && Object.keys(report.tolerated).length === 0) fail(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
-    console.log(
-      `docs-typecheck: ${Object.keys(HOST_APPS).join(", ")} and every docs snippet compile against the packed package`,
-    );
+    const packed = run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", packDir], { cwd: root });
+    if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
+    host = createHost(root, path.join(packDir, packed.stdout.trim().split("\n").pop()));
+    problem = compileHost(host);
+  } catch (error) {
+    problem = error instanceof Error ? error.message : String(error);
   } finally {
-    if (process.argv.includes("--keep")) console.log(`docs-typecheck: host kept at ${host}`);
-    else removeHost(host);
+    rmSync(packDir, { recursive: true, force: true });
+    if (host && process.argv.includes("--keep")) console.log(`docs-typecheck: host kept at ${host}`);
+    else if (host) removeHost(host);
   }
+  if (problem) fail(problem);
+  console.log(
+    `docs-typecheck: ${Object.keys(HOST_APPS).join(", ")} and every docs snippet compile against the packed package`,
+  );
+}
+
+/** The host's tsc run: null when it passes, else what failed. */
+function compileHost(host) {
+  const tsc = run(path.join(root, "node_modules/.bin/tsc"), ["-p", host, "--pretty", "false"], { cwd: host });
+  const report = classify(tsc.stdout, host);
+  for (const [library, count] of Object.entries(report.tolerated)) {
+    console.log(
+      `docs-typecheck: ${count} error(s) in ${library}'s own declarations (${THIRD_PARTY_DECLARATION_ERRORS[library]})`,
+    );
+  }
+  if (report.failing.length > 0) {
+    return `${report.failing.length} error(s) compiling the docs' code as a host:\n${report.failing.join("\n")}`;
+  }
+  if (tsc.status !== 0 && Object.keys(report.tolerated).length === 0) return `tsc failed:\n${tsc.stdout}${tsc.stderr}`;
+  return null;
 }
 
 /** tsc's errors (each with its continuation lines), split into tolerated per library and failing. */
