@@ -162,8 +162,7 @@ async function applyDelivered(
   context: ChangeContext,
 ): Promise<ChangeOutcome | "deferred"> {
   if (event.type === "user.created" || event.type === "user.updated") {
-    const verdict = await unheldUserVerdict(ctx, event.user);
-    if (verdict !== "apply") return verdict;
+    return applySnapshot(ctx, userKind, event.user, context, (user) => unheldUserVerdict(ctx, user));
   }
   return applyEvent(ctx, event, context);
 }

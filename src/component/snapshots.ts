@@ -54,23 +54,43 @@ export type SyncedKind<T extends SyncedTable, R extends { updatedAt: number }> =
   afterDelete?(ctx: MutationCtx, id: string, context: ChangeContext): Promise<void>;
 };
 
+/** Whether a snapshot of an object neither stored nor tombstoned may be inserted now. */
+export type AdmitNew<R> = (record: R) => Promise<"apply" | "stale" | "deferred">;
+
 /**
  * The only place that decides whether a snapshot is stored, for every kind of object:
  * a tombstoned object (or parent) makes it stale; an older `updated_at` than the stored
  * one is stale; an equal one is unchanged; a newer one replaces the row and runs the hook.
  */
+export function applySnapshot<T extends SyncedTable, R extends { updatedAt: number }>(
+  ctx: MutationCtx,
+  kind: SyncedKind<T, R>,
+  record: R,
+  context: ChangeContext,
+): Promise<ChangeOutcome>;
+export function applySnapshot<T extends SyncedTable, R extends { updatedAt: number }>(
+  ctx: MutationCtx,
+  kind: SyncedKind<T, R>,
+  record: R,
+  context: ChangeContext,
+  admitNew: AdmitNew<R>,
+): Promise<ChangeOutcome | "deferred">;
 export async function applySnapshot<T extends SyncedTable, R extends { updatedAt: number }>(
   ctx: MutationCtx,
   kind: SyncedKind<T, R>,
   record: R,
   context: ChangeContext,
-): Promise<ChangeOutcome> {
+  admitNew?: AdmitNew<R>,
+): Promise<ChangeOutcome | "deferred"> {
   const id = kind.idOf(record);
   for (const tombstoned of [id, ...(kind.parentsOf?.(record) ?? [])]) {
     if (tombstoned !== null && (await isTombstoned(ctx, tombstoned))) return "stale";
   }
   const existing = await kind.find(ctx, id);
   if (!existing) {
+    // Decided only here, where the row and its tombstone have been read anyway.
+    const admission = admitNew ? await admitNew(record) : "apply";
+    if (admission !== "apply") return admission;
     await ctx.db.insert(kind.table, kind.toRow(record) as never);
     await kind.notify(ctx, context, { type: "created", id, record, previous: null });
     return "inserted";

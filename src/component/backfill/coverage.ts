@@ -5,21 +5,20 @@
 // bring the user back.
 import type { QueryCtx } from "../_generated/server.js";
 import type { UserRecord } from "../records.js";
-import { isTombstoned } from "../tombstones.js";
-import { userKind } from "../users.js";
 import { WATERMARK_MARGIN_MS } from "./run.js";
 import { currentStage } from "./status.js";
 
 /**
- * For a webhook's snapshot of a user: `apply` it (held, tombstoned, or newer than every full
- * pass); `stale` when a full pass that began after the user was created has listed users to
+ * For a webhook's snapshot of a user the component neither holds nor has tombstoned (asked by
+ * `applySnapshot` once it has read both): `apply` it (created after every full pass began); `stale` when a full pass that began after the user was created has listed users to
  * their end without it; `deferred` while the running full pass is still listing users, so that
  * the pass decides first (Svix retries the delivery). Clerk's and Convex's clocks may differ:
  * a user created within `WATERMARK_MARGIN_MS` of a pass's start is applied.
  */
 export async function unheldUserVerdict(ctx: QueryCtx, user: UserRecord): Promise<"apply" | "stale" | "deferred"> {
-  if ((await userKind.find(ctx, user.clerkId)) || (await isTombstoned(ctx, user.clerkId))) return "apply";
   const listedSince = (startedAt: number) => user.createdAt < startedAt - WATERMARK_MARGIN_MS;
+  // No pass can have begun late enough for a user created this recently: a sign-up reads nothing more.
+  if (!listedSince(Date.now())) return "apply";
   const fullPass = (status: "done" | "running") =>
     ctx.db
       .query("backfillRuns")
