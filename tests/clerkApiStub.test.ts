@@ -74,7 +74,9 @@ describe("convex-clerk-sync/test: stubClerkApi", () => {
     });
 
     // A later route for the same request wins.
-    stub.on("POST /v1/organizations/:orgId/invitations", ({ params }) => clerkInvitation({ orgId: params["orgId"] }));
+    stub.on("POST /v1/organizations/:orgId/invitations", ({ params, body }) =>
+      clerkInvitation({ orgId: params["orgId"], email_address: (body as { email_address: string }).email_address }),
+    );
     expect(await invite()).toMatchObject({ orgId: "org_1", status: "pending" });
   });
 

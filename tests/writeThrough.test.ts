@@ -112,11 +112,11 @@ describe("write-through: Clerk's errors write nothing and reach the caller with 
     expect(await hookCalls(t)).toEqual(["created:webhook:User0 Example"]);
   });
 
-  test("an id refused before sending is CLERK_INVALID; a malformed key or API URL is a plain Error", async () => {
+  test("an id refused before sending is INVALID_ID; a malformed key or API URL is a plain Error", async () => {
     const before = await syncedRows(t);
     const ban = (id = userId) => t.action((ctx) => clerk.banUser(ctx, id));
-    expect(await clerkErrorOf(() => ban(""))).toMatchObject({ code: "CLERK_INVALID", status: null });
-    expect(await clerkErrorOf(() => ban(".."))).toMatchObject({ code: "CLERK_INVALID", status: null });
+    expect(await clerkErrorOf(() => ban(""))).toMatchObject({ code: "INVALID_ID", status: null });
+    expect(await clerkErrorOf(() => ban(".."))).toMatchObject({ code: "INVALID_ID", status: null });
 
     const deploymentError = async () => {
       const error: unknown = await ban().then(

@@ -8,6 +8,7 @@ import { ClerkAPIResponseError, isClerkAPIResponseError } from "@clerk/backend/e
 import type { UserRecord } from "../component/records.js";
 import type { ClerkApiOptions } from "./clerkApiOptions.js";
 import { normalizeUser } from "./normalize.js";
+import { scrubSecrets } from "./scrub.js";
 
 export const SECRET_KEY_ENV = "CLERK_SECRET_KEY";
 const DEFAULT_API_URL = "https://api.clerk.com";
@@ -141,6 +142,8 @@ export function retryDelay(error: unknown, fallbackMs: number): { delayMs: numbe
       ? error.message
       : String(error);
   // No status: the request itself failed (connection refused or dropped, DNS, timeout).
-  const message = status ? `Clerk answered ${status}: ${detail}` : `Clerk request failed: ${detail}`;
+  // The message is kept in the run's status: Clerk's text may quote the key.
+  const said = scrubSecrets(detail, [process.env[SECRET_KEY_ENV]]);
+  const message = status ? `Clerk answered ${status}: ${said}` : `Clerk request failed: ${said}`;
   return { delayMs: fallbackMs, message };
 }

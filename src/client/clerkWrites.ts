@@ -3,12 +3,13 @@
 // write-through methods (Convex allows dynamic import in actions only), so the Backend API
 // client stays out of every other code path.
 import type { ClerkClient } from "@clerk/backend";
-import { isClerkAPIResponseError } from "@clerk/backend/errors";
+import { isClerkAPIResponseError, type ClerkAPIResponseError } from "@clerk/backend/errors";
 import { ConvexError } from "convex/values";
 import type { ClerkEvent } from "../component/deliveries.js";
 import type { INVITATION_EVENT_TYPES } from "../component/records.js";
 import type { RunActionCtx } from "./clerkSync.js";
-import { clerkClient } from "./clerkApi.js";
+import { clerkClient, SECRET_KEY_ENV } from "./clerkApi.js";
+import { checkIds, type WriteIds } from "./clerkIds.js";
 import { normalizeInvitation, normalizeMembership, normalizeOrganization, normalizeUser } from "./normalize.js";
 import {
   toSynced,
@@ -17,6 +18,7 @@ import {
   type SyncedOrganization,
   type SyncedUser,
 } from "./synced.js";
+import { clip, scrubSecrets } from "./scrub.js";
 import type { ClerkWriteError, ClerkWriteErrorCode, WriteThroughTarget } from "./writeThrough.js";
 
 /** The webhook event an invitation in each status arrives with (all apply alike). */
@@ -31,24 +33,32 @@ type Answer = { raw: unknown } | { id: string; deleted: boolean };
 /** A Clerk request for one write; `@clerk/backend` makes exactly one HTTP request for it. */
 type ClerkRequest = (client: ClerkClient) => Promise<Answer>;
 
-/** A user written in Clerk (metadata, ban, lock): Clerk's answer, stored at once. */
+/** A user written in Clerk (metadata, ban, lock): Clerk's answer, stored at once if it is that user. */
 export async function writeUser(
   ctx: RunActionCtx,
   sync: WriteThroughTarget,
+  userId: string,
   request: ClerkRequest,
 ): Promise<SyncedUser> {
-  const user = normalizeUser(json(await callClerk(sync, request)));
+  checkIds({ userId });
+  const answer = json(await callClerk(sync, request));
+  expectSame("user", answer.id, userId);
+  const user = normalizeUser(answer);
   await applyAnswer(ctx, sync, { type: "user.updated", user });
   return toSynced(user);
 }
 
-/** An organization created or written in Clerk. */
+/** An organization created (no `orgId` asked) or written in Clerk. */
 export async function writeOrganization(
   ctx: RunActionCtx,
   sync: WriteThroughTarget,
+  asked: Pick<WriteIds, "orgId" | "createdBy">,
   request: ClerkRequest,
 ): Promise<SyncedOrganization> {
-  const organization = normalizeOrganization(json(await callClerk(sync, request)));
+  checkIds(asked);
+  const answer = json(await callClerk(sync, request));
+  if (asked.orgId !== undefined) expectSame("organization", answer.id, asked.orgId);
+  const organization = normalizeOrganization(answer);
   await applyAnswer(ctx, sync, { type: "organization.updated", organization });
   return toSynced(organization);
 }
@@ -57,30 +67,38 @@ export async function writeOrganization(
 export async function writeMembership(
   ctx: RunActionCtx,
   sync: WriteThroughTarget,
-  orgId: string,
+  asked: { orgId: string; userId: string },
   request: ClerkRequest,
 ): Promise<SyncedMembership> {
-  const answer = json(await callClerk(sync, request));
-  const embedded = answer["organization"];
-  const organization =
-    isObject(embedded) && typeof embedded["id"] === "string"
-      ? normalizeOrganization(embedded as Record<string, unknown> & { id: string })
-      : null;
-  const membership = normalizeMembership(answer, organization?.orgId ?? orgId);
+  checkIds(asked);
+  const { membership, organization } = membershipOf(json(await callClerk(sync, request)), asked);
   await applyAnswer(ctx, sync, { type: "organizationMembership.updated", membership, organization });
   return toSynced(membership);
 }
 
-/** An invitation created or revoked in Clerk. */
+/**
+ * An invitation created or revoked in Clerk: stored only if Clerk answered it for the
+ * organization asked, and for the invitation (revoke) or the address (create) asked.
+ */
 export async function writeInvitation(
   ctx: RunActionCtx,
   sync: WriteThroughTarget,
-  orgId: string,
+  asked: Pick<WriteIds, "orgId" | "invitationId" | "inviterUserId" | "requestingUserId"> & {
+    orgId: string;
+    emailAddress?: string;
+  },
   request: ClerkRequest,
 ): Promise<SyncedInvitation> {
+  const { emailAddress, ...ids } = asked;
+  checkIds(ids);
   const answer = json(await callClerk(sync, request));
-  const invitation = normalizeInvitation({ organization_id: orgId, ...answer });
+  const invitation = normalizeInvitation({ organization_id: asked.orgId, ...answer });
   if (!invitation) throw new Error("Clerk answered an invitation without an email address");
+  expectSame("organization", invitation.orgId, asked.orgId);
+  if (asked.invitationId !== undefined) expectSame("invitation", invitation.invitationId, asked.invitationId);
+  if (emailAddress !== undefined && invitation.emailAddress.toLowerCase() !== emailAddress.toLowerCase()) {
+    throw mismatch("an invitation for another email address", "the one asked for");
+  }
   await applyAnswer(ctx, sync, {
     type: INVITATION_EVENT_OF[invitation.status] ?? "organizationInvitation.created",
     invitation,
@@ -93,61 +111,90 @@ export async function writeInvitation(
 
 /** A user deleted in Clerk, then here. */
 export async function deleteUser(ctx: RunActionCtx, sync: WriteThroughTarget, userId: string): Promise<void> {
-  await callClerk(sync, (client) => client.users.deleteUser(userId));
+  checkIds({ userId });
+  expectSame("user", deletedId(await callClerk(sync, (client) => client.users.deleteUser(userId))), userId);
   await applyAnswer(ctx, sync, { type: "user.deleted", clerkId: userId });
 }
 
 /** An organization deleted in Clerk, then here. */
 export async function deleteOrganization(ctx: RunActionCtx, sync: WriteThroughTarget, orgId: string): Promise<void> {
-  await callClerk(sync, (client) => client.organizations.deleteOrganization(orgId));
+  checkIds({ orgId });
+  const answer = await callClerk(sync, (client) => client.organizations.deleteOrganization(orgId));
+  expectSame("organization", deletedId(answer), orgId);
   await applyAnswer(ctx, sync, { type: "organization.deleted", orgId });
 }
 
-/** A member removed in Clerk, then here: Clerk answers the deleted membership, whose id is stored. */
+/**
+ * A member removed in Clerk, then here: Clerk answers the deleted membership, whose id is
+ * tombstoned only when it is the membership of the organization and user asked for.
+ */
 export async function removeMember(
   ctx: RunActionCtx,
   sync: WriteThroughTarget,
   member: { orgId: string; userId: string },
 ): Promise<void> {
+  checkIds(member);
   const answer = await callClerk(sync, (client) =>
     client.organizations.deleteOrganizationMembership({ organizationId: member.orgId, userId: member.userId }),
   );
-  await applyAnswer(ctx, sync, { type: "organizationMembership.deleted", membershipId: json(answer).id });
+  const { membership } = membershipOf(json(answer), member);
+  await applyAnswer(ctx, sync, { type: "organizationMembership.deleted", membershipId: membership.membershipId });
+}
+
+/** Clerk's membership answer, if it is the membership of the organization and user asked for. */
+function membershipOf(answer: Record<string, unknown> & { id: string }, asked: { orgId: string; userId: string }) {
+  const embedded = answer["organization"];
+  const organization =
+    isObject(embedded) && typeof embedded["id"] === "string"
+      ? normalizeOrganization(embedded as Record<string, unknown> & { id: string })
+      : null;
+  const membership = normalizeMembership(answer, organization?.orgId ?? asked.orgId);
+  expectSame("organization", membership.orgId, asked.orgId);
+  expectSame("user", membership.clerkId, asked.userId);
+  return { membership, organization };
+}
+
+/** The id of the object Clerk answered it deleted. */
+function deletedId(answer: Answer): unknown {
+  return "raw" in answer ? (isObject(answer.raw) ? answer.raw["id"] : undefined) : answer.id;
+}
+
+/** Throws `CLERK_ANSWER_MISMATCH` unless Clerk's answer names the object asked for. */
+function expectSame(kind: string, answered: unknown, asked: string): void {
+  if (answered === asked) return;
+  const named = typeof answered === "string" ? `${kind} ${JSON.stringify(clip(answered))}` : `no ${kind}`;
+  throw mismatch(named, `the ${kind} ${JSON.stringify(asked)} asked for`);
+}
+
+function mismatch(answered: string, asked: string): ConvexError<ClerkWriteError> {
+  return new ConvexError({
+    code: "CLERK_ANSWER_MISMATCH",
+    message: `Clerk answered with ${answered}, not ${asked}: nothing was stored`,
+    status: null,
+    errors: [],
+    retryAfter: null,
+  });
 }
 
 /**
- * One request to Clerk. Clerk's errors, and `@clerk/backend`'s refusals of an argument, become
- * a `ConvexError` with a stable code, and nothing is written; anything else (a malformed key or
- * API URL) is thrown as it is: the deployment's problem, not the caller's.
+ * One request to Clerk. Clerk's errors become a `ConvexError` with a stable code, and nothing
+ * is written; anything else (a malformed key or API URL) is thrown as a plain `Error`: the
+ * deployment's problem, not the caller's. Either way, no secret key is in the text.
  */
 async function callClerk(sync: WriteThroughTarget, request: ClerkRequest): Promise<Answer> {
-  const client = clerkClient(sync.options.clerkApi ?? {});
+  const options = sync.options.clerkApi ?? {};
+  const client = clerkClient(options);
   if (typeof client === "string") throw new Error(client);
   try {
     return await request(client);
   } catch (error) {
-    if (isClerkAPIResponseError(error) || isRefusedArgument(error)) throw new ConvexError(writeError(error));
+    const keys = [options.secretKey ?? process.env[SECRET_KEY_ENV]];
+    if (isClerkAPIResponseError(error)) throw new ConvexError(writeError(error, keys));
     // A malformed key can be quoted in the client's error (an invalid header value): never log
     // it, nor keep the original as the cause.
     // eslint-disable-next-line preserve-caught-error
-    throw new Error(withoutSecretKeys(error instanceof Error ? error.message : String(error)));
+    throw new Error(scrubSecrets(error instanceof Error ? error.message : String(error), keys));
   }
-}
-
-/** `text` with anything shaped like a Clerk secret key (`sk_test_…`, `sk_live_…`) cut to its prefix. */
-function withoutSecretKeys(text: string): string {
-  return text.replace(/\b(sk_(?:test|live)_)[^\s"'`]*/g, "$1…");
-}
-
-/**
- * `@clerk/backend`'s refusals of an id before sending anything: an empty id, or one that is a
- * `.` or `..` path segment (plain or URL-encoded).
- */
-function isRefusedArgument(error: unknown): error is Error {
-  return (
-    error instanceof Error &&
-    (error.message === "A valid resource ID is required." || error.message.startsWith("joinPaths: "))
-  );
 }
 
 async function applyAnswer(ctx: RunActionCtx, sync: WriteThroughTarget, event: ClerkEvent) {
@@ -161,22 +208,21 @@ function json(answer: Answer): Record<string, unknown> & { id: string } {
   return raw as Record<string, unknown> & { id: string };
 }
 
-/** What the caller learns of a failed request: Clerk's status, errors and message, and when to retry. */
-export function writeError(error: unknown): ClerkWriteError {
-  if (!isClerkAPIResponseError(error)) {
-    // `@clerk/backend` refused an id before sending anything.
-    const message = error instanceof Error ? error.message : String(error);
-    return { code: "CLERK_INVALID", message, status: null, errors: [], retryAfter: null };
-  }
+/**
+ * What the caller learns of a failed request: Clerk's status, errors and message, and when to
+ * retry; every text with any secret key (`keys`, and any `sk_…`) cut out.
+ */
+export function writeError(error: ClerkAPIResponseError, keys: readonly (string | undefined)[] = []): ClerkWriteError {
+  const scrub = (text: string) => scrubSecrets(text, keys);
   const errors = error.errors.map((e) => ({
-    code: e.code,
-    message: e.message,
-    longMessage: e.longMessage ?? null,
-    paramName: e.meta?.paramName ?? null,
+    code: scrub(e.code),
+    message: scrub(e.message),
+    longMessage: e.longMessage === undefined ? null : scrub(e.longMessage),
+    paramName: e.meta?.paramName === undefined ? null : scrub(e.meta.paramName),
   }));
   const status = typeof error.status === "number" ? error.status : null;
   const first = errors[0];
-  const detail = first ? (first.longMessage ?? first.message) : error.message;
+  const detail = first ? (first.longMessage ?? first.message) : scrub(error.message);
   const message = status === null ? unknownOutcome(detail) : detail || `Clerk answered ${status}`;
   const retryAfter = status === 429 && error.retryAfter !== undefined ? error.retryAfter * 1000 : null;
   return { code: codeOf(status), message, status, errors, retryAfter };

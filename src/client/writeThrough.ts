@@ -5,23 +5,32 @@ import type { RunActionCtx } from "./clerkSync.js";
 import type { SyncedInvitation, SyncedMembership, SyncedOrganization, SyncedUser } from "./synced.js";
 
 /**
- * Codes of the `ConvexError`s a write-through throws when Clerk refuses or cannot be reached;
- * nothing is written in Convex then. `CLERK_INVALID`: 400 or 422 (see `errors` for each form
- * field), or an id refused before sending (empty, or `..`; `status` null); `CLERK_NOT_FOUND`:
- * 404; `CLERK_RATE_LIMITED`: 429 (see `retryAfter`); `CLERK_UNREACHABLE`: no answer was read
- * (the connection failed before or after Clerk got the request), so the change may have been
- * made in Clerk, and its webhook then syncs it: check before repeating a create; `CLERK_ERROR`:
- * any other status (`status`).
+ * Codes of the `ConvexError`s a write-through throws; nothing is written in Convex then.
+ * Before any request: `INVALID_ID`: an id is not a Clerk id of its kind (`user_…`, `org_…`,
+ * `orginv_…`), so nothing was sent. From Clerk: `CLERK_INVALID`: 400 or 422 (see `errors` for
+ * each form field); `CLERK_NOT_FOUND`: 404; `CLERK_RATE_LIMITED`: 429 (see `retryAfter`);
+ * `CLERK_UNREACHABLE`: no answer was read (the connection failed before or after Clerk got the
+ * request), so the change may have been made in Clerk, and its webhook then syncs it: check
+ * before repeating a create; `CLERK_ERROR`: any other status (`status`). After Clerk answered:
+ * `CLERK_ANSWER_MISMATCH`: the answer is about another object than the one asked for (another
+ * id; for a membership or an invitation, another organization, user or address), so it was not
+ * stored; the change may have been made in Clerk, and its webhook then syncs it.
  */
 export type ClerkWriteErrorCode =
-  "CLERK_INVALID" | "CLERK_NOT_FOUND" | "CLERK_RATE_LIMITED" | "CLERK_UNREACHABLE" | "CLERK_ERROR";
+  | "INVALID_ID"
+  | "CLERK_INVALID"
+  | "CLERK_NOT_FOUND"
+  | "CLERK_RATE_LIMITED"
+  | "CLERK_UNREACHABLE"
+  | "CLERK_ERROR"
+  | "CLERK_ANSWER_MISMATCH";
 
 /** The `data` of a write-through's `ConvexError`: what Clerk answered. */
 export type ClerkWriteError = {
   code: ClerkWriteErrorCode;
   /** Clerk's message (its first error's long message), or why no answer came. */
   message: string;
-  /** Clerk's HTTP status; null when no answer came. */
+  /** Clerk's HTTP status; null when no answer came, or for `INVALID_ID` and `CLERK_ANSWER_MISMATCH`. */
   status: number | null;
   /** Clerk's errors as sent; `paramName` names the field a form error is about (`email_address`). */
   errors: { code: string; message: string; longMessage: string | null; paramName: string | null }[];
@@ -110,27 +119,27 @@ export abstract class ClerkWriteThrough implements WriteThroughTarget {
     userId: string,
     metadata: { publicMetadata?: MetadataUpdate; privateMetadata?: MetadataUpdate; unsafeMetadata?: MetadataUpdate },
   ): Promise<SyncedUser> {
-    return (await writes()).writeUser(ctx, this, (client) => client.users.updateUserMetadata(userId, metadata));
+    return (await writes()).writeUser(ctx, this, userId, (client) => client.users.updateUserMetadata(userId, metadata));
   }
 
   /** Ban a user (Clerk revokes their sessions): the stored user has `banned: true` at once. */
   async banUser(ctx: RunActionCtx, userId: string): Promise<SyncedUser> {
-    return (await writes()).writeUser(ctx, this, (client) => client.users.banUser(userId));
+    return (await writes()).writeUser(ctx, this, userId, (client) => client.users.banUser(userId));
   }
 
   /** Lift a user's ban. */
   async unbanUser(ctx: RunActionCtx, userId: string): Promise<SyncedUser> {
-    return (await writes()).writeUser(ctx, this, (client) => client.users.unbanUser(userId));
+    return (await writes()).writeUser(ctx, this, userId, (client) => client.users.unbanUser(userId));
   }
 
   /** Lock a user out of signing in (until Clerk's lockout ends or `unlockUser`). */
   async lockUser(ctx: RunActionCtx, userId: string): Promise<SyncedUser> {
-    return (await writes()).writeUser(ctx, this, (client) => client.users.lockUser(userId));
+    return (await writes()).writeUser(ctx, this, userId, (client) => client.users.lockUser(userId));
   }
 
   /** Lift a user's sign-in lock. */
   async unlockUser(ctx: RunActionCtx, userId: string): Promise<SyncedUser> {
-    return (await writes()).writeUser(ctx, this, (client) => client.users.unlockUser(userId));
+    return (await writes()).writeUser(ctx, this, userId, (client) => client.users.unlockUser(userId));
   }
 
   /** Delete a user in Clerk; here its row goes (tombstoned), and its memberships and billing follow. */
@@ -144,7 +153,9 @@ export abstract class ClerkWriteThrough implements WriteThroughTarget {
    * @throws ConvexError with a `ClerkWriteError` (`CLERK_INVALID` for a slug already taken).
    */
   async createOrganization(ctx: RunActionCtx, options: CreateOrganizationOptions): Promise<SyncedOrganization> {
-    return (await writes()).writeOrganization(ctx, this, (client) => client.organizations.createOrganization(options));
+    return (await writes()).writeOrganization(ctx, this, { createdBy: options.createdBy }, (client) =>
+      client.organizations.createOrganization(options),
+    );
   }
 
   /** Rename an organization, or change its slug or limits. */
@@ -153,7 +164,7 @@ export abstract class ClerkWriteThrough implements WriteThroughTarget {
     orgId: string,
     options: UpdateOrganizationOptions,
   ): Promise<SyncedOrganization> {
-    return (await writes()).writeOrganization(ctx, this, (client) =>
+    return (await writes()).writeOrganization(ctx, this, { orgId }, (client) =>
       client.organizations.updateOrganization(orgId, options),
     );
   }
@@ -164,7 +175,7 @@ export abstract class ClerkWriteThrough implements WriteThroughTarget {
     orgId: string,
     metadata: { publicMetadata?: MetadataUpdate; privateMetadata?: MetadataUpdate },
   ): Promise<SyncedOrganization> {
-    return (await writes()).writeOrganization(ctx, this, (client) =>
+    return (await writes()).writeOrganization(ctx, this, { orgId }, (client) =>
       client.organizations.updateOrganizationMetadata(orgId, metadata),
     );
   }
@@ -183,7 +194,7 @@ export abstract class ClerkWriteThrough implements WriteThroughTarget {
     member: { orgId: string; userId: string; role: string },
   ): Promise<SyncedMembership> {
     const { orgId, userId, role } = member;
-    return (await writes()).writeMembership(ctx, this, orgId, (client) =>
+    return (await writes()).writeMembership(ctx, this, { orgId, userId }, (client) =>
       client.organizations.createOrganizationMembership({ organizationId: orgId, userId, role }),
     );
   }
@@ -194,7 +205,7 @@ export abstract class ClerkWriteThrough implements WriteThroughTarget {
     member: { orgId: string; userId: string; role: string },
   ): Promise<SyncedMembership> {
     const { orgId, userId, role } = member;
-    return (await writes()).writeMembership(ctx, this, orgId, (client) =>
+    return (await writes()).writeMembership(ctx, this, { orgId, userId }, (client) =>
       client.organizations.updateOrganizationMembership({ organizationId: orgId, userId, role }),
     );
   }
@@ -211,7 +222,8 @@ export abstract class ClerkWriteThrough implements WriteThroughTarget {
    */
   async createInvitation(ctx: RunActionCtx, options: CreateInvitationOptions): Promise<SyncedInvitation> {
     const { orgId, ...fields } = options;
-    return (await writes()).writeInvitation(ctx, this, orgId, (client) =>
+    const asked = { orgId, emailAddress: fields.emailAddress, inviterUserId: fields.inviterUserId };
+    return (await writes()).writeInvitation(ctx, this, asked, (client) =>
       client.organizations.createOrganizationInvitation({ organizationId: orgId, ...fields }),
     );
   }
@@ -222,7 +234,7 @@ export abstract class ClerkWriteThrough implements WriteThroughTarget {
     invitation: { orgId: string; invitationId: string; requestingUserId?: string },
   ): Promise<SyncedInvitation> {
     const { orgId, invitationId, requestingUserId } = invitation;
-    return (await writes()).writeInvitation(ctx, this, orgId, (client) =>
+    return (await writes()).writeInvitation(ctx, this, { orgId, invitationId, requestingUserId }, (client) =>
       client.organizations.revokeOrganizationInvitation({
         organizationId: orgId,
         invitationId,
