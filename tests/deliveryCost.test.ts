@@ -11,6 +11,7 @@ import { deliver, inComponent, modules, SECRET } from "./setup";
 /** The example app without hooks (a host's hooks add their own reads), at `indexRanges` a transaction. */
 function appReading(indexRanges: number) {
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
+  delete process.env.CLERK_WEBHOOK_SIGNING_SECRET;
   const t = convexTest({
     schema,
     modules: { ...modules, "../example/convex/http.ts": () => import("./support/hooklessHttp") },

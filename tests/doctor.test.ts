@@ -16,6 +16,7 @@ const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const OTHER_SECRET = `whsec_${Buffer.from("another secret, 24 bytes").toString("base64")}`;
 const KEY = "sk_test_doctorStandInKey";
 const ENV_VARS = [
+  "CLERK_WEBHOOK_SIGNING_SECRET",
   "CLERK_WEBHOOK_SECRET",
   "CLERK_SECRET_KEY",
   "CLERK_API_URL",
@@ -106,8 +107,9 @@ describe("every check passes", () => {
     const webhook = `${app.origin}/clerk-users-webhook`;
     expect(result.lines).toEqual([
       `✓ webhook route: POST ${webhook} is served by convex-clerk-sync`,
-      "✓ signing secret set: the deployment has CLERK_WEBHOOK_SECRET",
-      "✓ signing secret matches: a delivery signed with it was verified (and ignored: nothing was written)",
+      "✓ signing secret set: the deployment has a signing secret",
+      "✓ signing secret matches: a delivery signed with it was verified by secret 1 of 1 on the deployment " +
+        "(and ignored: nothing was written)",
       `✓ Clerk secret key: ${new URL(clerkApi.url).host} accepted it`,
       "✓ Clerk webhooks: webhooks are enabled on the instance",
       `✓ issuer: ${clerkApi.url} serves its OpenID configuration`,
@@ -129,6 +131,23 @@ describe("every check passes", () => {
       { method: "POST", path: "/v1/webhooks/svix_url", authorization: `Bearer ${KEY}` },
       { method: "GET", path: "/.well-known/openid-configuration", authorization: undefined },
     ]);
+  });
+
+  test("during a rotation, which of the deployment's two secrets matched, and nothing of either printed", async () => {
+    process.env.CLERK_WEBHOOK_SIGNING_SECRET = `${OTHER_SECRET} ${SECRET}`;
+    for (const [secret, matched] of [
+      [OTHER_SECRET, 1],
+      [SECRET, 2],
+    ] as const) {
+      const result = await doctor(flags({ "--secret": secret }));
+      expect(result.lines[2]).toBe(
+        `✓ signing secret matches: a delivery signed with it was verified by secret ${matched} of 2 on the ` +
+          "deployment (and ignored: nothing was written); 2 secrets are set, as while a rotation's endpoints both " +
+          "exist: once the old endpoint is deleted in Clerk, remove its secret",
+      );
+      expect(result.code).toBe(0);
+      for (const value of [SECRET, OTHER_SECRET]) expect(result.stdout).not.toContain(value.slice("whsec_".length));
+    }
   });
 
   test("the flags' environment variables stand in for them", async () => {
@@ -159,7 +178,7 @@ describe("every check passes", () => {
       });
       expect(result.stdout.split("\n").filter(Boolean)).toEqual([
         `✓ webhook route: POST ${app.origin}/clerk-users-webhook is served by convex-clerk-sync`,
-        "✓ signing secret set: the deployment has CLERK_WEBHOOK_SECRET",
+        "✓ signing secret set: the deployment has a signing secret",
         "- signing secret matches: skipped (pass --secret whsec_… or set CLERK_WEBHOOK_SECRET)",
         "- Clerk secret key: skipped (pass --clerk-secret-key sk_… or set CLERK_SECRET_KEY)",
         "- Clerk webhooks: skipped (pass --clerk-secret-key sk_… or set CLERK_SECRET_KEY)",
@@ -204,7 +223,8 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
     expect(result.marks).toEqual(["✓", "✗", "-", "✓", "✓", "✓", "-"]);
     expect(result.lines[1]).toBe(
       "✗ signing secret set: the deployment has none: it answered 500 (webhook signing secret is not configured " +
-        "(CLERK_WEBHOOK_SECRET)). Fix: npx convex env set CLERK_WEBHOOK_SECRET whsec_… (on the deployment, " +
+        "(CLERK_WEBHOOK_SIGNING_SECRET or CLERK_WEBHOOK_SECRET)). Fix: npx convex env set CLERK_WEBHOOK_SECRET " +
+        "whsec_… (on the deployment, " +
         "not in .env.local; add --prod for production)",
     );
     expect(result.lines[2]).toBe("- signing secret matches: skipped (needs a signing secret on the deployment)");
@@ -216,7 +236,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
     const result = await doctor(flags());
     expect(result.marks).toEqual(["✓", "✗", "-", "✓", "✓", "✓", "-"]);
     expect(result.lines[1]).toMatch(
-      /^✗ signing secret set: CLERK_WEBHOOK_SECRET is not whsec_ \+ base64: .* Fix: set it to/,
+      /^✗ signing secret set: the deployment's signing secret is not whsec_ \+ base64: .* Fix: set it to/,
     );
     expect(result.stdout).not.toContain("sk_test_pasted_in_the_wrong_place");
     expect(result.code).toBe(1);
@@ -226,10 +246,10 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
     const result = await doctor(flags({ "--secret": OTHER_SECRET }));
     expect(result.marks).toEqual(["✓", "✓", "✗", "✓", "✓", "✓", "-"]);
     expect(result.lines[2]).toBe(
-      "✗ signing secret matches: the deployment's CLERK_WEBHOOK_SECRET is not this secret: it answered 401 " +
+      "✗ signing secret matches: no signing secret on the deployment is this one: it answered 401 " +
         "(invalid webhook signature: No matching signature found). Fix: copy the Signing Secret of this endpoint " +
         "in the Clerk dashboard (Webhooks → the endpoint), then check it with --secret and set it with " +
-        "npx convex env set CLERK_WEBHOOK_SECRET whsec_…",
+        "npx convex env set CLERK_WEBHOOK_SECRET whsec_… (CLERK_WEBHOOK_SIGNING_SECRET, if set, wins)",
     );
     expect(result.code).toBe(1);
   });

@@ -218,7 +218,8 @@ describe("getSyncHealth", () => {
           rule: "signingSecret",
           count: 50,
           message:
-            "the last 50 deliveries failed: the deployment has no signing secret (set CLERK_WEBHOOK_SECRET); " +
+            "the last 50 deliveries failed: the deployment has no signing secret (set CLERK_WEBHOOK_SIGNING_SECRET or " +
+            "CLERK_WEBHOOK_SECRET); " +
             "no delivery applied since 2026-05-01 12:00 UTC (60 min ago)",
         },
       ],

@@ -20,6 +20,8 @@ type ModuleMap = Record<string, () => Promise<unknown>>;
  */
 export function initConvexTest(replaced: ModuleMap = {}) {
   process.env.CLERK_WEBHOOK_SECRET = SECRET;
+  // Clerk's name for the variable wins over CLERK_WEBHOOK_SECRET: none is left from another test.
+  delete process.env.CLERK_WEBHOOK_SIGNING_SECRET;
   process.env.CLERK_FRONTEND_API_URL = ISSUER;
   const t = convexTest(schema, { ...modules, ...replaced });
   clerkTest.register(t);

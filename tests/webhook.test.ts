@@ -203,7 +203,9 @@ describe("verification", () => {
     const signed = signDelivery(payload(), SECRET);
     const res = await post(t, signed.body, signed.headers);
     expect(res.status).toBe(500);
-    expect(logs.some((line) => line.includes("Set CLERK_WEBHOOK_SECRET"))).toBe(true);
+    expect(logs.some((line) => line.includes("Set CLERK_WEBHOOK_SIGNING_SECRET or CLERK_WEBHOOK_SECRET to"))).toBe(
+      true,
+    );
     expect(await countRows(t, "users")).toBe(0);
     process.env.CLERK_WEBHOOK_SECRET = SECRET;
     expect((await post(t, signed.body, signed.headers)).status).toBe(200);

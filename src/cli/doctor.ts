@@ -2,6 +2,7 @@
 // It writes nothing: the one signed request it sends is of an event type the endpoint acknowledges and ignores.
 import { Command, Option } from "commander";
 import { DOCTOR_PROBE_EVENT_TYPE } from "../client/doctorProbe.js";
+import { WEBHOOK_SECRET_ENVS as DEPLOYMENT_SECRET_ENVS } from "../client/signingSecrets.js";
 import { signDelivery } from "../events/sign.js";
 import {
   checkSecret,
@@ -50,9 +51,10 @@ const SET_SECRET = `npx convex env set ${SECRET_ENV} whsec_… (on the deploymen
 export const DOCTOR_HELP_AFTER = `
 Checks, one line each (✓ passed, ✗ failed with the fix, - skipped and why):
   webhook route             an unsigned POST gets convex-clerk-sync's 400, not a 404
-  signing secret set        the deployment has ${SECRET_ENV}
-  signing secret matches    with --secret: a delivery signed with it is verified
-                            (its event type is ignored by the endpoint: nothing is written)
+  signing secret set        the deployment has a signing secret
+  signing secret matches    with --secret: a delivery signed with it is verified, and by
+                            which of the deployment's secrets ("secret 2 of 2" in a rotation;
+                            its event type is ignored by the endpoint: nothing is written)
   Clerk secret key          with --clerk-secret-key: Clerk's Backend API accepts it
   Clerk webhooks            ...and webhooks are enabled on that Clerk instance
   issuer                    with --issuer: its OpenID configuration is reachable and names it
@@ -152,14 +154,17 @@ type Answer = {
   error: string | undefined;
   outcome: string | undefined;
   health: unknown;
+  /** Which of the deployment's secrets verified `doctor`'s delivery. */
+  signingSecret: unknown;
 };
 
 async function post(url: URL, body: string, headers: Record<string, string> = {}): Promise<Answer | string> {
   try {
     const { status, text } = await postJson(url, body, headers);
-    const json = parseJson(text) as { error?: unknown; outcome?: unknown; health?: unknown } | null;
+    const json = parseJson(text) as Partial<Record<"error" | "outcome" | "health" | "signingSecret", unknown>> | null;
     const str = (value: unknown) => (typeof value === "string" ? value : undefined);
-    return { status, text, error: str(json?.error), outcome: str(json?.outcome), health: json?.health };
+    const { health, signingSecret } = json ?? {};
+    return { status, text, error: str(json?.error), outcome: str(json?.outcome), health, signingSecret };
   } catch (error) {
     return unreachable(url, error);
   }
@@ -200,7 +205,7 @@ async function probeRoute(url: URL): Promise<{ route: Result; secretSet?: Result
   }
   const mounted = pass(`POST ${url.href} is served by convex-clerk-sync`);
   if (answer.status === 400 && answer.error?.startsWith("missing svix-id")) {
-    return { route: mounted, secretSet: pass(`the deployment has ${SECRET_ENV}`) };
+    return { route: mounted, secretSet: pass("the deployment has a signing secret") };
   }
   if (answer.status === 500 && answer.error?.includes("signing secret is not configured")) {
     return { route: mounted, secretSet: fail(`the deployment has none: it answered ${describe(answer)}.`, SET_SECRET) };
@@ -209,7 +214,7 @@ async function probeRoute(url: URL): Promise<{ route: Result; secretSet?: Result
     const fix = `set it to the endpoint's Signing Secret exactly as Clerk shows it: ${SET_SECRET}`;
     return {
       route: mounted,
-      secretSet: fail(`${SECRET_ENV} is not whsec_ + base64: it answered ${describe(answer)}.`, fix),
+      secretSet: fail(`the deployment's signing secret is not whsec_ + base64: it answered ${describe(answer)}.`, fix),
     };
   }
   if (answer.status === 404) return { route: fail(`POST ${url.href} answered ${describe(answer)}.`, mountFix) };
@@ -228,12 +233,23 @@ async function checkSignedDelivery(url: URL, secret: string): Promise<{ result: 
   const answer = await post(url, body, headers);
   if (typeof answer === "string") return { result: fail(answer, "run the check again") };
   if (answer.status === 200 && answer.outcome === "ignored") {
-    return {
-      result: pass("a delivery signed with it was verified (and ignored: nothing was written)"),
-      health: answer.health,
-    };
+    return { result: pass(verifiedBy(answer.signingSecret)), health: answer.health };
   }
   return { result: signedDeliveryFailure(answer) };
+}
+
+/** "…verified by secret 2 of 2 on the deployment…": which one, never a secret. */
+function verifiedBy(signingSecret: unknown): string {
+  const { matched, of } = (signingSecret ?? {}) as { matched?: unknown; of?: unknown };
+  const ignored = "(and ignored: nothing was written)";
+  // A deployment on an earlier version does not say which.
+  if (typeof matched !== "number" || typeof of !== "number") return `a delivery signed with it was verified ${ignored}`;
+  const rotation =
+    of > 1
+      ? `; ${of} secrets are set, as while a rotation's endpoints both exist: once the old endpoint is deleted ` +
+        "in Clerk, remove its secret"
+      : "";
+  return `a delivery signed with it was verified by secret ${matched} of ${of} on the deployment ${ignored}${rotation}`;
 }
 
 function signedDeliveryFailure(answer: Answer): Result {
@@ -242,9 +258,10 @@ function signedDeliveryFailure(answer: Answer): Result {
   }
   if (answer.status === 401) {
     return fail(
-      `the deployment's ${SECRET_ENV} is not this secret: it answered ${describe(answer)}.`,
+      `no signing secret on the deployment is this one: it answered ${describe(answer)}.`,
       "copy the Signing Secret of this endpoint in the Clerk dashboard (Webhooks → the endpoint), then " +
-        `check it with --secret and set it with npx convex env set ${SECRET_ENV} whsec_…`,
+        `check it with --secret and set it with npx convex env set ${SECRET_ENV} whsec_… ` +
+        `(${DEPLOYMENT_SECRET_ENVS[0]}, if set, wins)`,
     );
   }
   return fail(`a signed delivery was answered ${describe(answer)}, not 200 ignored.`, "see the deployment's logs");

@@ -2,7 +2,6 @@
 // svix and the delivery code load only in the module that mounts the route.
 import { httpActionGeneric, type GenericActionCtx, type GenericDataModel, type HttpRouter } from "convex/server";
 import { getConvexSize } from "convex/values";
-import { Webhook, WebhookVerificationError } from "svix";
 import type { ClerkEvent } from "../component/deliveries.js";
 import type { FailureReason } from "../component/syncStatus.js";
 import type { ClerkSync } from "./clerkSync.js";
@@ -10,9 +9,9 @@ import { DOCTOR_PROBE_EVENT_TYPE } from "./doctorProbe.js";
 import { heartbeatDelivery } from "./heartbeatMarker.js";
 import { createLogger, type Logger } from "./logging.js";
 import { normalizeDelivery } from "./normalize.js";
+import { matchingSecret, signingSecrets } from "./signingSecrets.js";
 
 const DEFAULT_WEBHOOK_PATH = "/clerk-users-webhook";
-const WEBHOOK_SECRET_ENV = "CLERK_WEBHOOK_SECRET";
 /** Convex's limit on a function's arguments: a larger event cannot reach the component at all. */
 const MAX_ARGUMENT_BYTES = 1 << 24;
 
@@ -20,10 +19,12 @@ export type ClerkRoutesOptions = {
   /** Where the webhook is mounted. Default `/clerk-users-webhook`. */
   path?: string;
   /**
-   * The endpoint's signing secret (`whsec_…`) from the Clerk dashboard.
-   * Default: the `CLERK_WEBHOOK_SECRET` environment variable, read on each request.
+   * The endpoint's signing secret (`whsec_…`) from the Clerk dashboard; while a rotation's two
+   * endpoints exist, both of theirs: a list, or one string with the secrets separated by spaces.
+   * A delivery signed with any of them is verified. Default: `CLERK_WEBHOOK_SIGNING_SECRET`, else
+   * `CLERK_WEBHOOK_SECRET` (the same format), read on each request.
    */
-  webhookSecret?: string;
+  webhookSecret?: string | readonly string[];
 };
 
 /**
@@ -75,20 +76,26 @@ export async function handleClerkWebhook(
   };
   const verified = await verifyDelivery(request, options, report);
   if (verified instanceof Response) return verified;
-  if (verified === DOCTOR_PROBE) return answerDoctor(ctx, clerk, log);
+  if ("doctorProbe" in verified) return answerDoctor(ctx, clerk, log, verified.doctorProbe);
   if ("heartbeat" in verified) return receiveHeartbeat(ctx, clerk, verified, log);
   return applyDelivery(ctx, clerk, verified, report);
 }
 
-/** A verified delivery of `convex-clerk-sync doctor`'s own event type. */
-const DOCTOR_PROBE = Symbol("doctor probe");
+/** Which of the deployment's secrets verified a delivery: "secret 2 of 2". */
+type SecretMatch = { matched: number; of: number };
 
 /**
  * `doctor`'s signed delivery: acknowledged as an event type not synced (nothing is written),
- * with the sync health, which only a holder of the signing secret can ask for.
+ * with which secret verified it and the sync health, which only a holder of a signing secret
+ * can ask for.
  */
-async function answerDoctor(ctx: RunMutationCtx, clerk: ClerkSync, log: Logger): Promise<Response> {
-  const ignored = { outcome: "ignored", reason: "event type not synced" };
+async function answerDoctor(
+  ctx: RunMutationCtx,
+  clerk: ClerkSync,
+  log: Logger,
+  signingSecret: SecretMatch,
+): Promise<Response> {
+  const ignored = { outcome: "ignored", reason: "event type not synced", signingSecret };
   try {
     return answer(200, { ...ignored, health: await clerk.getSyncHealth(ctx) });
   } catch (error) {
@@ -97,40 +104,23 @@ async function answerDoctor(ctx: RunMutationCtx, clerk: ClerkSync, log: Logger):
   }
 }
 
-/** The verifier for the endpoint's signing secret, or the answer when there is none. */
-async function signingVerifier(
-  options: Omit<ClerkRoutesOptions, "path">,
-  claimedId: string,
-  { log, recordFailure }: Report,
-): Promise<Webhook | Response> {
-  // Read per request, never at module load: a missing variable must not break a deploy.
-  const secret = options.webhookSecret ?? process.env[WEBHOOK_SECRET_ENV];
-  if (!secret) {
-    log.error(
-      `rejected: no signing secret. Set ${WEBHOOK_SECRET_ENV} to the endpoint's signing secret (whsec_…) in the Convex dashboard; Svix retries the delivery.`,
-    );
-    await recordFailure(claimedId, null, "no_signing_secret");
-    return answer(500, { error: `webhook signing secret is not configured (${WEBHOOK_SECRET_ENV})` });
-  }
-  try {
-    return new Webhook(secret);
-  } catch {
-    log.error(`rejected: ${WEBHOOK_SECRET_ENV} is not a valid signing secret (whsec_ + base64).`);
-    await recordFailure(claimedId, null, "malformed_signing_secret");
-    return answer(500, { error: `webhook signing secret is malformed (${WEBHOOK_SECRET_ENV})` });
-  }
-}
+/** What a request verifies to: a Clerk event, the heartbeat's return, doctor's probe, or the answer already given. */
+type Verified = { svixId: string; event: ClerkEvent } | Heartbeat | { doctorProbe: SecretMatch } | Response;
 
 /** The signed request as a Clerk event, or the answer when it is not one. */
 async function verifyDelivery(
   request: Request,
   options: Omit<ClerkRoutesOptions, "path">,
   report: Report,
-): Promise<{ svixId: string; event: ClerkEvent } | Heartbeat | typeof DOCTOR_PROBE | Response> {
+): Promise<Verified> {
   const { log, recordFailure } = report;
   const claimedId = request.headers.get("svix-id") ?? "";
-  const verifier = await signingVerifier(options, claimedId, report);
-  if (verifier instanceof Response) return verifier;
+  const secrets = signingSecrets(options.webhookSecret);
+  if ("reason" in secrets) {
+    log.error(`rejected: ${secrets.log}`);
+    await recordFailure(claimedId, null, secrets.reason);
+    return answer(500, { error: secrets.error });
+  }
 
   const headers = {
     "svix-id": claimedId,
@@ -142,14 +132,8 @@ async function verifyDelivery(
     return answer(400, { error: "missing svix-id, svix-timestamp or svix-signature header" });
   }
   const body = await request.text();
-  try {
-    verifier.verify(body, headers);
-  } catch (error) {
-    const reason = error instanceof WebhookVerificationError ? error.message : "verification failed";
-    log.warn(`rejected ${claimedId}: ${reason}`);
-    await report.recordRefusal();
-    return answer(401, { error: `invalid webhook signature: ${reason}` });
-  }
+  const match = matchingSecret(secrets.verifiers, body, headers);
+  if ("refused" in match) return refuseSignature(report, claimedId, match.refused, secrets);
 
   // Signed from here on: a body no retry could ever apply is recorded, and Svix told to stop.
   const svixId = claimedId;
@@ -172,10 +156,25 @@ async function verifyDelivery(
   if (delivery.kind === "invalid") return refuse("invalid_payload", delivery.reason);
   if (delivery.kind === "ignored") {
     log.info(`ignored ${svixId} ${delivery.eventType.slice(0, 100)}: ${delivery.reason}`);
-    if (delivery.eventType === DOCTOR_PROBE_EVENT_TYPE) return DOCTOR_PROBE;
+    if (delivery.eventType === DOCTOR_PROBE_EVENT_TYPE) {
+      return { doctorProbe: { matched: match.matched, of: secrets.verifiers.length } };
+    }
     return answer(200, { outcome: "ignored", reason: delivery.reason });
   }
   return { svixId, event: delivery.event };
+}
+
+/** A signature no secret verifies: counted for the health verdict (no body kept), logged, answered 401. */
+async function refuseSignature(
+  report: Report,
+  claimedId: string,
+  refused: string,
+  secrets: { verifiers: readonly unknown[]; source: string },
+) {
+  const tried = secrets.verifiers.length > 1 ? ` (${secrets.verifiers.length} secrets of ${secrets.source} tried)` : "";
+  report.log.warn(`rejected ${claimedId}: ${refused}${tried}`);
+  await report.recordRefusal();
+  return answer(401, { error: `invalid webhook signature: ${refused}` });
 }
 
 /** A signed delivery of the heartbeat user's `user.updated` (or its `user.created`), with the nonce it carries. */

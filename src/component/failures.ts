@@ -8,9 +8,9 @@ export const MAX_FAILURES_KEPT = 50;
 
 /** Why a delivery could not be applied. */
 export const vFailureReason = v.union(
-  /** The deployment has no `CLERK_WEBHOOK_SECRET`: answered 500, Svix retries. */
+  /** The deployment has no signing secret (`CLERK_WEBHOOK_SIGNING_SECRET`, `CLERK_WEBHOOK_SECRET`): answered 500, Svix retries. */
   v.literal("no_signing_secret"),
-  /** `CLERK_WEBHOOK_SECRET` is not a signing secret (`whsec_…`): answered 500, Svix retries. */
+  /** A signing secret on the deployment is not `whsec_` + base64: answered 500, Svix retries. */
   v.literal("malformed_signing_secret"),
   /** Applying it failed (a lifecycle hook threw): answered 500, Svix retries. */
   v.literal("apply_failed"),

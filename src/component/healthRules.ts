@@ -8,8 +8,8 @@ import { RETENTION_MS } from "./retention.js";
 import { fallbacksBetween } from "./signUpFallbacks.js";
 
 const SECRET_PROBLEMS = {
-  no_signing_secret: "the deployment has no signing secret (set CLERK_WEBHOOK_SECRET)",
-  malformed_signing_secret: "CLERK_WEBHOOK_SECRET is not a signing secret (whsec_…)",
+  no_signing_secret: "the deployment has no signing secret (set CLERK_WEBHOOK_SIGNING_SECRET or CLERK_WEBHOOK_SECRET)",
+  malformed_signing_secret: "a signing secret on the deployment is not whsec_ + base64",
 } as const;
 
 const DELIVERY_PROBLEMS: Partial<Record<FailureReason, string>> = {
