@@ -55,6 +55,7 @@ describe("getSyncHealth", () => {
     await delivered(t, ada);
     const bob = signUp("Bob");
     await openApp(t, bob); // the sign-up race: the app asks before the webhook lands…
+    later(MINUTE);
     expect((await delivered(t, bob)).body.outcome).toBe("unchanged"); // …which follows
     const lastDeliveryAt = Date.now();
     at(Date.UTC(2026, 4, 2, 4, 23));

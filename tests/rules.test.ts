@@ -149,8 +149,9 @@ describe("4. values follow Convex's rules", () => {
     await expect(t.mutation(rules.store, { arrayLength: LIMITS.arrayLength + 1 })).rejects.toThrow(
       `Array length is too long (8193 > maximum length 8192) ${hint}`,
     );
+    // The 1 MiB is convex-test's own check; the layer names the function and table.
     await expect(t.mutation(rules.store, { bytes: LIMITS.documentSize })).rejects.toThrow(
-      `Value is too large (1 MiB > maximum size 1 MiB) ${hint}`,
+      `Value is too large (1048657 bytes > maximum size 1048576 bytes) ${hint}`,
     );
 
     // At the limits, documents are stored.
@@ -161,7 +162,7 @@ describe("4. values follow Convex's rules", () => {
     // Each patch is under 1 MiB, the patched document is not.
     const id = (await t.mutation(rules.store, { bytes: 600 * 1024 })) as GenericId<"items">;
     await expect(t.mutation(rules.grow, { id, field: "more", bytes: 600 * 1024 })).rejects.toThrow(
-      "Value is too large (1.17 MiB > maximum size 1 MiB) " +
+      "Value is too large (1228888 bytes > maximum size 1048576 bytes) " +
         '(convex-rules: app mutation rules:grow, patch in table "items")',
     );
     await expect(t.mutation(rules.grow, { id, field: "_more", bytes: 1 })).rejects.toThrow("Field '_more'");

@@ -34,12 +34,14 @@ describe("getSyncStatus", () => {
     await deliver(t, userCreated({ id: "user_a" }));
     vi.setSystemTime(2_000_000);
     await deliver(t, userCreated({ id: "user_b" }));
+    vi.setSystemTime(2_001_000);
     await deliver(t, userDeleted("user_a"));
+    vi.setSystemTime(2_002_000);
     await deliver(t, organizationCreated({ id: "org_a" }));
     expect((await syncStatus(t)).lastApplied).toEqual([
       { eventType: "user.created", outcome: "inserted", appliedAt: 2_000_000 },
-      { eventType: "user.deleted", outcome: "deleted", appliedAt: 2_000_000 },
-      { eventType: "organization.created", outcome: "inserted", appliedAt: 2_000_000 },
+      { eventType: "user.deleted", outcome: "deleted", appliedAt: 2_001_000 },
+      { eventType: "organization.created", outcome: "inserted", appliedAt: 2_002_000 },
     ]);
   });
 

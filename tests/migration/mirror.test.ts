@@ -46,8 +46,9 @@ test("soft-delete: the row and its id stay, marked once; the app's required fiel
   await deliver("/members", userUpdated({ id, first_name: "Augusta Ada", last_name: "King", updated_at: 2 }));
   expect(await member(id)).toMatchObject({ _id: inserted!._id, name: "Augusta Ada King", plan: "pro" });
 
+  const deletedAt = Date.parse("2026-01-01T01:00:00Z");
+  vi.setSystemTime(deletedAt);
   expect(await deliver("/members", userDeleted(id))).toBe("deleted");
-  const deletedAt = Date.parse("2026-01-01T00:00:00Z");
   expect(await member(id)).toMatchObject({ _id: inserted!._id, plan: "pro", deletedAt });
 
   // The prune finds the deletion again (a tombstone, no stored user): the policy changes nothing.
@@ -84,8 +85,10 @@ test("prune: applies the policy to rows of users Clerk deleted while the compone
   expect(await deliver("/members", userDeleted("user_gone"))).toBe("tombstoned");
   expect(await member("user_gone")).not.toHaveProperty("deletedAt"); // no stored user, so no hook ran
 
+  const prunedAt = Date.parse("2026-01-01T01:00:00Z");
+  vi.setSystemTime(prunedAt);
   expect(await prune()).toMatchObject({ pruned: 1, unknown: ["user_unknown"], isDone: true });
-  expect(await member("user_gone")).toMatchObject({ plan: "pro", deletedAt: Date.parse("2026-01-01T00:00:00Z") });
+  expect(await member("user_gone")).toMatchObject({ plan: "pro", deletedAt: prunedAt });
   expect(await member("user_unknown")).not.toHaveProperty("deletedAt");
   expect(await prune()).toMatchObject({ pruned: 0 });
 

@@ -7,15 +7,23 @@
  * 2. dynamic `import()` only in actions and HTTP actions: "dynamic module import unsupported".
  * 3. component functions never read `process.env` (components do not see the app's environment).
  * 4. values (convexValueRules.ts): arguments and return values (≤ 16 MiB, nesting ≤ 64; field names as `convexToJson`
- *    checks them) and stored documents (≤ 1 MiB, nesting ≤ 16, no top-level `_` fields but the
- *    system ones); in both, arrays ≤ 8,192 elements and objects ≤ 1,024 fields.
+ *    checks them) and stored documents (nesting ≤ 16, no top-level `_` fields but the system
+ *    ones; their 1 MiB convex-test checks itself); in both, arrays ≤ 8,192 elements and objects
+ *    ≤ 1,024 fields.
  * 5. transaction limits always on (`transactionLimits: true` unless custom limits are given).
  * 6. a function handle that names no function fails when it is scheduled or run.
  * 7. HTTP actions take request bodies up to 20 MiB: a larger one is answered 413 and the handler
  *    never runs, as Convex's HTTP layer refuses it ("Request and response size is limited to
  *    20MB", docs.convex.dev/functions/http-actions; `HTTP_ACTION_BODY_LIMIT`, crates/udf).
  *
- * Mechanism (convex-test 0.0.60):
+ * What convex-test (0.0.73) enforces itself is not repeated here: a stored document over 1 MiB
+ * (the layer only adds the function and table to its message), one `.paginate()` per query,
+ * transaction read and write limits once turned on, return validators, a scheduled mutation
+ * canceling itself (convex ≥ 1.50), and `Date.now()` fixed for a transaction's duration, never
+ * before the last commit (so under frozen fake timers each commit moves a function's clock on by
+ * up to 1 ms).
+ *
+ * Mechanism:
  * - Every module map given to `convexTest` or `t.registerComponent` (which `clerkTest.register`
  *   calls) is wrapped: each registered function's `_handler`, and each HTTP route the `http`
  *   router's `lookup` returns, runs inside an AsyncLocalStorage context that knows the
@@ -23,9 +31,8 @@
  *   are checked.
  * - `globalThis.Convex` (convex-test's syscall entry point) is wrapped: `1.0/queryPage` is
  *   refused inside a component function; `1.0/insert`, `1.0/replace` and `1.0/shallowMerge`
- *   check the written fields before the write and the stored document's size after it (the
- *   size convex-test's own metrics tracker records, read through `1.0/getTransactionMetrics`,
- *   which counts no read); syscalls that carry a `functionHandle` resolve it first.
+ *   check the written fields before the write; syscalls that carry a `functionHandle` resolve
+ *   it first.
  * - `process.env` is replaced by a Proxy that throws when code of this project (not a library
  *   in node_modules) reads it while a component function runs.
  * - The Vite plugin in `convexRulesPlugin.ts` rewrites each dynamic `import(x)` in the code
@@ -34,9 +41,7 @@
  *
  * Not covered: code the test writes inline (`t.run`, `t.runInComponent`) is not a registered
  * function and only meets the document rules; a handle run with `ctx.runQuery`/`runMutation`
- * from an action bypasses the syscalls (convex-test resolves it directly and fails on its own);
- * an oversized patch fails the function after it is staged, so a function that catches that
- * error keeps it.
+ * from an action bypasses the syscalls (convex-test resolves it directly and fails on its own).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { convexTest as baseConvexTest } from "convex-test";
@@ -263,21 +268,14 @@ async function guardedWrite(call: AsyncSyscall, op: string, jsonArgs: string, fn
   const table = args.table ?? /^\d+(.*)$/.exec(args.id ?? "")?.[1] ?? "?";
   const hint = `${where(fn)}, ${verb} table "${table}"`;
   checkDocumentFields(writtenFields(op, args.value), hint);
-  // The convex-test calls run synchronously up to their result, so the metrics around the
-  // write differ by exactly the stored document's size. Outside a transaction there are none.
-  const before = call("1.0/getTransactionMetrics", "{}").catch(() => null);
-  const written = call(op, jsonArgs);
-  const after = call("1.0/getTransactionMetrics", "{}").catch(() => null);
-  const result = await written;
-  const [start, end] = await Promise.all([before, after]);
-  if (start !== null && end !== null) {
-    const bytes = (metrics: string) => (JSON.parse(metrics) as { bytesWritten: { used: number } }).bytesWritten.used;
-    const size = bytes(end) - bytes(start);
-    if (size > LIMITS.documentSize) {
-      throw refuse(`Value is too large (${formatSize(size)} > maximum size ${formatSize(LIMITS.documentSize)})`, hint);
-    }
+  try {
+    return await call(op, jsonArgs);
+  } catch (error) {
+    // convex-test refuses a stored document over 1 MiB itself, before the write is staged:
+    // its message, with the function and table named.
+    if (error instanceof Error && error.message.startsWith("Value is too large")) throw refuse(error.message, hint);
+    throw error;
   }
-  return result;
 }
 
 /** A handle must name a registered function (convex-test builds `function://<component>;<path>`). */
