@@ -19,6 +19,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
+import { claimProblems, knownNames } from "./claims.mjs";
+
+export { knownNames };
 import { fillFigures, unmarkedFigures } from "./figures.mjs";
 import { SOURCE_DIRS } from "./host.mjs";
 import { brokenLinks } from "./links.mjs";
@@ -36,18 +39,22 @@ const SNIPPETS = "docs/snippets";
 
 /**
  * Every problem of the markdown files under `root` (a repository, or a copy of one), as
- * `file:line: what`; with `write`, blocks and figures are filled in place instead.
+ * `file:line: what`; with `write`, blocks and figures are filled in place instead. `only` limits
+ * the checks to some files (links are still resolved against all); `known` reuses the names
+ * read by an earlier run (`knownNames(root)`).
  */
-export async function checkDocs(root, { write = false } = {}) {
+export async function checkDocs(root, { write = false, only, known } = {}) {
   const results = JSON.parse(read(root, "bench/results.json"));
   const problems = [];
   const used = new Set();
   const files = markdownFiles(root);
-  for (const file of files) {
+  known ??= await knownNames(root);
+  for (const file of only ?? files) {
     const text = read(root, file);
     const tree = parseMarkdown(text);
     problems.push(...blockProblems(root, file, text, tree, used));
     problems.push(...unmarkedFigures(file, text, tree));
+    problems.push(...claimProblems(root, file, text, known, tree));
     let expected;
     try {
       expected = await formatted(root, file, fillFigures(withSources(text, sourceText(root)), results));
@@ -63,7 +70,9 @@ export async function checkDocs(root, { write = false } = {}) {
       problems.push(`${file}: ${describeDrift(text, expected)}; run npm run docs:fill`);
     }
   }
-  problems.push(...(await brokenLinks(root, files)));
+  const linkProblems = await brokenLinks(root, files);
+  problems.push(...linkProblems.filter((problem) => !only || only.some((file) => problem.startsWith(`${file}:`))));
+  if (only) return problems;
   for (const snippet of snippetFiles(root)) {
     if (!used.has(snippet)) problems.push(`${snippet}: no block of the docs shows it (remove it, or show it)`);
   }
