@@ -1012,7 +1012,10 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           verdict: "ok" | "degraded" | "silent";
           reasons: Array<{
             rule:
+              | "heartbeat"
+              | "signatureRefusals"
               | "signingSecret"
+              | "outage"
               | "failedDeliveries"
               | "signUpFallbacks"
               | "backfillRepairs";
@@ -1021,6 +1024,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             count: number;
           }>;
           lastDeliveryAt: number | null;
+          lastHeartbeatAt?: number | null;
           passes: Array<{
             runId: string;
             mode: "full" | "incremental";
