@@ -15,6 +15,8 @@ beforeEach(() => {
   failing.enabled = false;
 });
 
+const SUBSCRIBED = ", while other deliveries were applied: is the endpoint subscribed to those events?";
+
 const healthWith = (t: TestApp, thresholds: HealthThresholds) =>
   t.query(async (ctx) => new ClerkSync(components.clerk).getSyncHealth(ctx, thresholds));
 
@@ -110,7 +112,7 @@ describe("getSyncHealth", () => {
     );
   });
 
-  test("an hourly incremental pass's repairs count too, until a full pass after it", async () => {
+  test("an hourly incremental pass's repairs count too; a later pass that finds nothing new keeps the outage raised", async () => {
     const t = initUsersBackfillApp();
     await outage(t);
     at(NOON + 2 * HOUR + 17 * MINUTE);
@@ -138,8 +140,17 @@ describe("getSyncHealth", () => {
       rule: "backfillRepairs",
       verdict: "degraded",
       count: 1,
-      message: "the full pass of 2026-05-02 04:23 UTC removed 1 user that webhooks never delivered",
+      message: `the full pass of 2026-05-02 04:23 UTC removed 1 user that webhooks never delivered${SUBSCRIBED}`,
     });
+    // A later pass that found nothing new does not clear the outage: only a delivery does.
+    expect(nightly.verdict).toBe("silent");
+    expect(nightly.reasons).toContainEqual(
+      expect.objectContaining({
+        rule: "backfillRepairs",
+        verdict: "silent",
+        message: expect.stringContaining("yet the incremental pass of 2026-05-01 14:17 UTC stored 3 users"),
+      }),
+    );
   });
 
   test("after the outage: ok once the route is back and Svix's retries land, and a pass then repairs nothing", async () => {
@@ -184,7 +195,8 @@ describe("getSyncHealth", () => {
           verdict: "degraded",
           count: 2,
           message:
-            "the full pass of 2026-05-02 04:23 UTC stored 1 user and removed 1 user that webhooks never delivered",
+            "the full pass of 2026-05-02 04:23 UTC stored 1 user and removed 1 user that webhooks never delivered" +
+            SUBSCRIBED,
         },
       ],
     });
@@ -270,6 +282,8 @@ describe("getSyncHealth", () => {
 
   test("a sign-up whose webhook never came while other deliveries arrive: degraded", async () => {
     const t = initUsersBackfillApp();
+    at(NOON - HOUR);
+    await delivered(t, signUp("Ann")); // the endpoint's first delivery: Bob and Cyd sign up after it
     at(NOON);
     const bob = signUp("Bob");
     await openApp(t, bob);

@@ -34,5 +34,5 @@ export async function startHealPass(
     mode,
   });
   if (!started) return { runId: run.runId, heal: `a ${run.mode} pass was already running: it repairs the outage` };
-  return { runId: run.runId, heal: `started a ${run.mode} pass` };
+  return { runId: run.runId, heal: `started ${run.mode === "full" ? "a full" : "an incremental"} pass` };
 }

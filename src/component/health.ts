@@ -3,16 +3,13 @@
 // with no write of its own. Each rule is in healthRules.ts; docs/health.md explains them.
 import { v, type Infer } from "convex/values";
 import { query, type QueryCtx } from "./_generated/server.js";
-import {
-  BACKFILL_KINDS,
-  BACKFILL_MODES,
-  vBackfillKind,
-  vBackfillMode,
-  vBackfillRunState,
-} from "./backfillValidators.js";
+import { BACKFILL_MODES, vBackfillKind, vBackfillMode, vBackfillRunState } from "./backfillValidators.js";
 import { RAN_TO_END } from "./backfill/run.js";
 import type { Run } from "./backfill/source.js";
-import { backfillRepairsRule, failedDeliveriesRule, signingSecretRule, signUpFallbacksRule } from "./healthRules.js";
+import { heartbeatSettings, lastReturned, OUTAGES_KEPT } from "./heartbeatRecords.js";
+import { heartbeatRule, outageRule, signatureRefusalsRule } from "./heartbeatRules.js";
+import { failedDeliveriesRule, HEALTH_RULE_NAMES, signingSecretRule, signUpFallbacksRule } from "./healthRules.js";
+import { backfillRepairsRule, passRepairs } from "./repairsRule.js";
 import { RETENTION_MS } from "./retention.js";
 
 const HOUR = 60 * 60 * 1000;
@@ -23,16 +20,12 @@ export type HealthVerdict = Infer<typeof vHealthVerdict>;
 
 /** One finding: which rule, how bad, and what was seen, in words and in a number. */
 export const vHealthReason = v.object({
-  rule: v.union(
-    v.literal("signingSecret"),
-    v.literal("failedDeliveries"),
-    v.literal("signUpFallbacks"),
-    v.literal("backfillRepairs"),
-  ),
+  /** Which rule of `HEALTH_RULES` (healthRules.ts; the table of docs/health.md). */
+  rule: v.union(...HEALTH_RULE_NAMES.map((name) => v.literal(name))),
   verdict: v.union(v.literal("degraded"), v.literal("silent")),
   /** What was seen, e.g. "no delivery applied since … while 12 users were stored by syncCurrentUser …". */
   message: v.string(),
-  /** What the rule counts: failed requests, failed deliveries, fallback users, or objects repaired. */
+  /** What the rule counts: heartbeats unanswered, refused requests, failed deliveries, fallback users, objects repaired. */
   count: v.number(),
 });
 export type HealthReason = Infer<typeof vHealthReason>;
@@ -57,6 +50,8 @@ export const vSyncHealth = v.object({
   reasons: v.array(vHealthReason),
   /** When the latest delivery was applied (dedupe rows are kept 30 days); null if none. */
   lastDeliveryAt: v.union(v.number(), v.null()),
+  /** When the latest heartbeat came back (round trips are kept 2 days); null if none, or no heartbeat is set up. */
+  lastHeartbeatAt: v.optional(v.union(v.number(), v.null())),
   /** The latest ended full pass and, if later, the latest ended incremental pass, within `lookbackMs`. */
   passes: v.array(vPassRepairs),
 });
@@ -83,26 +78,74 @@ export const DEFAULT_HEALTH_THRESHOLDS: Required<HealthThresholds> = {
   failedDeliveries: 3,
 };
 
-/** What every rule reads: the time, the latest applied delivery, and the thresholds. */
-export type HealthFacts = { now: number; lastDeliveryAt: number | null; thresholds: Required<HealthThresholds> };
+/** What every rule reads: the time, when the webhook was last heard from, the outages, and the thresholds. */
+export type HealthFacts = {
+  now: number;
+  lastDeliveryAt: number | null;
+  /** The earliest delivery on record (dedupe rows are kept 30 days). */
+  firstDeliveryAt: number | null;
+  /** The later of the latest applied delivery and the latest heartbeat back: the path last seen working. */
+  lastHeardAt: number | null;
+  heartbeat: { setUp: boolean; lastReturnedAt: number | null };
+  /** The outages a returning heartbeat ended within the lookback, newest first. */
+  outages: { from: number; to: number; healRunId: string | null; heal: string }[];
+  thresholds: Required<HealthThresholds>;
+};
 
 export const get = query({
   args: { thresholds: v.optional(vHealthThresholds) },
   returns: vSyncHealth,
   handler: async (ctx, args): Promise<SyncHealth> => {
-    const thresholds = resolveThresholds(args.thresholds ?? {});
-    const latest = await ctx.db.query("deliveries").withIndex("by_received_at").order("desc").first();
-    const facts: HealthFacts = { now: Date.now(), lastDeliveryAt: latest?.receivedAt ?? null, thresholds };
-    const passes = (await latestPasses(ctx, facts)).map(passRepairs);
+    const facts = await healthFacts(ctx, resolveThresholds(args.thresholds ?? {}));
+    const ended = await endedPasses(ctx, facts);
+    const heartbeat = await heartbeatRule(ctx, facts);
     const reasons = [
+      ...heartbeat,
+      ...(await signatureRefusalsRule(
+        ctx,
+        facts,
+        heartbeat.some((reason) => reason.verdict === "silent"),
+      )),
       ...(await signingSecretRule(ctx, facts)),
+      ...(await outageRule(ctx, facts)),
       ...(await failedDeliveriesRule(ctx, facts)),
       ...(await signUpFallbacksRule(ctx, facts)),
-      ...(await backfillRepairsRule(ctx, passes, facts)),
+      ...(await backfillRepairsRule(ctx, ended, facts)),
     ].sort((a, b) => severity(b.verdict) - severity(a.verdict));
-    return { verdict: reasons[0]?.verdict ?? "ok", reasons, lastDeliveryAt: facts.lastDeliveryAt, passes };
+    return {
+      verdict: reasons[0]?.verdict ?? "ok",
+      reasons,
+      lastDeliveryAt: facts.lastDeliveryAt,
+      ...(facts.heartbeat.setUp ? { lastHeartbeatAt: facts.heartbeat.lastReturnedAt } : {}),
+      passes: latestPasses(ended).map((run) => passRepairs(run)),
+    };
   },
 });
+
+async function healthFacts(ctx: QueryCtx, thresholds: Required<HealthThresholds>): Promise<HealthFacts> {
+  const now = Date.now();
+  const latest = await ctx.db.query("deliveries").withIndex("by_received_at").order("desc").first();
+  const first = await ctx.db.query("deliveries").withIndex("by_received_at").first();
+  const setUp = (await heartbeatSettings(ctx)) !== null;
+  const returned = setUp ? await lastReturned(ctx) : null;
+  const lastDeliveryAt = latest?.receivedAt ?? null;
+  const lastReturnedAt = returned?.deliveredAt ?? null;
+  const heard = [lastDeliveryAt, lastReturnedAt].filter((time) => time !== null);
+  const outages = await ctx.db
+    .query("outages")
+    .withIndex("by_to", (q) => q.gte("to", now - thresholds.lookbackMs))
+    .order("desc")
+    .take(OUTAGES_KEPT);
+  return {
+    now,
+    lastDeliveryAt,
+    firstDeliveryAt: first?.receivedAt ?? null,
+    lastHeardAt: heard.length > 0 ? Math.max(...heard) : null,
+    heartbeat: { setUp, lastReturnedAt },
+    outages: outages.map(({ from, to, healRunId, heal }) => ({ from, to, healRunId, heal })),
+    thresholds,
+  };
+}
 
 const severity = (verdict: HealthVerdict) => ["ok", "degraded", "silent"].indexOf(verdict);
 
@@ -124,46 +167,36 @@ export function resolveThresholds(given: HealthThresholds): Required<HealthThres
   return thresholds;
 }
 
+/** Ended runs read per mode: more than the 10 of each the sweep keeps. */
+const ENDED_READ = 12;
+
 /**
- * The latest full pass and the latest incremental pass after it that ran to their end (`done`
- * or `incomplete`; a canceled run says nothing of what a whole pass would repair), ended within
- * the lookback.
+ * The passes that ran to their end (`done` or `incomplete`; a canceled run says nothing of what a
+ * whole pass would repair) within the lookback, newest first.
  */
-async function latestPasses(ctx: QueryCtx, { now, thresholds }: HealthFacts): Promise<Run[]> {
-  const latest: Run[] = [];
+async function endedPasses(ctx: QueryCtx, { now, thresholds }: HealthFacts): Promise<Run[]> {
+  const ended: Run[] = [];
   for (const mode of BACKFILL_MODES) {
-    const [ended] = (await Promise.all(RAN_TO_END.map((status) => latestRun(ctx, mode, status))))
-      .filter((run) => run !== null)
-      .sort((a, b) => b.startedAt - a.startedAt);
-    if (ended?.finishedAt && ended.finishedAt >= now - thresholds.lookbackMs) latest.push(ended);
+    const runs = await ctx.db
+      .query("backfillRuns")
+      .withIndex("by_mode", (q) => q.eq("mode", mode))
+      .order("desc")
+      .take(ENDED_READ);
+    ended.push(
+      ...runs.filter(
+        (run) =>
+          (RAN_TO_END as readonly string[]).includes(run.status) &&
+          run.finishedAt !== null &&
+          run.finishedAt >= now - thresholds.lookbackMs,
+      ),
+    );
   }
-  const [full] = latest.filter((run) => run.mode === "full");
-  return latest
-    .filter((run) => run.mode === "full" || !full || run.startedAt > full.startedAt)
-    .sort((a, b) => b.startedAt - a.startedAt);
+  return ended.sort((a, b) => b.startedAt - a.startedAt);
 }
 
-function latestRun(ctx: QueryCtx, mode: Run["mode"], status: Run["status"]) {
-  return ctx.db
-    .query("backfillRuns")
-    .withIndex("by_mode_and_status", (q) => q.eq("mode", mode).eq("status", status))
-    .order("desc")
-    .first();
-}
-
-function passRepairs(run: Run): PassRepairs {
-  const repaired = BACKFILL_KINDS.map((kind) => {
-    const { repaired: stored, deleted: removed } = run.counts.byKind[kind];
-    return { kind, stored, removed };
-  }).filter(({ stored, removed }) => stored + removed > 0);
-  const missed = BACKFILL_KINDS.flatMap((kind) => run.counts.byKind[kind].lastMissed ?? []);
-  return {
-    runId: run._id,
-    mode: run.mode,
-    status: run.status,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt ?? run.startedAt,
-    repaired,
-    lastMissed: missed.length > 0 ? Math.max(...missed) : null,
-  };
+/** The latest ended full pass and the latest ended incremental pass after it, newest first. */
+function latestPasses(ended: Run[]): Run[] {
+  const full = ended.find((run) => run.mode === "full");
+  const incremental = ended.find((run) => run.mode === "incremental" && (!full || run.startedAt > full.startedAt));
+  return [incremental, full].filter((run) => run !== undefined);
 }

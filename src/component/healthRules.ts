@@ -1,11 +1,64 @@
-// The health check's rules, one function each, and their words. Each reads only what is
-// already stored and answers its findings; health.ts combines them into the verdict.
+// The health check's rules: the table docs/health.md shows (checked by a test), and the rules
+// that read deliveries, failures and sign-up fallbacks. Each reads only what is already stored
+// and answers its findings; health.ts combines them into the verdict. The heartbeat's rules are
+// in heartbeatRules.ts, the backfill's in repairsRule.ts.
 import type { QueryCtx } from "./_generated/server.js";
-import type { BackfillKind } from "./backfillValidators.js";
 import { MAX_FAILURES_KEPT, type FailureReason } from "./failures.js";
-import type { HealthFacts, HealthReason, PassRepairs } from "./health.js";
+import type { HealthFacts, HealthReason } from "./health.js";
+import { count, duration, isAfterLastHeard, noDelivery } from "./healthWords.js";
 import { RETENTION_MS } from "./retention.js";
-import { fallbacksBetween } from "./signUpFallbacks.js";
+import { fallbacksBetween, FALLBACKS_READ } from "./signUpFallbacks.js";
+
+/** Every rule: what it reads, when it is `silent`, when `degraded`. The one table of the verdict. */
+export const HEALTH_RULES = {
+  heartbeat: {
+    reads: "the newest 50 heartbeat round trips (`ClerkHeartbeat`)",
+    silent:
+      "one has not come back within its window (default 10 minutes), at any hour: the cause is named (no request reaches the route, or requests fail their signature)",
+    degraded: "the heartbeat could not be sent (Clerk refused the write), or was not sent for two windows",
+  },
+  signatureRefusals: {
+    reads: "requests refused for their signature, counted per 5-minute window (a day kept, no body)",
+    silent:
+      "requests were refused after the webhook was last heard from and the heartbeat is overdue: the signing secret is not the endpoint's",
+    degraded:
+      "without the heartbeat, at least `failedDeliveries` were refused since the webhook was last heard from; while heartbeats come back, refused requests (a forged flood) change nothing",
+  },
+  signingSecret: {
+    reads: "the failure row of `no_signing_secret` / `malformed_signing_secret` (one row each, counted)",
+    silent: "it failed after the webhook was last heard from, within `lookbackMs`: every delivery is refused",
+    degraded: "never",
+  },
+  outage: {
+    reads: "the outages a returning heartbeat ended (the newest 20), with their heal pass",
+    silent: "never: the outage is over",
+    degraded:
+      "its heal pass is still running; or it outlasted Svix's retries (about 28 hours), until a full pass started after it ends",
+  },
+  failedDeliveries: {
+    reads:
+      "the latest 50 failed deliveries (`apply_failed`, `invalid_payload`, `too_large`) within `lookbackMs`, never applied since",
+    silent: "at least `failedDeliveries` distinct ones failed after the webhook was last heard from",
+    degraded: "any other: a Svix retry that was later applied does not count, a message retried counts once",
+  },
+  signUpFallbacks: {
+    reads:
+      "users `syncCurrentUser` stored (the webhook had not landed) within `lookbackMs`, stored over `fallbackGraceMs` ago",
+    silent: "one was stored after the webhook was last heard from and its `user.created` never came",
+    degraded:
+      "one's `user.created` never came while others were applied; not for a user Clerk created before the first delivery on record, nor one stored during an outage",
+  },
+  backfillRepairs: {
+    reads:
+      "the passes that ran to their end within `lookbackMs` (the newest 12 of each mode), at least `repairedObjects` objects",
+    silent:
+      "a pass repaired an object Clerk changed after the webhook was last heard from (or none is on record); it stays until a delivery or a heartbeat comes",
+    degraded:
+      "the newest pass that listed (or reconciled) a kind repaired some of it while deliveries flowed: a kind not subscribed; until a pass repairs none of that kind",
+  },
+} as const;
+export type HealthRule = keyof typeof HEALTH_RULES;
+export const HEALTH_RULE_NAMES = Object.keys(HEALTH_RULES) as HealthRule[];
 
 const SECRET_PROBLEMS = {
   no_signing_secret: "the deployment has no signing secret (set CLERK_WEBHOOK_SIGNING_SECRET or CLERK_WEBHOOK_SECRET)",
@@ -18,10 +71,7 @@ const DELIVERY_PROBLEMS: Partial<Record<FailureReason, string>> = {
   too_large: "too large for Convex",
 };
 
-/**
- * A missing or malformed signing secret since the last applied delivery: every delivery is
- * refused before it is read, so the webhook is `silent`.
- */
+/** A missing or malformed signing secret since the webhook was last heard from: every delivery is refused. */
 export async function signingSecretRule(ctx: QueryCtx, facts: HealthFacts): Promise<HealthReason[]> {
   const reasons: HealthReason[] = [];
   for (const [reason, problem] of Object.entries(SECRET_PROBLEMS)) {
@@ -29,7 +79,7 @@ export async function signingSecretRule(ctx: QueryCtx, facts: HealthFacts): Prom
       .query("deliveryFailures")
       .withIndex("by_reason", (q) => q.eq("reason", reason as keyof typeof SECRET_PROBLEMS))
       .first();
-    if (!row || row.failedAt < facts.now - facts.thresholds.lookbackMs || !isAfterLastDelivery(row.failedAt, facts)) {
+    if (!row || row.failedAt < facts.now - facts.thresholds.lookbackMs || !isAfterLastHeard(row.failedAt, facts)) {
       continue;
     }
     const message = `the last ${count(row.occurrences, "delivery", "deliveries")} failed: ${problem}; ${noDelivery(facts)}`;
@@ -41,10 +91,11 @@ export async function signingSecretRule(ctx: QueryCtx, facts: HealthFacts): Prom
 /**
  * Signed deliveries that failed within the lookback and were never applied since (a hook
  * threw, not a Clerk event, too large): `silent` when at least `failedDeliveries` of them
- * failed after the last applied delivery, else `degraded`.
+ * failed after the webhook was last heard from, else `degraded`.
  */
 export async function failedDeliveriesRule(ctx: QueryCtx, facts: HealthFacts): Promise<HealthReason[]> {
   const rows = await ctx.db.query("deliveryFailures").withIndex("by_failed_at").order("desc").take(MAX_FAILURES_KEPT);
+  const capped = rows.length === MAX_FAILURES_KEPT;
   const failed = new Map<string, { reason: FailureReason; failedAt: number }>();
   const checked = new Set<string>();
   for (const { svixId, reason, failedAt } of rows) {
@@ -60,137 +111,66 @@ export async function failedDeliveriesRule(ctx: QueryCtx, facts: HealthFacts): P
     if (!applied) failed.set(svixId, { reason, failedAt });
   }
   const all = [...failed.values()];
-  const unheard = all.filter(({ failedAt }) => isAfterLastDelivery(failedAt, facts));
+  const unheard = all.filter(({ failedAt }) => isAfterLastHeard(failedAt, facts));
   if (unheard.length >= facts.thresholds.failedDeliveries) {
-    const message = `the last ${count(unheard.length, "delivery", "deliveries")} failed: ${byReason(unheard)}; ${noDelivery(facts)}`;
+    const deliveries = count(unheard.length, "delivery", "deliveries", capped && unheard.length === all.length);
+    const message = `the last ${deliveries} failed: ${byReason(unheard)}; ${noDelivery(facts)}`;
     return [{ rule: "failedDeliveries", verdict: "silent", message, count: unheard.length }];
   }
   if (all.length === 0) return [];
   const message =
-    `${count(all.length, "delivery", "deliveries")} failed in the last ${duration(facts.thresholds.lookbackMs)} ` +
+    `${count(all.length, "delivery", "deliveries", capped)} failed in the last ${duration(facts.thresholds.lookbackMs)} ` +
     `and ${all.length === 1 ? "was" : "were"} never applied: ${byReason(all)}`;
   return [{ rule: "failedDeliveries", verdict: "degraded", message, count: all.length }];
 }
 
 /**
  * Users `syncCurrentUser` stored (their webhook had not landed) whose `user.created` delivery
- * never followed within `fallbackGraceMs`: `silent` for those stored after the last applied
- * delivery (Clerk had a sign-up to deliver, and nothing came), else `degraded`.
+ * never followed within `fallbackGraceMs`: `silent` for those stored after the webhook was last
+ * heard from (Clerk had a sign-up to deliver, and nothing came), else `degraded`, except users
+ * Clerk created before the first delivery on record (an adopting app: their endpoint did not
+ * exist) and users stored during an outage a heartbeat ended (the outage rule speaks for them).
  */
 export async function signUpFallbacksRule(ctx: QueryCtx, facts: HealthFacts): Promise<HealthReason[]> {
   const { now, thresholds } = facts;
   const from = now - Math.min(thresholds.lookbackMs, RETENTION_MS);
   const { stored, unfollowed } = await fallbacksBetween(ctx, from, now - thresholds.fallbackGraceMs);
-  const unheard = unfollowed.filter(({ storedAt }) => isAfterLastDelivery(storedAt, facts));
+  const capped = stored === FALLBACKS_READ;
+  const unheard = unfollowed.filter(({ storedAt }) => isAfterLastHeard(storedAt, facts));
   if (unheard.length > 0) {
-    const users = count(unheard.length, "user was", "users were");
+    const users = count(unheard.length, "user was", "users were", capped && unheard.length === stored);
     const message = `${noDelivery(facts)} while ${users} stored by syncCurrentUser, and no user.created delivery came for them`;
     return [{ rule: "signUpFallbacks", verdict: "silent", message, count: unheard.length }];
   }
-  if (unfollowed.length === 0) return [];
+  const missed = [];
+  for (const fallback of unfollowed) {
+    if (facts.outages.some((outage) => fallback.storedAt >= outage.from && fallback.storedAt <= outage.to)) continue;
+    if (await createdBeforeFirstDelivery(ctx, fallback.clerkId, facts)) continue;
+    missed.push(fallback);
+  }
+  if (missed.length === 0) return [];
   const users =
-    unfollowed.length === stored
-      ? count(stored, "user", "users")
-      : `${unfollowed.length} of the ${count(stored, "user", "users")}`;
+    missed.length === stored
+      ? count(stored, "user", "users", capped)
+      : `${missed.length} of the ${count(stored, "user", "users", capped)}`;
   const message =
     `${users} stored by syncCurrentUser in the last ${duration(thresholds.lookbackMs)} never got ` +
-    `${unfollowed.length === 1 ? "its" : "their"} user.created delivery`;
-  return [{ rule: "signUpFallbacks", verdict: "degraded", message, count: unfollowed.length }];
+    `${missed.length === 1 ? "its" : "their"} user.created delivery`;
+  return [{ rule: "signUpFallbacks", verdict: "degraded", message, count: missed.length }];
 }
 
-/** A pass that only removed objects (a deletion has no date): were deliveries applied in the day before it? */
-const REMOVALS_WINDOW_MS = 24 * 60 * 60 * 1000;
-
-/**
- * The latest passes' repairs (objects stored or removed that no webhook had brought), at
- * least `repairedObjects` of them. `silent` when Clerk changed one of them after the last
- * applied delivery (or none is on record). `degraded` when other deliveries were applied while
- * the missed change waited for the pass (between it and the pass's start): the webhook works
- * but misses changes. Neither when nothing was delivered in between: an outage the pass made
- * up for, over once deliveries are applied again.
- */
-export async function backfillRepairsRule(
-  ctx: QueryCtx,
-  passes: PassRepairs[],
-  facts: HealthFacts,
-): Promise<HealthReason[]> {
-  const reasons: HealthReason[] = [];
-  for (const pass of passes) {
-    const repaired = pass.repaired.reduce((sum, { stored, removed }) => sum + stored + removed, 0);
-    if (repaired < facts.thresholds.repairedObjects) continue;
-    const what = `the ${pass.mode} pass of ${when(pass.startedAt)} ${repairs(pass)} that webhooks never delivered`;
-    const { lastDeliveryAt } = facts;
-    const missedSince = pass.lastMissed !== null && lastDeliveryAt !== null && pass.lastMissed > lastDeliveryAt;
-    if (lastDeliveryAt === null || missedSince) {
-      const late = missedSince ? `, changed in Clerk as late as ${when(pass.lastMissed!)}` : "";
-      const message = `${noDelivery(facts)}, yet ${what}${late}`;
-      reasons.push({ rule: "backfillRepairs", verdict: "silent", message, count: repaired });
-      continue;
-    }
-    const missed = pass.lastMissed ?? pass.startedAt - REMOVALS_WINDOW_MS;
-    const deliveredMeanwhile = await ctx.db
-      .query("deliveries")
-      .withIndex("by_received_at", (q) => q.gt("receivedAt", missed).lt("receivedAt", pass.startedAt))
-      .first();
-    if (deliveredMeanwhile)
-      reasons.push({ rule: "backfillRepairs", verdict: "degraded", message: what, count: repaired });
-  }
-  return reasons;
+/** Clerk created the user before the endpoint's first delivery on record: no `user.created` was ever due. */
+async function createdBeforeFirstDelivery(ctx: QueryCtx, clerkId: string, { firstDeliveryAt }: HealthFacts) {
+  if (firstDeliveryAt === null) return false;
+  const user = await ctx.db
+    .query("users")
+    .withIndex("by_clerk_id", (q) => q.eq("clerkId", clerkId))
+    .unique();
+  return user !== null && user.createdAt < firstDeliveryAt;
 }
-
-function isAfterLastDelivery(time: number, { lastDeliveryAt }: HealthFacts) {
-  return lastDeliveryAt === null || time > lastDeliveryAt;
-}
-
-/** "no delivery applied since 2026-05-01 18:00 UTC (10 h ago)". */
-function noDelivery({ now, lastDeliveryAt }: HealthFacts) {
-  if (lastDeliveryAt === null) return `no delivery applied in the last ${duration(RETENTION_MS)} (none on record)`;
-  return `no delivery applied since ${when(lastDeliveryAt)} (${duration(now - lastDeliveryAt)} ago)`;
-}
-
-/** "stored 37 users and 2 memberships and removed 4 users". */
-function repairs({ repaired }: PassRepairs) {
-  const list = (field: "stored" | "removed") =>
-    repaired.filter((kind) => kind[field] > 0).map((kind) => count(kind[field], ...KIND_WORDS[kind.kind]));
-  const stored = list("stored");
-  const removed = list("removed");
-  return [stored.length ? `stored ${join(stored)}` : "", removed.length ? `removed ${join(removed)}` : ""]
-    .filter(Boolean)
-    .join(" and ");
-}
-
-const KIND_WORDS: Record<BackfillKind, [string, string]> = {
-  users: ["user", "users"],
-  organizations: ["organization", "organizations"],
-  memberships: ["membership", "memberships"],
-  invitations: ["invitation", "invitations"],
-  permissions: ["permission", "permissions"],
-  roles: ["role", "roles"],
-  billingPlans: ["billing plan", "billing plans"],
-  subscriptionItems: ["subscription item", "subscription items"],
-};
 
 function byReason(failures: { reason: FailureReason }[]) {
   const counts = new Map<FailureReason, number>();
   for (const { reason } of failures) counts.set(reason, (counts.get(reason) ?? 0) + 1);
   return [...counts].map(([reason, n]) => `${n} ${reason} (${DELIVERY_PROBLEMS[reason] ?? reason})`).join(", ");
-}
-
-/** "1 user", "1,200 users" (no Intl: a component's runtime need not have it). */
-const count = (n: number, one: string, many: string) =>
-  `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} ${n === 1 ? one : many}`;
-const join = (items: string[]) =>
-  items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
-
-/** "2026-05-01 18:00 UTC". */
-export function when(ms: number) {
-  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
-/** "3 days", "10 h", "40 min". */
-export function duration(ms: number) {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 120) return `${minutes} min`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} days`;
 }

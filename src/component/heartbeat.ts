@@ -78,8 +78,9 @@ export const sendFailed = mutation({
 
 /**
  * A heartbeat's delivery reached the route. Two index ranges when all is well (its round trip, the
- * one before it); when the one before never came back, an outage ended: it is recorded and its heal
- * pass started, once (a late retry of an older heartbeat is no recovery).
+ * one before it). When the one before is not back either and the first heartbeat not back since
+ * the last that was passed its window, an outage ended: it is recorded and its heal pass started,
+ * once (a late retry of a heartbeat sent before a recovery, or before a newer one came back, is none).
  */
 export const receive = mutation({
   args: { nonce: v.string() },
@@ -97,21 +98,26 @@ export const receive = mutation({
       .withIndex("by_sentAt", (q) => q.lt("sentAt", row.sentAt))
       .order("desc")
       .first();
-    const outage = before && before.deliveredAt === null && before.error === null && before.expectBy < now;
-    if (outage) await endOutage(ctx, row, now);
+    // The one before it not back either: maybe the end of an outage (read further only then).
+    if (before && before.deliveredAt === null && before.error === null) await endOutage(ctx, row, now);
     await ctx.db.patch("heartbeats", row._id, { deliveredAt: now });
     return "returned";
   },
 });
 
 async function endOutage(ctx: MutationCtx, row: HeartbeatRow, now: number) {
+  // A late retry of a heartbeat sent before a recovery already recorded, or before a newer one came back.
+  const recorded = await ctx.db.query("outages").withIndex("by_to").order("desc").first();
+  if (recorded && recorded.to >= row.sentAt) return;
   const newest = await lastReturned(ctx);
-  if (newest && newest.sentAt > row.sentAt) return; // a late retry: a newer heartbeat already came back
+  if (newest && newest.sentAt > row.sentAt) return;
   const firstMissed = await ctx.db
     .query("heartbeats")
     .withIndex("by_sentAt", (q) => (newest ? q.gt("sentAt", newest.sentAt) : q))
     .first();
-  const from = firstMissed?.sentAt ?? row.sentAt;
+  // An outage when the first heartbeat not back since the last that was had passed its window.
+  if (!firstMissed || firstMissed._id === row._id || firstMissed.expectBy >= now) return;
+  const from = firstMissed.sentAt;
   const { runId, heal } = await startHealPass(ctx, { from, to: now });
   await ctx.db.insert("outages", { from, to: now, healRunId: runId, heal });
   const beyond = await ctx.db

@@ -1013,7 +1013,10 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           verdict: "ok" | "degraded" | "silent";
           reasons: Array<{
             rule:
+              | "heartbeat"
+              | "signatureRefusals"
               | "signingSecret"
+              | "outage"
               | "failedDeliveries"
               | "signUpFallbacks"
               | "backfillRepairs";
@@ -1022,6 +1025,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             count: number;
           }>;
           lastDeliveryAt: number | null;
+          lastHeartbeatAt?: number | null;
           passes: Array<{
             runId: string;
             mode: "full" | "incremental";
