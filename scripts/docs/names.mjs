@@ -43,6 +43,8 @@ const OUTSIDE_NAMES = {
   "@convex-dev/workpool's options, which the component's notes compare with": ["initialBackoffMs"],
   "Convex's documented variables and flags": ["NODE_ENV", "CONVEX_DEPLOYMENT", "CONVEX_SITE_URL", "CONVEX_CLOUD_URL"],
   "Svix's headers and signature scheme": ["whsec_", "v1"],
+  "HTTP's Authorization scheme that Clerk's Backend API takes": ["Bearer"],
+  "npm's warning for a package whose engines exclude the running Node": ["EBADENGINE"],
   "TypeScript compiler options hosts set": [
     "strict",
     "noUncheckedIndexedAccess",
