@@ -31,6 +31,23 @@ describe("the webhook's log lines", () => {
     expect(lines.warn).toEqual([expect.stringMatching(/^\[clerk-sync\] rejected msg_\w+: /)]);
   });
 
+  test("a line quoting what a request claimed is one line, bounded, with no secret key", async () => {
+    const lines = captureConsole();
+    const t = initConvexTest();
+    const response = await t.fetch("/clerk-users-webhook", {
+      method: "POST",
+      body: "{}",
+      headers: { "svix-id": "msg_" + "x".repeat(20_000), "svix-timestamp": "1", "svix-signature": "v1,AAAA" },
+    });
+    expect(response.status).toBe(401);
+    expect(lines.warn).toHaveLength(1);
+    expect(lines.warn[0]!.length).toBeLessThanOrEqual("[clerk-sync] ".length + 1000);
+    const logger = createLogger("INFO");
+    logger.info("ignored msg_1\u001b[2J\n✓ fine sk_test_abcdefghijklmnopqrstuvwxyz0123456789");
+    const line = lines.log.at(-1)!;
+    expect([line.includes("\u001b"), line.includes("\n"), line.includes("sk_test_abc")]).toEqual([false, false, false]);
+  });
+
   test("CLERK_SYNC_LOG_LEVEL=WARN keeps warnings and errors only; NONE logs nothing", async () => {
     const lines = captureConsole();
     const t = initConvexTest();

@@ -1,5 +1,6 @@
 // The `[clerk-sync]` log lines of the host-side code (the webhook, the backfill). The component
 // itself never logs, so the level lives here, on the host, with no table to keep it in.
+import { clip, escapeControl, MAX_LOG_LINE_CHARS, scrubSecrets } from "./scrub.js";
 
 /** The least severe level logged; `"NONE"` logs nothing. */
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR" | "NONE";
@@ -9,7 +10,11 @@ export const LOG_LEVEL_ENV = "CLERK_SYNC_LOG_LEVEL";
 
 const SEVERITY: Record<LogLevel, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, NONE: 4 };
 
-/** Writes `[clerk-sync] …` lines at or above its level through `console`. */
+/**
+ * Writes `[clerk-sync] …` lines at or above its level through `console`: each a single line of at
+ * most `MAX_LOG_LINE_CHARS` characters after the prefix, control characters written out and any
+ * secret key cut out.
+ */
 export type Logger = {
   debug(message: string): void;
   /** Each applied or ignored delivery. */
@@ -29,7 +34,9 @@ export function createLogger(level?: LogLevel): Logger {
   const at =
     (severity: LogLevel, write: (line: string) => void) =>
     (message: string): void => {
-      if (SEVERITY[severity] >= threshold) write(`[clerk-sync] ${message}`);
+      // A line may quote what a request claimed (its svix-id, its event type): one line, bounded, no key.
+      if (SEVERITY[severity] >= threshold)
+        write(`[clerk-sync] ${clip(scrubSecrets(escapeControl(message)), MAX_LOG_LINE_CHARS)}`);
     };
   return {
     debug: at("DEBUG", (line) => console.debug(line)),
