@@ -16,6 +16,15 @@ function initPoliciesApp() {
 }
 let t: ReturnType<typeof initPoliciesApp>;
 
+/** The host's `accounts` row for a Clerk user, or null. */
+const accountOf = (clerkUserId: string) =>
+  t.run((ctx) =>
+    ctx.db
+      .query("accounts")
+      .withIndex("by_clerkUserId", (q) => q.eq("clerkUserId", clerkUserId))
+      .unique(),
+  );
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(new Date("2026-01-01T00:00:00Z"));
@@ -60,13 +69,7 @@ test("soft-delete: the row and its id stay, marked once; the app's required fiel
 test("anonymize: the row stays without the user's name or email", async () => {
   const id = "user_anon";
   await deliver("/accounts", userCreated({ id, first_name: "Grace", last_name: "Hopper", email: "grace@example.org" }));
-  const account = () =>
-    t.run((ctx) =>
-      ctx.db
-        .query("accounts")
-        .withIndex("by_clerkUserId", (q) => q.eq("clerkUserId", id))
-        .unique(),
-    );
+  const account = () => accountOf(id);
   const before = await account();
   expect(before).toMatchObject({ displayName: "Grace Hopper", email: "grace@example.org" });
   await deliver("/accounts", userDeleted(id));
@@ -147,13 +150,7 @@ test("afterDelete: runs with the row once, when the policy changes it", async ()
 
 test("updatedAtField: a snapshot older than the row's is not written, a newer one is", async () => {
   const id = "user_stamped";
-  const account = () =>
-    t.run((ctx) =>
-      ctx.db
-        .query("accounts")
-        .withIndex("by_clerkUserId", (q) => q.eq("clerkUserId", id))
-        .unique(),
-    );
+  const account = () => accountOf(id);
   // Stored before the switch, with Clerk's updated_at of what it holds.
   await t.run((ctx) =>
     ctx.db.insert("accounts", { clerkUserId: id, displayName: "Grace Murray Hopper", clerkUpdatedAt: 2_000 }),
