@@ -62,13 +62,24 @@ test("a 3 am outage on a quiet Sunday: silent within two intervals, kept until d
   await runUntil(t, svix, down + 20 * MINUTE);
   const renamed = clerkApi.updateUser(users[0]!.id, { last_name: "Renamed" });
   svix.emit(userUpdated({ ...renamed }));
-  // An hourly incremental pass at 4:17 repairs the rename: the outage stays raised, as at 6:55.
-  await runUntil(t, svix, down + HOUR + 17 * MINUTE);
-  await startUsersBackfill(t, "incremental");
-  await drain(t);
+  // An hourly incremental pass at 4:17 repairs the rename, the one at 5:17 finds nothing new: at
+  // 6:55 the outage is still raised, by the heartbeat and by the 4:17 pass's repair.
+  for (const hour of [1, 2]) {
+    await runUntil(t, svix, down + hour * HOUR + 17 * MINUTE);
+    await startUsersBackfill(t, "incremental");
+    await drain(t);
+  }
   await runUntil(t, svix, down + 3 * HOUR + 55 * MINUTE);
-  expect((await health(t)).verdict).toBe("silent");
-  expect((await runsStarted(t, down)).map((run) => run.mode)).toEqual(["incremental"]);
+  const kept = await health(t);
+  expect(kept.verdict).toBe("silent");
+  expect(kept.reasons.map(({ rule, verdict }) => [rule, verdict])).toEqual([
+    ["heartbeat", "silent"],
+    ["backfillRepairs", "silent"],
+  ]);
+  expect(kept.reasons[1]!.message).toMatch(
+    /^no delivery applied and no heartbeat back since 2026-05-03 02:55 UTC \(4 h ago\), yet the incremental pass of 2026-05-03 04:17 UTC stored 1 user that webhooks never delivered, changed in Clerk as late as 2026-05-03 03:20 UTC$/,
+  );
+  expect((await runsStarted(t, down)).map((run) => run.mode)).toEqual(["incremental", "incremental"]);
   await runUntil(t, svix, down + 4 * HOUR - 1);
 
   // 7:00: the route is back. The next heartbeat returns, Svix's retries land over the hours after.
@@ -173,6 +184,8 @@ test("an outage longer than Svix's retries: named, a full heal pass, cleared onc
 test("a forged flood while heartbeats come back changes nothing, and grows no table", async () => {
   const { t, svix } = await quietApp();
   await runUntil(t, svix, SUNDAY + 3 * HOUR);
+  // At 3:01, after the 3:00 heartbeat came back: 60 forged requests, each refused.
+  at(SUNDAY + 3 * HOUR + MINUTE);
   for (let i = 0; i < 60; i++) {
     const forged = await t.fetch("/clerk-users-webhook", {
       method: "POST",
@@ -185,9 +198,11 @@ test("a forged flood while heartbeats come back changes nothing, and grows no ta
     });
     expect(forged.status).toBe(401);
   }
+  // Refused since the webhook was last heard from, but the heartbeat is not overdue: no finding.
+  expect(await health(t)).toMatchObject({ verdict: "ok", reasons: [] });
   await runUntil(t, svix, SUNDAY + 3 * HOUR + 30 * MINUTE);
   expect(await health(t)).toMatchObject({ verdict: "ok", reasons: [] });
   const refusals = await inComponent(t, (ctx) => ctx.db.query("signatureRefusals").collect());
-  expect(refusals).toEqual([expect.objectContaining({ count: 60 })]);
+  expect(refusals).toEqual([expect.objectContaining({ windowStart: SUNDAY + 3 * HOUR, count: 60 })]);
   expect(await userRows(t)).toHaveLength(3);
 });
