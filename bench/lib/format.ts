@@ -16,8 +16,9 @@ export function num(value: number, digits = 0): string {
   return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+/** Bytes in KB of 1,000 bytes, as the docs print them: "3.4", "118". */
 export function kb(bytes: number): string {
-  return bytes < 10_240 ? num(bytes / 1024, 1) : num(bytes / 1024);
+  return bytes < 10_000 ? num(bytes / 1000, 1) : num(bytes / 1000);
 }
 
 /** Seconds as a short duration: "9.5 s", "3.3 min", "1.2 h". */

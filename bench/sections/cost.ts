@@ -35,6 +35,8 @@ type AppResult = { seedSeconds: number; events: Record<EventName, CostFigures & 
 export const costSection: Section = {
   key: "deliveryCost",
   title: "1. Cost per delivery, by existing users",
+  deterministic: true,
+  timings: ["seedSeconds"],
   async run() {
     await checkMeter();
     const results: Record<AppName, Record<number, AppResult>> = { ours: {}, naive: {} };

@@ -20,6 +20,8 @@ const RUNS = 5;
 export const throughputSection: Section = {
   key: "endToEnd",
   title: "2. End-to-end deliveries per second through t.fetch",
+  deterministic: false,
+  timings: ["ours", "naive", "ratio"],
   async run() {
     const samples: Record<AppName, number[]> = { ours: [], naive: [] };
     for (let run = 0; run < RUNS; run++) {

@@ -13,16 +13,18 @@ const RUN_MS = 300;
 export const verifySection: Section = {
   key: "verification",
   title: "3. Signature verification",
+  deterministic: false,
+  timings: ["svix", "webCrypto", "nodeHmac", "ratio"],
   async run() {
     const { body, headers } = signDelivery(clerkEvent("user.updated", typicalClerkUser()), SECRET);
     const signed = new TextEncoder().encode(`${headers["svix-id"]}.${headers["svix-timestamp"]}.${body}`);
     const webhook = new Webhook(SECRET);
     const secretBytes = Buffer.from(SECRET.slice("whsec_".length), "base64");
     const key = await crypto.subtle.importKey("raw", secretBytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    // The floor must compute the very signature svix checks, or it measures something else.
+    // The bare HMAC must compute the very signature svix checks, or it measures something else.
     const mac = Buffer.from(await crypto.subtle.sign("HMAC", key, signed)).toString("base64");
     if (headers["svix-signature"] !== `v1,${mac}`)
-      throw new Error("the HMAC floor does not reproduce the Svix signature");
+      throw new Error("the bare Web Crypto HMAC does not reproduce the Svix signature");
 
     const candidates = {
       svix: () => webhook.verify(body, headers),
@@ -37,14 +39,16 @@ export const verifySection: Section = {
       }
     }
     const svix = median(samples.svix);
-    const floor = median(samples.webCrypto);
+    const bareHmac = median(samples.webCrypto);
     const node = median(samples.nodeHmac);
     return {
       lines: [
         `Median of ${RUNS} runs of ${RUN_MS} ms each, on one ${num(body.length)}-byte user.updated body.`,
         "svix: Webhook.verify (one Webhook instance; parse headers, check timestamp, HMAC, compare).",
-        "floor: crypto.subtle.sign HMAC-SHA256 of the same `${id}.${timestamp}.${body}` bytes, key",
-        "imported once, awaited one at a time; checked to produce the signature svix verifies.",
+        "bare HMAC: crypto.subtle.sign HMAC-SHA256 of the same `${id}.${timestamp}.${body}` bytes, key",
+        "imported once, awaited one at a time; checked to produce the signature svix verifies. It is",
+        "the HMAC step alone, not a floor: svix computes its HMAC synchronously in JavaScript",
+        "(standardwebhooks, fast-sha256), so it can verify faster than this asynchronous call runs.",
         "node:crypto createHmac, synchronous, is shown for reference: in Node each crypto.subtle call",
         "is asynchronous and carries a fixed overhead that a 3 KB HMAC does not amortize.",
         "",
@@ -52,22 +56,22 @@ export const verifySection: Section = {
           [
             ["verifier", "verifications/s", "µs each"],
             ["svix 2.5 verify", num(svix), num(1e6 / svix, 1)],
-            ["Web Crypto HMAC (floor)", num(floor), num(1e6 / floor, 1)],
+            ["Web Crypto HMAC alone", num(bareHmac), num(1e6 / bareHmac, 1)],
             ["node:crypto HMAC (reference)", num(node), num(1e6 / node, 1)],
           ],
           [1, 2],
         ),
         "",
-        `svix / floor: ${num(svix / floor, 2)}× the floor's verifications per second`,
+        `svix / bare HMAC: ${num(svix / bareHmac, 2)}× its rate`,
       ],
       json: {
         payloadBytes: body.length,
         runs: RUNS,
         runMs: RUN_MS,
         svix: { perSecond: svix, samples: samples.svix },
-        webCrypto: { perSecond: floor, samples: samples.webCrypto },
+        webCrypto: { perSecond: bareHmac, samples: samples.webCrypto },
         nodeHmac: { perSecond: node, samples: samples.nodeHmac },
-        ratio: svix / floor,
+        ratio: svix / bareHmac,
       },
     };
   },

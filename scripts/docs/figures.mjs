@@ -27,6 +27,8 @@ const FORMATS = {
   ms: (n) => `${n.toFixed(1)} ms`,
   /** 3.3 min */
   minutes: (n) => `${(n / 60).toFixed(1)} min`,
+  /** 2.4 (a load average, a count of intervals) */
+  decimal: (n) => n.toFixed(1),
   /** as written in the results */
   text: (value) => String(value),
 };
@@ -151,6 +153,7 @@ export const STATED = {
   "8 KB": "Clerk's cap on each metadata object",
   "3 KB": "the size of the bench's typical user, an input of the bench",
   "300 ms": "how long the bench times each bundle, an input of the bench",
+  "2 index ranges": "the budget of a heartbeat delivery, which the bench checks (bench/sections/heartbeat.ts)",
 };
 
 const BENCH_UNIT = String.raw`ms|KB|kB|KiB|MB|×|index ranges?|docs? read|docs? written|fn calls|function calls`;

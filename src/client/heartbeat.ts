@@ -16,6 +16,8 @@ import type { ClerkSync, RunQueryCtx } from "./clerkSync.js";
 import { HEARTBEAT_METADATA_KEY } from "./heartbeatMarker.js";
 
 const MINUTE = 60_000;
+/** How often `send` is meant to run when `intervalMs` is not given: 288 Clerk requests a day. */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5 * MINUTE;
 
 export type HeartbeatOptions = ClerkApiOptions & {
   /** How often the host's cron calls `send` (ms). Default 5 minutes: 288 Clerk requests a day. */
@@ -65,7 +67,7 @@ export class ClerkHeartbeat {
     private readonly clerk: ClerkSync,
     private readonly options: HeartbeatOptions = {},
   ) {
-    const intervalMs = options.intervalMs ?? 5 * MINUTE;
+    const intervalMs = options.intervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     if (!(intervalMs > 0) || !((options.windowMs ?? 1) > 0)) {
       throw new Error("the heartbeat's intervalMs and windowMs must be positive numbers of milliseconds");
     }

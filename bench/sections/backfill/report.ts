@@ -37,7 +37,7 @@ function method(warmup: number): string[] {
   return [
     `Backfills of ${SIZES.map((size) => num(size)).join(" and ")} ~3 KB users from tests/support/clerkApiStandIn.ts (a local HTTP`,
     "stand-in for Clerk's Backend API) into an empty users table, in convex-test with real timers,",
-    `after an untimed run of ${num(warmup)}. Host module bench/host/convex/backfill.ts: no hooks,`,
+    `${warmup > 0 ? `after an untimed run of ${num(warmup)}` : "with no untimed run first (counts only)"}. Host module bench/host/convex/backfill.ts: no hooks,`,
     "organizations off (the default), page size 500, full passes (users by Clerk's cursor),",
     `paced at 1 ms per request (requestsPer10Seconds ${num(BENCH_REQUESTS_PER_10_SECONDS)}): pacing is not measured, it is`,
     "computed below. Function calls and docs are counted as in section 1, from the start mutation",

@@ -9,16 +9,31 @@ export type Size = { files: number; raw: number; minified: number; gzipped: numb
 export type Build = { raw: Bundle; minified: Bundle };
 type Bundle = { metafile: Metafile; files: Map<string, OutputFile> };
 
+/** Where the repository appears inside each build's folder: `pkg/dist/…`, `pkg/node_modules/…`. */
+export const PACKAGE_LINK = "pkg";
+
 /**
- * Bundle `modules` (file name → source, written to a temp folder, or paths of existing
- * files) twice, plain and minified, with the Convex CLI's options. Nothing is written
- * out: the output files and the metafile stay in memory.
+ * Bundle `modules` (file name → source, written to a temp folder, or paths inside the
+ * repository, relative to its root) twice, plain and minified, with the Convex CLI's options.
+ * Nothing is written out: the output files and the metafile stay in memory.
+ *
+ * esbuild writes module paths into its output (a `// path` comment before each module, the
+ * key of each CommonJS wrapper), relative to the working folder. The repository is reached
+ * through a link at a fixed name inside the temp folder, its path kept as the link's
+ * (`preserveSymlinks`), so the bytes are the same from whatever folder the repository is
+ * checked out in.
  */
-export async function bundle(modules: Record<string, string> | string[], outbase?: string): Promise<Build> {
+export async function bundle(
+  root: string,
+  modules: Record<string, string> | string[],
+  outbase?: string,
+): Promise<Build> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-sync-size-"));
   try {
+    fs.symlinkSync(root, path.join(dir, PACKAGE_LINK), "dir");
+    const inRepo = (file: string) => path.join(dir, PACKAGE_LINK, file);
     let entryPoints: string[];
-    if (Array.isArray(modules)) entryPoints = modules;
+    if (Array.isArray(modules)) entryPoints = modules.map(inRepo);
     else {
       entryPoints = Object.entries(modules).map(([file, source]) => {
         fs.writeFileSync(path.join(dir, file), source);
@@ -29,8 +44,9 @@ export async function bundle(modules: Record<string, string> | string[], outbase
       const result = await build({
         entryPoints,
         absWorkingDir: dir,
+        preserveSymlinks: true,
         outdir: path.join(dir, "out"),
-        outbase: outbase ?? dir,
+        outbase: outbase === undefined ? dir : inRepo(outbase),
         bundle: true,
         splitting: true,
         chunkNames: "_deps/[hash]",

@@ -3,18 +3,35 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { kb, num, table } from "../../lib/format.js";
 import type { Section } from "../section.js";
-import { allOutputs, bundle, closure, lazyChunks, measure, sameChunks, subtract, type Size } from "./bundle.js";
+import {
+  allOutputs,
+  bundle,
+  closure,
+  lazyChunks,
+  measure,
+  PACKAGE_LINK,
+  sameChunks,
+  subtract,
+  type Size,
+} from "./bundle.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-/** The package as a host installs it: the `exports` of package.json point into dist/. */
+/**
+ * The package as a host installs it: the `exports` of package.json point into dist/. Host
+ * modules import it through the build folder's link to the repository (bundle.ts).
+ */
 const pkg = {
-  main: JSON.stringify(path.join(root, "dist/client/index.js")),
-  http: JSON.stringify(path.join(root, "dist/client/webhook.js")),
-  backfill: JSON.stringify(path.join(root, "dist/client/backfill.js")),
-  component: path.join(root, "dist/component"),
+  main: JSON.stringify(`./${PACKAGE_LINK}/dist/client/index.js`),
+  http: JSON.stringify(`./${PACKAGE_LINK}/dist/client/webhook.js`),
+  backfill: JSON.stringify(`./${PACKAGE_LINK}/dist/client/backfill.js`),
+  /** Relative to the repository's root, as bundle() takes existing files. */
+  component: "dist/component",
 };
-const naiveDir = path.join(root, "bench/naive/convex");
+const naiveDir = "bench/naive/convex";
 const CLERK_BACKEND = "@clerk/backend";
+const CONVEX_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(root, "node_modules/convex/package.json"), "utf8")) as { version: string }
+).version;
 
 /**
  * A host's convex/ folder, like example/convex: `clerk.ts` builds the `ClerkSync` (with a
@@ -55,10 +72,10 @@ const EMPTY_HOST: Record<string, string> = {
   "http.ts": `import { httpRouter } from "convex/server";\nconst http = httpRouter();\nexport default http;\n`,
 };
 /** The naive app's webhook (http.ts) and the mutations it runs (users.ts). */
-const NAIVE = ["http.ts", "users.ts"].map((file) => path.join(naiveDir, file));
+const NAIVE = ["http.ts", "users.ts"].map((file) => `${naiveDir}/${file}`);
 
 const BUNDLED_AS = [
-  "Bundled as the Convex CLI (1.48) bundles a deployment: one esbuild run over all the modules of",
+  `Bundled as the Convex CLI (${CONVEX_VERSION}) bundles a deployment: one esbuild run over all the modules of`,
   "a convex/ folder, ESM, platform browser, splitting on (shared code goes to _deps/ chunks),",
   'conditions "convex", "module", NODE_ENV "production". `convex` is external (every host has it).',
   "The host is a convex/ folder like example/convex: clerk.ts (new ClerkSync(components.clerk,",
@@ -68,6 +85,9 @@ const BUNDLED_AS = [
   "it imports statically (metafile imports of kind import-statement); a dynamic import() chunk",
   "loads only when that code runs. Added = (that closure) − (the same for an empty router).",
   "minified: esbuild minify; gzipped: zlib gzip of each minified file, default level, summed.",
+  "Built in a temp folder that reaches the repository through a link of a fixed name, so the",
+  "module paths esbuild writes into the output, and so every byte, do not depend on where the",
+  "repository is checked out.",
 ];
 
 /** What each host module loads, measured. */
@@ -80,6 +100,8 @@ type Sizes = Record<"httpAdded" | "usersAdded" | "lazySize" | "backfillAdded" | 
 export const sizeSection: Section = {
   key: "size",
   title: "5. Bundle size",
+  deterministic: true,
+  timings: [],
   async run() {
     const sizes = await measureHost();
     const { httpAdded, usersAdded, lazySize, backfillAdded, componentAll, naiveAll } = sizes;
@@ -106,10 +128,11 @@ export const sizeSection: Section = {
 };
 
 async function measureHost(): Promise<Sizes> {
-  const host = await bundle(HOST);
-  const empty = await bundle(EMPTY_HOST);
-  const naive = await bundle(NAIVE, naiveDir);
-  const component = await bundle(componentModules(), pkg.component);
+  requireBuild();
+  const host = await bundle(root, HOST);
+  const empty = await bundle(root, EMPTY_HOST);
+  const naive = await bundle(root, NAIVE, naiveDir);
+  const component = await bundle(root, componentModules(), pkg.component);
   const emptyHttp = measure(empty, closure(empty, ["http.ts"]));
   const http = closure(host, ["http.ts"]);
   const users = closure(host, ["users.ts"]);
@@ -177,10 +200,27 @@ function report(sizes: Sizes): string[] {
   ];
 }
 
+/** The package is measured as built: a dist/ older than src/ would measure code that is gone. */
+function requireBuild() {
+  const newest = (dir: string): number =>
+    fs.existsSync(dir)
+      ? Math.max(
+          0,
+          ...fs
+            .readdirSync(dir, { recursive: true, withFileTypes: true })
+            .filter((entry) => entry.isFile())
+            .map((entry) => fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs),
+        )
+      : 0;
+  if (newest(path.join(root, "src")) > newest(path.join(root, "dist"))) {
+    throw new Error("size: dist/ is older than src/ (or missing): run npm run build first");
+  }
+}
+
 /** The component's function modules, as the CLI deploys them: one entry point each. */
 function componentModules(): string[] {
   return fs
-    .readdirSync(pkg.component)
+    .readdirSync(path.join(root, pkg.component))
     .filter((file) => file.endsWith(".js") && file !== "convex.config.js")
-    .map((file) => path.join(pkg.component, file));
+    .map((file) => `${pkg.component}/${file}`);
 }
