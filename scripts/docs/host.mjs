@@ -1,10 +1,13 @@
 // The docs' code as a host compiles it: the packed package (`npm pack`) installed into a host
-// holding the apps the docs show (HOST_APPS), type-checked under the strictest flags hosts
-// commonly set, with `skipLibCheck: false` so the package's declarations are checked too.
+// holding the apps the docs show (HOST_APPS, and Set up's new app: SETUP_APP), type-checked under
+// the strictest flags hosts commonly set, with `skipLibCheck: false` so the package's
+// declarations are checked too.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { toString } from "mdast-util-to-string";
+import { codeBlocks, parseMarkdown, read } from "./markdown.mjs";
 
 export const HOST_COMPILER_OPTIONS = {
   strict: true,
@@ -33,8 +36,52 @@ export const HOST_APPS = {
   migration: { convex: ["tests/migration/after/convex"] },
 };
 
+/**
+ * The README's Set up, as a new app made from it alone: exactly the files its blocks show, each
+ * at its place in the app (`example/convex/x.ts` → `convex/x.ts`, `docs/snippets/setup/y` → `y`),
+ * with `_generated/` as codegen writes it for them. The host compiles it, then runs its tests.
+ */
+export const SETUP_APP = {
+  name: "setup",
+  readme: "README.md",
+  heading: "Set up",
+  snippets: "docs/snippets/setup",
+  generated: "example/convex/_generated",
+};
+
 /** Every repository folder a docs code block may come from. */
-export const SOURCE_DIRS = Object.values(HOST_APPS).flatMap((app) => Object.values(app).flat());
+export const SOURCE_DIRS = [
+  ...Object.values(HOST_APPS).flatMap((app) => Object.values(app).flat()),
+  SETUP_APP.snippets,
+];
+
+/** The sources of the blocks in the README's Set up section, in order. */
+export function setupSources(root) {
+  const text = read(root, SETUP_APP.readme);
+  const tree = parseMarkdown(text);
+  const start = tree.children.findIndex(
+    (node) => node.type === "heading" && node.depth === 2 && toString(node) === SETUP_APP.heading,
+  );
+  if (start === -1) throw new Error(`${SETUP_APP.readme} has no "## ${SETUP_APP.heading}" section`);
+  const next = tree.children.findIndex((node, i) => i > start && node.type === "heading" && node.depth <= 2);
+  const from = tree.children[start].position.start.line - 1;
+  const to = next === -1 ? Infinity : tree.children[next].position.start.line - 1;
+  return codeBlocks(text, tree)
+    .filter((block) => block.source && block.start > from && block.start < to)
+    .map((block) => block.source);
+}
+
+/** Where a Set up block's source sits in the new app. */
+export function setupPath(source) {
+  if (source.startsWith(`${SETUP_APP.snippets}/`)) return source.slice(SETUP_APP.snippets.length + 1);
+  for (const folders of Object.values(HOST_APPS)) {
+    for (const [folder, sources] of Object.entries(folders)) {
+      const dir = sources.find((dir) => source.startsWith(`${dir}/`));
+      if (dir) return `${folder}/${source.slice(dir.length + 1)}`;
+    }
+  }
+  throw new Error(`${source}: a Set up block from outside ${SOURCE_DIRS.join(", ")}`);
+}
 
 /** A fresh host in a temporary folder, with `tarball` extracted as node_modules/convex-clerk-sync. */
 export function createHost(root, tarball) {
@@ -42,7 +89,10 @@ export function createHost(root, tarball) {
   writeFileSync(path.join(host, "package.json"), JSON.stringify({ name: "docs-host", private: true, type: "module" }));
   writeFileSync(
     path.join(host, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: HOST_COMPILER_OPTIONS, include: [...Object.keys(HOST_APPS), "entryPoints.ts"] }),
+    JSON.stringify({
+      compilerOptions: HOST_COMPILER_OPTIONS,
+      include: [...Object.keys(HOST_APPS), SETUP_APP.name, "entryPoints.ts"],
+    }),
   );
   installPackage(root, host, tarball);
   for (const [name, folders] of Object.entries(HOST_APPS)) {
@@ -56,11 +106,24 @@ export function createHost(root, tarball) {
     }
     writeApiModules(path.join(host, name, "convex"));
   }
+  writeSetupApp(root, path.join(host, SETUP_APP.name));
   writeFileSync(
     path.join(host, "entryPoints.ts"),
     entryPointImports(path.join(host, "node_modules/convex-clerk-sync")),
   );
   return host;
+}
+
+/** Set up's files alone, and the `_generated/` codegen writes for them. */
+function writeSetupApp(root, app) {
+  for (const source of setupSources(root)) {
+    const target = path.join(app, setupPath(source));
+    mkdirSync(path.dirname(target), { recursive: true });
+    cpSync(path.join(root, source), target);
+  }
+  const convexDir = path.join(app, "convex");
+  cpSync(path.join(root, SETUP_APP.generated), path.join(convexDir, "_generated"), { recursive: true });
+  writeApiModules(convexDir);
 }
 
 /**
@@ -80,9 +143,10 @@ function installPackage(root, host, tarball) {
 }
 
 /**
- * `_generated/api.d.ts` names the app's modules; the host has the snippets' modules too, so the
- * list is rewritten as `convex codegen` writes it: every module but schema, config and files
- * whose name has more than one dot.
+ * `_generated/api.d.ts` names the app's modules and components; the host has the snippets'
+ * modules too, so the lists are rewritten as `convex codegen` writes them: every module but
+ * schema, config and files whose name has more than one dot, and the components convex.config.ts
+ * uses.
  */
 function writeApiModules(convexDir) {
   const file = path.join(convexDir, "_generated/api.d.ts");
@@ -92,6 +156,7 @@ function writeApiModules(convexDir) {
     .filter((entry) => path.basename(entry).split(".").length === 2 && !/^schema\.\w+$/.test(entry))
     .map((entry) => entry.replace(/\.\w+$/, ""))
     .sort();
+  const config = readFileSync(path.join(convexDir, "convex.config.ts"), "utf8");
   const name = (module) => module.replaceAll("/", "_");
   const text = readFileSync(file, "utf8")
     .replace(
@@ -101,7 +166,8 @@ function writeApiModules(convexDir) {
     .replace(
       /declare const fullApi: ApiFromModules<\{[^}]*\}>;/,
       `declare const fullApi: ApiFromModules<{\n${modules.map((m) => `  ${JSON.stringify(m)}: typeof ${name(m)};`).join("\n")}\n}>;`,
-    );
+    )
+    .replace(/^ {2}(\w+): import\(.*\n/gm, (line, component) => (config.includes(`app.use(${component})`) ? line : ""));
   writeFileSync(file, text);
 }
 

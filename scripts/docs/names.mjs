@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
-import { HOST_APPS } from "./host.mjs";
+import { SOURCE_DIRS } from "./host.mjs";
 import { read } from "./markdown.mjs";
 
 /** The libraries whose names the docs may use, as the docs' code imports them. */
@@ -76,10 +76,7 @@ export async function knownNames(root) {
   const cli = await cliProgram(root);
   const hosts = new Set();
   // The apps the docs show, and the hand-written sync the migration guide starts from.
-  const appDirs = [
-    ...Object.values(HOST_APPS).flatMap((app) => Object.values(app).flat()),
-    "tests/migration/before/convex",
-  ];
+  const appDirs = [...SOURCE_DIRS, "tests/migration/before/convex"];
   for (const dir of appDirs) {
     for (const file of sourceFiles(path.join(root, dir))) {
       tokens(readFileSync(file, "utf8"), hosts);

@@ -1,7 +1,7 @@
 // `npm run typecheck` (last step): the README's and the guides' code, compiled as a host
 // compiles it against the packed package, under the strictest flags hosts commonly set and
 // `skipLibCheck: false` (see host.mjs). Any error in the host's files or in the package's
-// files fails. Errors inside other libraries' declarations are listed; each library allowed
+// files fails. Then the README's Set up, a new app of its own, runs its tests with vitest. Errors inside other libraries' declarations are listed; each library allowed
 // to have them is named below with the reason, and any other library's error fails.
 //
 // Usage: node scripts/docs/typecheck.mjs [--keep]   (--keep leaves the host folder for a look)
@@ -9,13 +9,16 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createHost, HOST_APPS, removeHost, run } from "./host.mjs";
+import { createHost, HOST_APPS, removeHost, run, SETUP_APP } from "./host.mjs";
 
 /** Libraries whose own declarations fail under the host's flags, and why that is not ours. */
 export const THIRD_PARTY_DECLARATION_ERRORS = {
   "@clerk/shared":
     "its declarations fail under exactOptionalPropertyTypes and import optional peer modules it does " +
     "not depend on (@stripe/stripe-js, @zxcvbn-ts/core…); reached through @clerk/backend's types",
+  "happy-dom":
+    "its declarations name node:stream/web types that @types/node 20 lacks; reached through vitest/config's types " +
+    "in Set up's vitest.config.ts",
 };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -29,7 +32,7 @@ function main() {
     const packed = run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", packDir], { cwd: root });
     if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
     host = createHost(root, path.join(packDir, packed.stdout.trim().split("\n").pop()));
-    problem = compileHost(host);
+    problem = compileHost(host) ?? testSetupApp(path.join(host, SETUP_APP.name));
   } catch (error) {
     problem = error instanceof Error ? error.message : String(error);
   } finally {
@@ -39,7 +42,8 @@ function main() {
   }
   if (problem) fail(problem);
   console.log(
-    `docs-typecheck: ${Object.keys(HOST_APPS).join(", ")} and every docs snippet compile against the packed package`,
+    `docs-typecheck: ${[...Object.keys(HOST_APPS), SETUP_APP.name].join(", ")} and every docs snippet compile ` +
+      `against the packed package; ${SETUP_APP.readme}'s ${SETUP_APP.heading} passes its tests`,
   );
 }
 
@@ -57,6 +61,16 @@ function compileHost(host) {
   }
   if (tsc.status !== 0 && Object.keys(report.tolerated).length === 0) return `tsc failed:\n${tsc.stdout}${tsc.stderr}`;
   return null;
+}
+
+/** Set up's app runs its own tests, with its own vitest config: null when they pass. */
+function testSetupApp(app) {
+  const vitest = run(path.join(root, "node_modules/.bin/vitest"), ["run", "--root", app], {
+    cwd: app,
+    env: { ...process.env, CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
+  if (vitest.status === 0 && /Tests\s+\d+ passed/.test(vitest.stdout)) return null;
+  return `${SETUP_APP.readme}'s ${SETUP_APP.heading} fails its tests:\n${vitest.stdout}${vitest.stderr}`;
 }
 
 /** tsc's errors (each with its continuation lines), split into tolerated per library and failing. */
