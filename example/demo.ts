@@ -13,13 +13,26 @@ import {
 } from "../src/events/payloads.js";
 import { startClerkApiStandIn } from "../tests/support/clerkApiStandIn.js";
 import { api, internal } from "./convex/_generated/api.js";
+import { clockTime, dateTime, followBackfill, num, printTable } from "./demoFormat.js";
 import { runDrift } from "./demoDrift.js";
+import { runOutage } from "./demoOutage.js";
+import { demoClock, demoSvix } from "./demoSvix.js";
 import { embeddedExample, serveOverHttp } from "./embedded.js";
 
 const SECRET = "whsec_ZGVtby1zZWNyZXQtZm9yLWNvbnZleC1jbGVyay1zeW5j";
 const WEBHOOK_PATH = "/clerk-users-webhook";
 const ACME = "org_2acme000000000000000000000";
 const ACME_BOB = "orgmem_2acmebob00000000000000000";
+const STARTED = Date.now();
+/** Bob's latest change in Clerk, as his webhook and Clerk's list both have it. */
+const BOB_UPDATED_AT = STARTED - 55 * 60_000;
+const ada = "user_2ada0000000000000000000000";
+const bob = "user_2bob0000000000000000000000";
+const cyd = "user_2cyd0000000000000000000000";
+/** Clerk's `updated_at`: this many minutes into the hour before the demo started. */
+const at = (minutes: number) => STARTED - 60 * 60_000 + minutes * 60_000;
+const adaAs = (last_name: string, updated_at: number) =>
+  ({ id: ada, first_name: "Ada", last_name, email: "ada@example.org", updated_at }) as const;
 
 const { values: flags } = parseArgs({
   options: { serve: { type: "boolean", default: false }, port: { type: "string", default: "3218" } },
@@ -58,7 +71,10 @@ if (flags.serve) {
 } else {
   await runStream();
   const clerkApi = await runBackfill();
-  await runDrift({ t, url, unmounted, clerkApi, secret: SECRET, followBackfill });
+  const clock = demoClock();
+  const svix = demoSvix(url, SECRET, clock);
+  await runDrift({ t, url, unmounted, clerkApi, clock, svix });
+  await runOutage({ t, clerkApi, clock, svix, secret: SECRET });
   await clerkApi.close();
   await server.close();
   // convex-test keeps timers of canceled scheduled functions (the backfill's watchdogs).
@@ -77,24 +93,25 @@ type Step = { what: string; payload: unknown; id?: string; secret?: string; tamp
 
 /** The stream: out-of-order, redelivered, forged and tampered deliveries among the real ones. */
 function streamSteps(): Step[] {
-  const ada = "user_2ada0000000000000000000000";
-  const bob = "user_2bob0000000000000000000000";
-  const cyd = "user_2cyd0000000000000000000000";
-  const adaAs = (last_name: string, updated_at: number) =>
-    ({ id: ada, first_name: "Ada", last_name, email: "ada@example.org", updated_at }) as const;
-  const adaRenamed = userUpdated(adaAs("King", 2_000));
+  const adaRenamed = userUpdated(adaAs("King", at(2)));
   return [
-    { what: "Ada signs up", payload: userCreated(adaAs("Lovelace", 1_000)) },
+    { what: "Ada signs up", payload: userCreated(adaAs("Lovelace", at(1))) },
     { what: "Ada changes her name", payload: adaRenamed, id: "msg_ada_renamed" },
     { what: "…and Svix delivers that again", payload: adaRenamed, id: "msg_ada_renamed" },
-    { what: "an older update arrives late", payload: userUpdated(adaAs("Byron", 1_500)) },
+    { what: "an older update arrives late", payload: userUpdated(adaAs("Byron", at(1.5))) },
     {
       what: "Bob's update arrives before his sign-up",
-      payload: userUpdated({ id: bob, first_name: "Bob", last_name: null, username: "bob", updated_at: 5_000 }),
+      payload: userUpdated({
+        id: bob,
+        first_name: "Bob",
+        last_name: null,
+        username: "bob",
+        updated_at: BOB_UPDATED_AT,
+      }),
     },
     {
       what: "…then Bob's sign-up",
-      payload: userCreated({ id: bob, first_name: "Robert", last_name: null, username: "bob", updated_at: 4_000 }),
+      payload: userCreated({ id: bob, first_name: "Robert", last_name: null, username: "bob", updated_at: at(4) }),
     },
     {
       what: "a phone-only user with no name",
@@ -127,24 +144,24 @@ function streamSteps(): Step[] {
     },
     {
       what: "a tampered body",
-      payload: userUpdated({ id: ada, first_name: "Mallory", updated_at: 9_000 }),
+      payload: userUpdated({ id: ada, first_name: "Mallory", updated_at: at(9) }),
       tamper: true,
     },
     { what: "Ada deletes her account", payload: userDeleted(ada) },
-    { what: "a late update for deleted Ada", payload: userUpdated({ id: ada, first_name: "Ada", updated_at: 3_000 }) },
+    { what: "a late update for deleted Ada", payload: userUpdated({ id: ada, first_name: "Ada", updated_at: at(3) }) },
   ];
 }
 
 /** Sign and POST each step, as Svix would; print one row per answer. */
 async function deliverAll(steps: Step[]) {
-  const rows: string[][] = [["#", "delivery", "event", "status", "outcome", "ms"]];
+  const rows: string[][] = [["#", "delivery", "event", "status", "outcome", "answered in"]];
   for (const [i, step] of steps.entries()) {
     const signed = signDelivery(step.payload, step.secret ?? SECRET, { id: step.id });
     const body = step.tamper ? signed.body.replace("Mallory", "Admin") : signed.body;
     const started = performance.now();
     const response = await fetch(url, { method: "POST", body, headers: signed.headers });
     const answer = (await response.json()) as { outcome?: string; error?: string };
-    const ms = (performance.now() - started).toFixed(1);
+    const ms = `${Math.round(performance.now() - started)} ms`;
     const type = (step.payload as { type: string }).type;
     rows.push([String(i + 1), step.what, type, String(response.status), answer.outcome ?? answer.error ?? "", ms]);
   }
@@ -166,8 +183,13 @@ async function printStreamState() {
   // `npx convex run syncStatus:get` on a deployment: is the webhook working?
   const status = await t.query(internal.syncStatus.get, {});
   console.log("\nSync status (syncStatus:get): the last applied delivery of each event type");
-  for (const { eventType, outcome } of status.lastApplied) console.log(`  ${eventType.padEnd(31)} ${outcome}`);
-  console.log(`  failed deliveries: ${status.recentFailures.length} (forged ones are answered 401 and not recorded)`);
+  for (const { eventType, outcome, appliedAt } of status.lastApplied) {
+    console.log(`  ${eventType.padEnd(31)} ${outcome.padEnd(9)} at ${clockTime(appliedAt)}`);
+  }
+  console.log(
+    `  failed deliveries: ${num(status.recentFailures.length)} ` +
+      "(forged ones are answered 401 and only counted, as refused signatures: no body is kept)",
+  );
 }
 
 /** A backfill from a local stand-in for Clerk's Backend API, as `npx convex run backfill:start` does. */
@@ -182,7 +204,7 @@ async function runBackfill() {
     first_name: "Bob",
     last_name: null,
     username: "bob",
-    updated_at: 5_000,
+    updated_at: BOB_UPDATED_AT,
   }));
   clerkApi.addUsers(1_199);
   // Acme and Bob's membership in it, as the webhooks brought them (in Clerk, they are older).
@@ -196,23 +218,22 @@ async function runBackfill() {
 
   await t.mutation(internal.backfill.start, {});
   console.log("  started a full pass");
-  await followBackfill();
+  await followBackfill(t);
   // Two users change in Clerk and no webhook arrives: the hourly incremental pass fetches just those.
   for (const id of [...clerkApi.users.keys()].slice(1, 3)) clerkApi.updateUser(id, { last_name: "Changed" });
   await t.mutation(internal.backfill.start, { mode: "incremental" });
   console.log("\n  started an incremental pass, as the example's hourly cron does");
-  await followBackfill();
+  await followBackfill(t);
   // Clerk's list falls short of its count (two users it counts but never lists): the pass reads
   // the end of the list again, still comes up short, and ends `incomplete` instead of `done`.
   for (const id of [...clerkApi.users.keys()].slice(-2)) clerkApi.hidden.add(id);
   await t.mutation(internal.backfill.start, { mode: "full" });
   console.log("\n  started a full pass while Clerk's user list stays short of its count");
-  await followBackfill();
+  await followBackfill(t);
   const { backfill } = await t.query(internal.syncStatus.get, {});
-  console.log(
-    `  syncStatus:get says: backfill ${backfill?.status}, shortfalls ${JSON.stringify(backfill?.shortfalls)}`,
-  );
-  const count = await t.query(async (ctx) => {
+  const shortfalls = (backfill?.shortfalls ?? []).map((s) => `${s.kind} listed ${num(s.seen)} of ${num(s.clerkTotal)}`);
+  console.log(`  syncStatus:get says: the backfill is ${backfill?.status} (${shortfalls.join("; ")})`);
+  const synced = await t.query(async (ctx) => {
     let total = 0;
     let cursor: string | null = null;
     for (;;) {
@@ -223,35 +244,9 @@ async function runBackfill() {
       cursor = page.continueCursor;
     }
   });
-  console.log(`\nUsers now synced: ${count} (Clerk has 1,200). The first few:`);
+  console.log(`\nUsers now synced: ${num(synced)} (Clerk has 1,200). The first few:`);
   await printUsers(4);
   return clerkApi;
-}
-
-/** Print the latest run's progress until it ends. */
-async function followBackfill() {
-  let previous = "";
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const status = await t.query(internal.backfill.status, {});
-    if (!status) break;
-    const { phase, estimatedRemaining, counts } = status;
-    const kinds = Object.entries(counts.byKind)
-      .filter(([, kind]) => kind.seen + kind.deleted > 0)
-      .map(([name, { seen, inserted, updated, unchanged, stale, deleted }]) => {
-        const changed = [`+${inserted}`, `~${updated}`, `=${unchanged}`, `stale ${stale}`, `-${deleted}`].join(" ");
-        return `${name} ${seen} (${changed})`;
-      });
-    const line =
-      `  ${status.status.padEnd(10)} ${phase.padEnd(22)} pages ${counts.pages}  requests ${counts.requests}  ` +
-      `rewinds ${counts.rewinds}  remaining ~${estimatedRemaining ?? "?"}  ${kinds.join("  ")}`;
-    if (line !== previous) console.log(line);
-    previous = line;
-    if (status.status !== "running") {
-      if (status.lastError) console.log(`  lastError: ${status.lastError}`);
-      break;
-    }
-  }
 }
 
 async function printUsers(limit: number) {
@@ -260,7 +255,7 @@ async function printUsers(limit: number) {
     const { clerk } = await import("./convex/clerk.js");
     return clerk.listUsers(ctx, { paginationOpts: { numItems: limit, cursor: null } });
   });
-  const table: string[][] = [["clerkId", "name", "email", "phone", "updatedAt", "profile"]];
+  const table: string[][] = [["clerkId", "name", "email", "phone", "updated in Clerk", "profile"]];
   for (const user of users.page) {
     const profile = await t.query(api.profiles.get, { clerkId: user.clerkId });
     table.push([
@@ -268,22 +263,9 @@ async function printUsers(limit: number) {
       user.name,
       user.email ?? "—",
       user.phone ?? "—",
-      String(user.updatedAt),
+      dateTime(user.updatedAt),
       profile?.displayName ?? "—",
     ]);
   }
   printTable(table);
-}
-
-function printTable(rows: string[][]) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const [i, row] of rows.entries()) {
-    console.log(
-      row
-        .map((cell, c) => cell.padEnd(widths[c]))
-        .join("  ")
-        .trimEnd(),
-    );
-    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  }
 }
