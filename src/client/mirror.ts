@@ -11,7 +11,7 @@ import type {
   TableNamesInDataModel,
   WithoutSystemFields,
 } from "convex/server";
-import { compareValues, type GenericId, type Value } from "convex/values";
+import { compareValues, ConvexError, type GenericId, type Value } from "convex/values";
 import type { UserHookEvent } from "../component/changes.js";
 import type { ClerkSync } from "./clerkSync.js";
 import { defineUserEventHandlers } from "./hooks.js";
@@ -225,11 +225,15 @@ type MirroredRows = ReturnType<typeof mirroredRows>;
 function mirroredRows(options: LooseOptions) {
   const { table, index, clerkIdField } = options;
 
-  const find = async (ctx: LooseCtx, clerkId: string) =>
-    (await ctx.db
+  /** The user's row; throws `MIRROR_DUPLICATE_ROWS` when the table holds several. */
+  const find = async (ctx: LooseCtx, clerkId: string) => {
+    const found = (await ctx.db
       .query(table)
       .withIndex(index, (q) => q.eq(clerkIdField, clerkId))
-      .unique()) as LooseRow | null;
+      .take(MAX_DUPLICATES_NAMED)) as LooseRow[];
+    if (found.length > 1) throw duplicateRows(table, clerkId, found);
+    return found[0] ?? null;
+  };
 
   /** Write the fields whose values differ; true if anything was written. */
   const patchChanged = async (ctx: LooseCtx, row: LooseRow, patch: Fieldset) => {
@@ -308,6 +312,37 @@ async function adopt(rows: MirroredRows, ctx: LooseCtx, clerk: ClerkSync, page: 
   const recorded =
     clerkIds.length === 0 ? 0 : await ctx.runMutation(clerk.component.users.recordDeletions, { clerkIds });
   return { recorded, isDone, continueCursor };
+}
+
+/** How many of a user's duplicate rows a `MIRROR_DUPLICATE_ROWS` error names at most. */
+const MAX_DUPLICATES_NAMED = 10;
+
+/** What a mirror throws when its table holds several rows for one Clerk id. */
+type MirrorDuplicateRows = {
+  code: "MIRROR_DUPLICATE_ROWS";
+  message: string;
+  table: string;
+  clerkId: string;
+  /** The rows' `_id`s (the first `MAX_DUPLICATES_NAMED`). */
+  rowIds: string[];
+};
+
+/**
+ * The table holds several rows for the user: which one to write is the app's call, so none is
+ * written. The component keeps its own change and records the refusal (the rows' ids) in
+ * `getSyncStatus`, and the delivery is answered 2xx: no retry could apply it.
+ */
+function duplicateRows(table: string, clerkId: string, found: LooseRow[]) {
+  const rowIds = found.map((row) => row._id as string);
+  const more = found.length === MAX_DUPLICATES_NAMED ? " (and perhaps more)" : "";
+  const message = `${table} holds ${found.length} rows for ${clerkId}${more}: ${rowIds.join(", ")}; merge them into one`;
+  return new ConvexError({
+    code: "MIRROR_DUPLICATE_ROWS",
+    message,
+    table,
+    clerkId,
+    rowIds,
+  } satisfies MirrorDuplicateRows);
 }
 
 /** Convex value equality; a missing field equals `undefined`. */

@@ -171,7 +171,12 @@ export async function scheduleBillingCleanup(ctx: MutationCtx, payerId: string, 
       .withIndex("by_payer", (q) => q.eq("payerId", payerId))
       .first(),
   ]);
-  if (subscription || item) await ctx.scheduler.runAfter(0, internal.billing.deleteForPayer, { payerId, ...context });
+  if (subscription || item)
+    await ctx.scheduler.runAfter(0, internal.billing.deleteForPayer, {
+      payerId,
+      source: context.source,
+      hooks: context.hooks,
+    });
 }
 
 /** Delete a batch of a deleted payer's subscriptions and items; reschedule while more remain. */

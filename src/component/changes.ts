@@ -44,8 +44,11 @@ export const vHookHandles = v.object({
 });
 export type HookHandles = Infer<typeof vHookHandles>;
 
-/** Where a change comes from and which host hooks it runs. */
-export type ChangeContext = { source: ChangeSource; hooks: HookHandles };
+/**
+ * Where a change comes from and which host hooks it runs; `svixId` for a webhook delivery, so a
+ * hook's refusal is recorded against it.
+ */
+export type ChangeContext = { source: ChangeSource; hooks: HookHandles; svixId?: string };
 
 /**
  * What a host's user hook receives, once per real change to the users table:

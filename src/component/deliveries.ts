@@ -131,7 +131,7 @@ export const apply = mutation({
       return "too_large";
     }
 
-    const outcome = await applyDelivered(ctx, event, { source: "webhook", hooks });
+    const outcome = await applyDelivered(ctx, event, { source: "webhook", hooks, svixId });
     if (outcome === "deferred") return outcome;
     // A fallback's store left a row: a user.created that inserts one has no fallback to look for.
     if (event.type === "user.created" && outcome !== "inserted") await markFallbackFollowed(ctx, event.user.clerkId);

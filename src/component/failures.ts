@@ -1,5 +1,6 @@
 import { v, type Infer } from "convex/values";
-import type { MutationCtx } from "./_generated/server.js";
+import type { Id } from "./_generated/dataModel.js";
+import type { MutationCtx, QueryCtx } from "./_generated/server.js";
 
 // Deliveries that could not be applied, for `getSyncStatus`: the one place that writes and trims them.
 
@@ -21,6 +22,12 @@ export const vFailureReason = v.union(
    * of arguments): answered 422, Svix told not to retry.
    */
   v.literal("too_large"),
+  /**
+   * Applied to the component, but the host's user hook (`mirrorUsers`) found several rows of its
+   * table for the user and wrote none (`detail` names them): answered 2xx, since no retry could
+   * apply it before the rows are merged. `svixId` is empty when a backfill pass made the change.
+   */
+  v.literal("mirror_duplicate_rows"),
 );
 export type FailureReason = Infer<typeof vFailureReason>;
 
@@ -38,8 +45,16 @@ export const deliveryFailureFields = {
    */
   occurrences: v.number(),
 };
+/**
+ * What the host said when its hook refused a change (the duplicate rows' ids), cut to
+ * `MAX_DETAIL_LENGTH`: a table of its own, since a stored document has no optional fields here.
+ */
+export const failureDetailFields = { failureId: v.id("deliveryFailures"), detail: v.string() };
 /** One row of `getSyncStatus`'s `recentFailures`. */
-export const vDeliveryFailure = v.object(deliveryFailureFields);
+export const vDeliveryFailure = v.object({ ...deliveryFailureFields, detail: v.optional(v.string()) });
+
+/** How much of a hook's message a failure keeps. */
+export const MAX_DETAIL_LENGTH = 1000;
 
 /** Reasons any request can cause, signed or not: one row each, counted, so a flood cannot grow storage. */
 const COUNTED_REASONS: ReadonlySet<FailureReason> = new Set(["no_signing_secret", "malformed_signing_secret"]);
@@ -53,7 +68,12 @@ const COUNTED_REASONS: ReadonlySet<FailureReason> = new Set(["no_signing_secret"
  */
 export async function recordFailure(
   ctx: MutationCtx,
-  { svixId, eventType, reason }: { svixId: string; eventType: string | null; reason: FailureReason },
+  {
+    svixId,
+    eventType,
+    reason,
+    detail,
+  }: { svixId: string; eventType: string | null; reason: FailureReason; detail?: string },
 ): Promise<void> {
   // A request can claim any svix-id: nothing here is trusted to be short.
   const failure = { svixId: svixId.slice(0, 100), eventType: eventType && eventType.slice(0, 100), reason };
@@ -69,7 +89,10 @@ export async function recordFailure(
     const since = applied !== null && applied.receivedAt > existing.failedAt ? 0 : existing.occurrences;
     await ctx.db.patch("deliveryFailures", existing._id, { ...failure, failedAt, occurrences: since + 1 });
   } else {
-    await ctx.db.insert("deliveryFailures", { ...failure, failedAt, occurrences: 1 });
+    const failureId = await ctx.db.insert("deliveryFailures", { ...failure, failedAt, occurrences: 1 });
+    if (detail !== undefined) {
+      await ctx.db.insert("failureDetails", { failureId, detail: detail.slice(0, MAX_DETAIL_LENGTH) });
+    }
   }
 }
 
@@ -81,6 +104,20 @@ export async function trimFailures(ctx: MutationCtx, batch: number): Promise<num
     .order("desc")
     .take(MAX_FAILURES_KEPT + batch);
   const beyond = rows.slice(MAX_FAILURES_KEPT);
-  for (const row of beyond) await ctx.db.delete("deliveryFailures", row._id);
+  for (const row of beyond) {
+    if (row.reason === "mirror_duplicate_rows") {
+      const detail = await detailOf(ctx, row._id);
+      if (detail) await ctx.db.delete("failureDetails", detail._id);
+    }
+    await ctx.db.delete("deliveryFailures", row._id);
+  }
   return beyond.length;
+}
+
+/** The detail row of a failure, if it has one. */
+export function detailOf(ctx: QueryCtx, failureId: Id<"deliveryFailures">) {
+  return ctx.db
+    .query("failureDetails")
+    .withIndex("by_failure_id", (q) => q.eq("failureId", failureId))
+    .first();
 }

@@ -103,7 +103,11 @@ function toInvitationPage({ page, isDone, continueCursor }: PaginationResult<Doc
 export async function scheduleInvitationCleanup(ctx: MutationCtx, orgId: string, context: ChangeContext) {
   const first = await invitationsOf(ctx, orgId, 1);
   if (first.length > 0) {
-    await ctx.scheduler.runAfter(0, internal.invitations.deleteInvitations, { orgId, ...context });
+    await ctx.scheduler.runAfter(0, internal.invitations.deleteInvitations, {
+      orgId,
+      source: context.source,
+      hooks: context.hooks,
+    });
   }
 }
 

@@ -154,7 +154,11 @@ const vMembershipsOf = v.union(v.object({ orgId: v.string() }), v.object({ clerk
 export async function scheduleMembershipCleanup(ctx: MutationCtx, of: MembershipsOf, context: ChangeContext) {
   const first = await membershipsOf(ctx, of, 1);
   if (first.length > 0) {
-    await ctx.scheduler.runAfter(0, internal.memberships.deleteMemberships, { of, ...context });
+    await ctx.scheduler.runAfter(0, internal.memberships.deleteMemberships, {
+      of,
+      source: context.source,
+      hooks: context.hooks,
+    });
   }
 }
 

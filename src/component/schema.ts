@@ -1,7 +1,7 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
 import { backfillRunFields } from "./backfillValidators.js";
-import { deliveryFailureFields } from "./failures.js";
+import { deliveryFailureFields, failureDetailFields } from "./failures.js";
 import { heartbeatFields, heartbeatSettingsFields, outageFields } from "./heartbeatRecords.js";
 import { refusalFields } from "./refusals.js";
 import {
@@ -100,6 +100,8 @@ export default defineSchema({
   deliveryFailures: defineTable(deliveryFailureFields)
     .index("by_failed_at", ["failedAt"])
     .index("by_reason", ["reason", "failedAt"]),
+  /** What a host said when its hook refused a change, for the failure it belongs to. */
+  failureDetails: defineTable(failureDetailFields).index("by_failure_id", ["failureId"]),
 
   /**
    * Requests refused for their signature, counted per 5-minute window, no body kept: a flood of

@@ -8,6 +8,7 @@ import type {
   OrganizationHookEvent,
   UserHookEvent,
 } from "./changes.js";
+import { recordFailure } from "./failures.js";
 import { addTombstone, isTombstoned } from "./tombstones.js";
 
 /** The tables that hold synced Clerk objects. */
@@ -143,14 +144,47 @@ export async function removeRow<T extends SyncedTable, R extends { updatedAt: nu
 }
 
 /**
+ * The `ConvexError` code of a user hook built with `mirrorUsers` whose table holds several rows
+ * for the user: no retry can apply the change to the host until they are merged.
+ */
+export const MIRROR_DUPLICATE_ROWS = "MIRROR_DUPLICATE_ROWS";
+
+/**
  * Run a host hook mutation inside the caller's mutation: if it throws, nothing of the
- * change is written, and the caller (a webhook delivery) fails and is retried.
+ * change is written, and the caller (a webhook delivery) fails and is retried. Except when a
+ * mirror's table holds several rows for the user (`MIRROR_DUPLICATE_ROWS`): `ctx.runMutation`
+ * is a sub-transaction, so the hook's writes are rolled back while the component's change stays,
+ * and the refusal is recorded as a failure that names the rows (against `svixId`, for a delivery).
  */
 export async function runHook(
   ctx: MutationCtx,
   handle: string | undefined,
   event: UserHookEvent | OrganizationHookEvent | BillingHookEvent,
+  svixId = "",
 ) {
   if (!handle) return;
-  await ctx.runMutation(handle as FunctionHandle<"mutation", { event: typeof event }>, { event });
+  try {
+    await ctx.runMutation(handle as FunctionHandle<"mutation", { event: typeof event }>, { event });
+  } catch (error) {
+    const detail = duplicateRowsMessage(error);
+    if (detail === null) throw error;
+    await recordFailure(ctx, { svixId, eventType: event.type, reason: "mirror_duplicate_rows", detail });
+  }
+}
+
+/** The message of a `MIRROR_DUPLICATE_ROWS` refusal, or null for any other error. */
+function duplicateRowsMessage(error: unknown): string | null {
+  if (typeof error !== "object" || error === null || !("data" in error)) return null;
+  let data = error.data;
+  // ConvexError data crosses a function call as its JSON text where no runtime restored it.
+  if (typeof data === "string") {
+    try {
+      data = JSON.parse(data) as unknown;
+    } catch {
+      return null;
+    }
+  }
+  if (typeof data !== "object" || data === null || !("code" in data) || data.code !== MIRROR_DUPLICATE_ROWS)
+    return null;
+  return "message" in data && typeof data.message === "string" ? data.message : MIRROR_DUPLICATE_ROWS;
 }

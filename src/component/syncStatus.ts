@@ -3,7 +3,13 @@ import { mutation, query } from "./_generated/server.js";
 import { latestRunStatus } from "./backfill/status.js";
 import { vBackfillRunStatus } from "./backfillValidators.js";
 import { vClerkEvent } from "./deliveries.js";
-import { MAX_FAILURES_KEPT, recordFailure as insertFailure, vDeliveryFailure, vFailureReason } from "./failures.js";
+import {
+  detailOf,
+  MAX_FAILURES_KEPT,
+  recordFailure as insertFailure,
+  vDeliveryFailure,
+  vFailureReason,
+} from "./failures.js";
 
 export type { FailureReason } from "./failures.js";
 
@@ -44,13 +50,12 @@ export const get = query({
     return {
       backfill: await latestRunStatus(ctx),
       lastApplied,
-      recentFailures: failures.map(({ svixId, eventType, reason, failedAt, occurrences }) => ({
-        svixId,
-        eventType,
-        reason,
-        failedAt,
-        occurrences,
-      })),
+      recentFailures: await Promise.all(
+        failures.map(async ({ _id, svixId, eventType, reason, failedAt, occurrences }) => {
+          const detail = reason === "mirror_duplicate_rows" ? await detailOf(ctx, _id) : null;
+          return { svixId, eventType, reason, failedAt, occurrences, ...(detail && { detail: detail.detail }) };
+        }),
+      ),
     };
   },
 });

@@ -22,7 +22,7 @@ export const userKind: SyncedKind<"users", UserRecord> = {
       .unique(),
   toRow: (user) => ({ ...user, emailLower: user.email?.toLowerCase() ?? null }),
   toRecord: toUserRecord,
-  notify: (ctx, { source, hooks }, change) => {
+  notify: (ctx, { source, hooks, svixId }, change) => {
     const clerkId = change.id;
     const event: UserHookEvent =
       change.type === "created"
@@ -30,7 +30,7 @@ export const userKind: SyncedKind<"users", UserRecord> = {
         : change.type === "updated"
           ? { type: "user.updated", clerkId, user: change.record, previous: change.previous, source }
           : { type: "user.deleted", clerkId, user: null, previous: change.previous, source };
-    return runHook(ctx, hooks.onUserEvent, event);
+    return runHook(ctx, hooks.onUserEvent, event, svixId);
   },
   // Memberships and billing may have arrived before (or without) the user itself.
   afterDelete: async (ctx, clerkId, context) => {

@@ -8,7 +8,7 @@ const blocks = [...guide.matchAll(/<!-- file: (\S+) -->\n\n```ts\n([\s\S]*?)\n``
 
 test("each code block of the guide is the migration example's file it names", () => {
   expect(blocks.map(([, file]) => file)).toEqual(
-    ["convex.config", "clerk", "users", "schema", "http", "backfill", "clerkMigration"].map(
+    ["convex.config", "clerk", "users", "schema", "http", "backfill", "clerkMigration", "duplicateUsers"].map(
       (name) => `tests/migration/after/convex/${name}.ts`,
     ),
   );

@@ -4,7 +4,7 @@
 import { beforeEach, expect, test, vi } from "vitest";
 import clerkTest, { signDelivery, userCreated, userDeleted, userUpdated } from "convex-clerk-sync/test";
 import { convexTest } from "../support/convexRules";
-import { internal } from "./policies/convex/_generated/api";
+import { components, internal } from "./policies/convex/_generated/api";
 import schema from "./policies/convex/schema";
 import { SECRET } from "./deployments";
 
@@ -31,10 +31,13 @@ beforeEach(() => {
   t = initPoliciesApp();
 });
 
-async function deliver(path: "/members" | "/accounts", payload: unknown) {
+async function deliverSigned(path: "/members" | "/accounts", payload: unknown) {
   const { body, headers } = signDelivery(payload, SECRET);
   const response = await t.fetch(path, { method: "POST", body, headers });
-  return ((await response.json()) as { outcome: string }).outcome;
+  return { status: response.status, svixId: headers["svix-id"], ...((await response.json()) as { outcome: string }) };
+}
+async function deliver(path: "/members" | "/accounts", payload: unknown) {
+  return (await deliverSigned(path, payload)).outcome;
 }
 const member = (clerkId: string) =>
   t.run((ctx) =>
@@ -162,4 +165,27 @@ test("updatedAtField: a snapshot older than the row's is not written, a newer on
   const newer = userUpdated({ id, first_name: "Grace", last_name: "B. M. Hopper", email: null, updated_at: 3_000 });
   expect(await deliver("/accounts", newer)).toBe("updated");
   expect(await account()).toMatchObject({ displayName: "Grace B. M. Hopper", clerkUpdatedAt: 3_000 });
+});
+
+test("duplicate rows: the component's row is applied, the host's rows are left as they are, the refusal names them", async () => {
+  const id = "user_twice";
+  expect(await deliver("/members", userCreated({ id, first_name: "Ada", updated_at: 1 }))).toBe("inserted");
+  // The app inserted a second row for the same Clerk id (a race in its own code).
+  await t.run((ctx) => ctx.db.insert("members", { clerkId: id, name: "Ada (2)", email: null, plan: "pro" }));
+  const rows = () => t.run((ctx) => ctx.db.query("members").collect());
+  const before = await rows();
+
+  const renamed = await deliverSigned("/members", userUpdated({ id, first_name: "Augusta", updated_at: 2 }));
+  expect(renamed).toMatchObject({ status: 200, outcome: "updated" });
+  expect(await t.query(components.clerk.users.get, { clerkId: id })).toMatchObject({ firstName: "Augusta" });
+  expect(await rows()).toEqual(before);
+  const { recentFailures } = await t.query(components.clerk.syncStatus.get, {});
+  expect(recentFailures).toMatchObject([
+    { svixId: renamed.svixId, eventType: "user.updated", reason: "mirror_duplicate_rows", occurrences: 1 },
+  ]);
+  for (const row of before) expect(recentFailures[0]?.detail).toContain(row._id);
+
+  // A deletion of that user: the component's deletion stands, the rows stay for the app to merge.
+  expect(await deliver("/members", userDeleted(id))).toBe("deleted");
+  expect(await rows()).toEqual(before);
 });

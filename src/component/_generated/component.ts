@@ -1334,9 +1334,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "malformed_signing_secret"
               | "apply_failed"
               | "invalid_payload"
-              | "too_large";
+              | "too_large"
+              | "mirror_duplicate_rows";
             failedAt: number;
             occurrences: number;
+            detail?: string;
           }>;
           backfill: {
             runId: string;
@@ -1501,7 +1503,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "malformed_signing_secret"
             | "apply_failed"
             | "invalid_payload"
-            | "too_large";
+            | "too_large"
+            | "mirror_duplicate_rows";
         },
         null,
         Name

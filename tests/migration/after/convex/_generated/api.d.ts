@@ -11,6 +11,7 @@
 import type * as backfill from "../backfill.js";
 import type * as clerk from "../clerk.js";
 import type * as clerkMigration from "../clerkMigration.js";
+import type * as duplicateUsers from "../duplicateUsers.js";
 import type * as http from "../http.js";
 import type * as messages from "../messages.js";
 import type * as users from "../users.js";
@@ -25,6 +26,7 @@ declare const fullApi: ApiFromModules<{
   backfill: typeof backfill;
   clerk: typeof clerk;
   clerkMigration: typeof clerkMigration;
+  duplicateUsers: typeof duplicateUsers;
   http: typeof http;
   messages: typeof messages;
   users: typeof users;
