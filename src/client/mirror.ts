@@ -12,7 +12,7 @@ import type {
   WithoutSystemFields,
 } from "convex/server";
 import { compareValues, ConvexError, type GenericId, type Value } from "convex/values";
-import type { UserHookEvent } from "../component/changes.js";
+import { MIRROR_DUPLICATE_ROWS, type UserHookEvent } from "../component/changes.js";
 import type { ClerkSync } from "./clerkSync.js";
 import { defineUserEventHandlers } from "./hooks.js";
 import type { SyncedUser } from "./synced.js";
@@ -319,7 +319,7 @@ const MAX_DUPLICATES_NAMED = 10;
 
 /** What a mirror throws when its table holds several rows for one Clerk id. */
 type MirrorDuplicateRows = {
-  code: "MIRROR_DUPLICATE_ROWS";
+  code: typeof MIRROR_DUPLICATE_ROWS;
   message: string;
   table: string;
   clerkId: string;
@@ -337,7 +337,7 @@ function duplicateRows(table: string, clerkId: string, found: LooseRow[]) {
   const more = found.length === MAX_DUPLICATES_NAMED ? " (and perhaps more)" : "";
   const message = `${table} holds ${found.length} rows for ${clerkId}${more}: ${rowIds.join(", ")}; merge them into one`;
   return new ConvexError({
-    code: "MIRROR_DUPLICATE_ROWS",
+    code: MIRROR_DUPLICATE_ROWS,
     message,
     table,
     clerkId,

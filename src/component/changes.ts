@@ -45,6 +45,13 @@ export const vHookHandles = v.object({
 export type HookHandles = Infer<typeof vHookHandles>;
 
 /**
+ * The `ConvexError` code a user hook built with `mirrorUsers` throws when its table holds several
+ * rows for the user: the hook runner records it and keeps the component's change, since no retry
+ * can apply it to the host until the rows are merged.
+ */
+export const MIRROR_DUPLICATE_ROWS = "MIRROR_DUPLICATE_ROWS";
+
+/**
  * Where a change comes from and which host hooks it runs; `svixId` for a webhook delivery, so a
  * hook's refusal is recorded against it.
  */

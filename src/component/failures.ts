@@ -47,7 +47,8 @@ export const deliveryFailureFields = {
 };
 /**
  * What the host said when its hook refused a change (the duplicate rows' ids), cut to
- * `MAX_DETAIL_LENGTH`: a table of its own, since a stored document has no optional fields here.
+ * `MAX_DETAIL_LENGTH`: a table of its own, since an optional field on `deliveryFailures` makes the
+ * component's data model fail a host's compile under `exactOptionalPropertyTypes`.
  */
 export const failureDetailFields = { failureId: v.id("deliveryFailures"), detail: v.string() };
 /** One row of `getSyncStatus`'s `recentFailures`. */

@@ -1,12 +1,13 @@
 import type { FunctionHandle, WithoutSystemFields } from "convex/server";
 import type { Doc } from "./_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "./_generated/server.js";
-import type {
-  BillingHookEvent,
-  ChangeContext,
-  ChangeOutcome,
-  OrganizationHookEvent,
-  UserHookEvent,
+import {
+  MIRROR_DUPLICATE_ROWS,
+  type BillingHookEvent,
+  type ChangeContext,
+  type ChangeOutcome,
+  type OrganizationHookEvent,
+  type UserHookEvent,
 } from "./changes.js";
 import { recordFailure } from "./failures.js";
 import { addTombstone, isTombstoned } from "./tombstones.js";
@@ -142,12 +143,6 @@ export async function removeRow<T extends SyncedTable, R extends { updatedAt: nu
   await ctx.db.delete(kind.table, row._id);
   await kind.notify(ctx, context, { type: "deleted", id, record: null, previous });
 }
-
-/**
- * The `ConvexError` code of a user hook built with `mirrorUsers` whose table holds several rows
- * for the user: no retry can apply the change to the host until they are merged.
- */
-export const MIRROR_DUPLICATE_ROWS = "MIRROR_DUPLICATE_ROWS";
 
 /**
  * Run a host hook mutation inside the caller's mutation: if it throws, nothing of the
