@@ -1,87 +1,20 @@
 // @vitest-environment node
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Webhook } from "svix";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { run, type Io } from "../src/cli/run";
+import { describe, expect, test } from "vitest";
 import { EVENT_TYPES } from "../src/cli/events";
 import { vClerkEvent } from "../src/component/deliveries";
 import { embeddedExample, serveOverHttp } from "../example/embedded";
+import { cli, Endpoint, SECRET, useEndpoint } from "./support/cliHarness";
 
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const USER_ID = /^user_[A-Za-z0-9]{27}$/;
 
-type Received = { path: string | undefined; headers: IncomingHttpHeaders; body: string; payload: any };
-type Reply = { status: number; body: unknown };
-
-/** A stand-in for the endpoint: checks the Svix signature the way the component does. */
-class Endpoint {
-  received: Received[] = [];
-  reply: (payload: any, index: number) => Reply = () => ({ status: 200, body: { outcome: "inserted" } });
-  private server: Server = createServer((request, response) => {
-    let body = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (body += chunk));
-    request.on("end", () => {
-      let answer: Reply;
-      try {
-        new Webhook(SECRET).verify(body, request.headers as Record<string, string>);
-        const payload = JSON.parse(body);
-        this.received.push({ path: request.url, headers: request.headers, body, payload });
-        answer = this.reply(payload, this.received.length - 1);
-      } catch (error) {
-        answer = { status: 401, body: { error: `invalid webhook signature: ${(error as Error).message}` } };
-      }
-      response.writeHead(answer.status, { "content-type": "application/json" });
-      response.end(JSON.stringify(answer.body));
-    });
-  });
-
-  async start() {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return this;
-  }
-  get origin() {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-  get url() {
-    return `${this.origin}/clerk-users-webhook`;
-  }
-  async stop() {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
-/** Runs the CLI in-process, capturing what it prints. */
-async function cli(args: string[], { isTTY = false } = {}) {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = {
-    stdout: { write: (text) => (stdout += text) },
-    stderr: { write: (text) => (stderr += text) },
-    isTTY,
-  };
-  const code = await run(args, io);
-  return { code, stdout, stderr, lines: stdout.split("\n").filter(Boolean) };
-}
-
-let endpoint: Endpoint;
-beforeEach(async () => {
-  delete process.env.CLERK_WEBHOOK_SECRET;
-  endpoint = await new Endpoint().start();
-});
-afterEach(async () => {
-  delete process.env.CLERK_WEBHOOK_SECRET;
-  await endpoint.stop();
-});
+const endpoint = useEndpoint();
 
 function send(...args: string[]) {
-  return cli(["send", ...args, "--url", endpoint.url, "--secret", SECRET]);
+  return cli(["send", ...args, "--url", endpoint().url, "--secret", SECRET]);
 }
 
 describe("send", () => {
@@ -100,9 +33,9 @@ describe("send", () => {
     );
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
-    expect(endpoint.received).toHaveLength(1);
+    expect(endpoint().received).toHaveLength(1);
 
-    const [{ payload, headers }] = endpoint.received;
+    const [{ payload, headers }] = endpoint().received;
     expect(headers["svix-id"]).toMatch(/^msg_/);
     expect(payload).toMatchObject({ type: "user.created", object: "event" });
     const user = payload.data;
@@ -121,7 +54,7 @@ describe("send", () => {
     expect((await send("user.updated", "--id", "user_abc", "--first-name", "Grace")).code).toBe(0);
     expect((await send("user.deleted", "--id", "user_abc")).code).toBe(0);
 
-    const [updated, deleted] = endpoint.received.map((r) => r.payload);
+    const [updated, deleted] = endpoint().received.map((r) => r.payload);
     expect(updated.type).toBe("user.updated");
     expect(updated.data).toMatchObject({ id: "user_abc", first_name: "Grace" });
     expect(updated.data.updated_at).toBeGreaterThanOrEqual(before);
@@ -132,11 +65,11 @@ describe("send", () => {
   test("--count 5 sends 5 distinct users in 5 distinct deliveries", async () => {
     const result = await send("user.created", "--count", "5", "--first-name", "Bulk");
     expect(result.code).toBe(0);
-    expect(endpoint.received).toHaveLength(5);
-    const ids = endpoint.received.map((r) => r.payload.data.id);
+    expect(endpoint().received).toHaveLength(5);
+    const ids = endpoint().received.map((r) => r.payload.data.id);
     expect(new Set(ids).size).toBe(5);
-    expect(new Set(endpoint.received.map((r) => r.headers["svix-id"])).size).toBe(5);
-    expect(endpoint.received.every((r) => r.payload.data.first_name === "Bulk")).toBe(true);
+    expect(new Set(endpoint().received.map((r) => r.headers["svix-id"])).size).toBe(5);
+    expect(endpoint().received.every((r) => r.payload.data.first_name === "Bulk")).toBe(true);
     // One line per answer, in order, then the tally.
     expect(result.lines.slice(0, 5).map((line) => line.split(" ").at(-1))).toEqual(ids);
     expect(result.lines[5]).toBe("5 sent: 5 2xx, 0 not");
@@ -144,25 +77,25 @@ describe("send", () => {
 
   test("--count N of user.deleted deletes N fresh ids; --id with --count > 1 is refused", async () => {
     expect((await send("user.deleted", "--count", "3")).code).toBe(0);
-    const ids = endpoint.received.map((r) => r.payload.data.id);
+    const ids = endpoint().received.map((r) => r.payload.data.id);
     expect(new Set(ids).size).toBe(3);
     expect(ids.every((id) => USER_ID.test(id))).toBe(true);
 
     const refused = await send("user.deleted", "--count", "2", "--id", "user_abc");
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/^error: --id names one object.*\n$/);
-    expect(endpoint.received).toHaveLength(3);
+    expect(endpoint().received).toHaveLength(3);
   });
 
   test("on a terminal, --count draws a progress bar and still prints every answer", async () => {
-    const result = await cli(["send", "user.created", "--count", "3", "--url", endpoint.url, "--secret", SECRET], {
+    const result = await cli(["send", "user.created", "--count", "3", "--url", endpoint().url, "--secret", SECRET], {
       isTTY: true,
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("3/3");
     expect(result.stdout).toMatch(/=+ 3\/3/);
     expect(result.stdout.match(/200 inserted +\d+ ms {2}user\.created user_/g)).toHaveLength(3);
-    expect(endpoint.received).toHaveLength(3);
+    expect(endpoint().received).toHaveLength(3);
   });
 
   test("without a terminal there is no progress bar", async () => {
@@ -179,8 +112,8 @@ describe("send", () => {
 
     const result = await send("--file", path);
     expect(result.code).toBe(0);
-    expect(endpoint.received).toHaveLength(1);
-    expect(endpoint.received[0].body).toBe(saved);
+    expect(endpoint().received).toHaveLength(1);
+    expect(endpoint().received[0].body).toBe(saved);
     expect(result.lines[0]).toMatch(/^200 inserted +\d+ ms {2}user\.created user_2g7np7Hrk0SN6kj5EDMLDaKNL0S$/);
   });
 
@@ -191,10 +124,12 @@ describe("send", () => {
   });
 
   test("--url without a path posts to /clerk-users-webhook, as doctor reads it; a path is kept", async () => {
-    expect((await cli(["send", "user.created", "--url", endpoint.origin, "--secret", SECRET])).code).toBe(0);
-    expect((await cli(["send", "user.created", "--url", `${endpoint.origin}/`, "--secret", SECRET])).code).toBe(0);
-    expect((await cli(["send", "user.created", "--url", `${endpoint.origin}/clerk`, "--secret", SECRET])).code).toBe(0);
-    expect(endpoint.received.map((r) => r.path)).toEqual(["/clerk-users-webhook", "/clerk-users-webhook", "/clerk"]);
+    expect((await cli(["send", "user.created", "--url", endpoint().origin, "--secret", SECRET])).code).toBe(0);
+    expect((await cli(["send", "user.created", "--url", `${endpoint().origin}/`, "--secret", SECRET])).code).toBe(0);
+    expect((await cli(["send", "user.created", "--url", `${endpoint().origin}/clerk`, "--secret", SECRET])).code).toBe(
+      0,
+    );
+    expect(endpoint().received.map((r) => r.path)).toEqual(["/clerk-users-webhook", "/clerk-users-webhook", "/clerk"]);
   });
 
   test("organization, membership, role and billing events carry the given fields", async () => {
@@ -207,7 +142,7 @@ describe("send", () => {
       ["subscription.pastDue", "--payer-user", "user_b", "--plan", "pro", "--status", "past_due"],
     ];
     for (const flags of args) expect((await send(...flags)).code).toBe(0);
-    const [organization, membership, role, permission, item, subscription] = endpoint.received.map((r) => r.payload);
+    const [organization, membership, role, permission, item, subscription] = endpoint().received.map((r) => r.payload);
     expect(organization).toMatchObject({
       type: "organization.updated",
       data: { id: "org_a", name: "Acme", slug: "acme" },
@@ -232,15 +167,15 @@ describe("send", () => {
 
   test("--secret defaults to CLERK_WEBHOOK_SECRET", async () => {
     process.env.CLERK_WEBHOOK_SECRET = SECRET;
-    const result = await cli(["send", "user.created", "--url", endpoint.url]);
+    const result = await cli(["send", "user.created", "--url", endpoint().url]);
     expect(result.code).toBe(0);
-    expect(endpoint.received).toHaveLength(1);
+    expect(endpoint().received).toHaveLength(1);
   });
 });
 
 describe("answers that are not 2xx", () => {
   test("a 500 gives a non-zero exit code and the status and error are printed", async () => {
-    endpoint.reply = () => ({ status: 500, body: { error: "delivery could not be applied; it will be retried" } });
+    endpoint().reply = () => ({ status: 500, body: { error: "delivery could not be applied; it will be retried" } });
     const result = await send("user.created");
     expect(result.code).not.toBe(0);
     expect(result.lines[0]).toMatch(
@@ -250,18 +185,18 @@ describe("answers that are not 2xx", () => {
 
   test("a delivery signed with another secret is answered 401, which fails the run", async () => {
     const other = `whsec_${Buffer.from("another secret, 24 bytes").toString("base64")}`;
-    const result = await cli(["send", "user.created", "--url", endpoint.url, "--secret", other]);
+    const result = await cli(["send", "user.created", "--url", endpoint().url, "--secret", other]);
     expect(result.code).not.toBe(0);
     expect(result.lines[0]).toMatch(/^401 error .*\(invalid webhook signature: /);
-    expect(endpoint.received).toHaveLength(0);
+    expect(endpoint().received).toHaveLength(0);
   });
 
   test("one failure among several: every delivery is still sent, and the run fails", async () => {
-    endpoint.reply = (_payload, index) =>
+    endpoint().reply = (_payload, index) =>
       index === 1 ? { status: 500, body: { error: "boom" } } : { status: 200, body: { outcome: "inserted" } };
     const result = await send("user.created", "--count", "3");
     expect(result.code).not.toBe(0);
-    expect(endpoint.received).toHaveLength(3);
+    expect(endpoint().received).toHaveLength(3);
     expect(result.lines.map((line) => line.slice(0, 3))).toEqual(["200", "500", "200", "3 s"]);
     expect(result.lines[3]).toBe("3 sent: 2 2xx, 1 not");
   });
@@ -290,22 +225,25 @@ describe("mistakes are one-line errors and send nothing", () => {
   });
 
   test.each(["nope", "whsec_!!!", "whsec_", "whsec_abc"])("the secret %j", async (secret) => {
-    const result = await cli(["send", "user.created", "--url", endpoint.url, "--secret", secret]);
+    const result = await cli(["send", "user.created", "--url", endpoint().url, "--secret", secret]);
     expectOneLineError(result, /^error: --secret is not a signing secret: expected whsec_ followed by base64/);
     // The value is not echoed: it may be a real secret pasted in the wrong place.
     expect(result.stderr.replace("expected whsec_ followed", "")).not.toContain(secret);
-    expect(endpoint.received).toHaveLength(0);
+    expect(endpoint().received).toHaveLength(0);
   });
 
   test("a bad CLERK_WEBHOOK_SECRET is named as such", async () => {
     process.env.CLERK_WEBHOOK_SECRET = "nope";
-    const result = await cli(["send", "user.created", "--url", endpoint.url]);
+    const result = await cli(["send", "user.created", "--url", endpoint().url]);
     expectOneLineError(result, /^error: CLERK_WEBHOOK_SECRET is not a signing secret/);
   });
 
   test("no secret at all", async () => {
-    const result = await cli(["send", "user.created", "--url", endpoint.url]);
-    expectOneLineError(result, /^error: no signing secret: pass --secret whsec_… or set CLERK_WEBHOOK_SECRET$/m);
+    const result = await cli(["send", "user.created", "--url", endpoint().url]);
+    expectOneLineError(
+      result,
+      /^error: no signing secret: pass --secret whsec_… or set CLERK_WEBHOOK_SIGNING_SECRET or CLERK_WEBHOOK_SECRET$/m,
+    );
   });
 
   test("no event, an unknown event, or fields the event does not carry", async () => {
@@ -331,7 +269,7 @@ describe("mistakes are one-line errors and send nothing", () => {
       await send("user.created", "--count", "0"),
       /^error: option '--count <n>' argument '0' is invalid/,
     );
-    expect(endpoint.received).toHaveLength(0);
+    expect(endpoint().received).toHaveLength(0);
   });
 
   test("--help prints the usage to stdout and exits 0", async () => {
@@ -353,13 +291,13 @@ test("the entry point runs end to end and sets the exit code", { timeout: 30_000
       );
     });
 
-  const ok = await entry(["user.created", "--url", endpoint.url, "--email", "e2e@example.org"]);
+  const ok = await entry(["user.created", "--url", endpoint().url, "--email", "e2e@example.org"]);
   expect(ok.code).toBe(0);
   expect(ok.stdout).toMatch(/^200 inserted +\d+ ms {2}user\.created user_\w+\n$/);
-  expect(endpoint.received[0].payload.data.email_addresses[0].email_address).toBe("e2e@example.org");
+  expect(endpoint().received[0].payload.data.email_addresses[0].email_address).toBe("e2e@example.org");
 
-  endpoint.reply = () => ({ status: 500, body: { error: "down" } });
-  const failed = await entry(["user.deleted", "--url", endpoint.url]);
+  endpoint().reply = () => ({ status: 500, body: { error: "down" } });
+  const failed = await entry(["user.deleted", "--url", endpoint().url]);
   expect(failed.code).toBe(1);
   expect(failed.stdout).toMatch(/^500 error/);
 });

@@ -4,79 +4,25 @@
 import { execFile } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { userCreated } from "convex-clerk-sync/test";
 import { signDelivery } from "../src/events/sign";
-import { run, type Io } from "../src/cli/run";
-import { componentSchema, embeddedExample, exampleSchema, serveOverHttp } from "../example/embedded";
-import { startClerkApiStandIn, type ClerkApiStandIn } from "./support/clerkApiStandIn";
+import { componentSchema, exampleSchema } from "../example/embedded";
+import {
+  app,
+  clerkApi,
+  doctor,
+  ENV_VARS,
+  flags,
+  KEY,
+  OTHER_SECRET,
+  SECRET,
+  t,
+  useDoctorDeployment,
+} from "./support/doctorHarness";
 import { inComponent, logs } from "./setup";
 
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const OTHER_SECRET = `whsec_${Buffer.from("another secret, 24 bytes").toString("base64")}`;
-const KEY = "sk_test_doctorStandInKey";
-const ENV_VARS = [
-  "CLERK_WEBHOOK_SIGNING_SECRET",
-  "CLERK_WEBHOOK_SECRET",
-  "CLERK_SECRET_KEY",
-  "CLERK_API_URL",
-  "CLERK_FRONTEND_API_URL",
-  "CLERK_JWT_ISSUER_DOMAIN",
-];
-
-let t: Awaited<ReturnType<typeof embeddedExample>>;
-let app: Awaited<ReturnType<typeof serveOverHttp>>;
-let clerkApi: ClerkApiStandIn;
-
-beforeAll(async () => {
-  t = await embeddedExample();
-  app = await serveOverHttp(t);
-  clerkApi = await startClerkApiStandIn({ secretKey: KEY });
-});
-afterAll(async () => {
-  await app.close();
-  await clerkApi.close();
-});
-beforeEach(() => {
-  for (const name of ENV_VARS) delete process.env[name];
-  // The deployment's secret: the example app reads it per request.
-  process.env.CLERK_WEBHOOK_SECRET = SECRET;
-  clerkApi.setSvixAppMissing(false);
-  clerkApi.requests.length = 0;
-});
-afterEach(async () => {
-  for (const name of ENV_VARS) delete process.env[name];
-  // The failures a test provoked (no signing secret…) would make the next test's sync health silent.
-  await inComponent(t, async (ctx) => {
-    for (const row of await ctx.db.query("deliveryFailures").collect()) await ctx.db.delete(row._id);
-  });
-});
-
-async function doctor(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = {
-    stdout: { write: (text) => (stdout += text) },
-    stderr: { write: (text) => (stderr += text) },
-    isTTY: false,
-  };
-  const code = await run(["doctor", ...args], io);
-  const lines = stdout.split("\n").filter(Boolean);
-  return { code, stdout, stderr, lines, marks: lines.slice(0, -1).map((line) => line[0]) };
-}
-
-/** Every flag, each right; `overrides` replaces a flag's value. */
-function flags(overrides: Record<string, string> = {}) {
-  const all: Record<string, string> = {
-    "--url": app.origin,
-    "--secret": SECRET,
-    "--clerk-secret-key": KEY,
-    "--clerk-api-url": clerkApi.url,
-    "--issuer": clerkApi.url,
-    ...overrides,
-  };
-  return Object.entries(all).flat();
-}
+useDoctorDeployment();
 
 /** A port on 127.0.0.1 that nothing listens on. */
 async function closedPort() {
@@ -179,11 +125,11 @@ describe("every check passes", () => {
       expect(result.stdout.split("\n").filter(Boolean)).toEqual([
         `✓ webhook route: POST ${app.origin}/clerk-users-webhook is served by convex-clerk-sync`,
         "✓ signing secret set: the deployment has a signing secret",
-        "- signing secret matches: skipped (pass --secret whsec_… or set CLERK_WEBHOOK_SECRET)",
+        "- signing secret matches: skipped (pass --secret whsec_… or set CLERK_WEBHOOK_SIGNING_SECRET)",
         "- Clerk secret key: skipped (pass --clerk-secret-key sk_… or set CLERK_SECRET_KEY)",
         "- Clerk webhooks: skipped (pass --clerk-secret-key sk_… or set CLERK_SECRET_KEY)",
         "- issuer: skipped (pass --issuer https://… or set CLERK_FRONTEND_API_URL)",
-        "- sync health: skipped (pass --secret whsec_… or set CLERK_WEBHOOK_SECRET; or read it with npx convex run " +
+        "- sync health: skipped (pass --secret whsec_… or set CLERK_WEBHOOK_SIGNING_SECRET; or read it with npx convex run " +
           "syncStatus:health (a query returning clerk.getSyncHealth(ctx), as in the example app))",
         "all 2 checks passed, 5 skipped",
       ]);
@@ -223,7 +169,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
     expect(result.marks).toEqual(["✓", "✗", "-", "✓", "✓", "✓", "-"]);
     expect(result.lines[1]).toBe(
       "✗ signing secret set: the deployment has none: it answered 500 (webhook signing secret is not configured " +
-        "(CLERK_WEBHOOK_SIGNING_SECRET or CLERK_WEBHOOK_SECRET)). Fix: npx convex env set CLERK_WEBHOOK_SECRET " +
+        "(CLERK_WEBHOOK_SIGNING_SECRET or CLERK_WEBHOOK_SECRET)). Fix: npx convex env set CLERK_WEBHOOK_SIGNING_SECRET " +
         "whsec_… (on the deployment, " +
         "not in .env.local; add --prod for production)",
     );
@@ -249,7 +195,7 @@ describe("each failure is a ✗ line with its fix, and exit 1", () => {
       "✗ signing secret matches: no signing secret on the deployment is this one: it answered 401 " +
         "(invalid webhook signature: No matching signature found). Fix: copy the Signing Secret of this endpoint " +
         "in the Clerk dashboard (Webhooks → the endpoint), then check it with --secret and set it with " +
-        "npx convex env set CLERK_WEBHOOK_SECRET whsec_… (CLERK_WEBHOOK_SIGNING_SECRET, if set, wins)",
+        "npx convex env set CLERK_WEBHOOK_SIGNING_SECRET whsec_…",
     );
     expect(result.code).toBe(1);
   });

@@ -2,15 +2,18 @@
 // It writes nothing: the one signed request it sends is of an event type the endpoint acknowledges and ignores.
 import { Command, Option } from "commander";
 import { DOCTOR_PROBE_EVENT_TYPE } from "../client/doctorProbe.js";
-import { WEBHOOK_SECRET_ENVS as DEPLOYMENT_SECRET_ENVS } from "../client/signingSecrets.js";
 import { signDelivery } from "../events/sign.js";
+import { escapeControl, MAX_LOG_LINE_CHARS } from "../client/scrub.js";
 import {
-  checkSecret,
+  boundedText,
   DEFAULT_PATH,
-  oneLine,
+  givenSecrets,
+  networkCause,
   parseUrl,
   postJson,
+  printable,
   SECRET_ENV,
+  SECRET_HELP,
   TIMEOUT_MS,
   unreachable,
   URL_HELP,
@@ -73,11 +76,7 @@ export function doctorCommand(io: Io, done: (code: number) => void): Command {
   return new Command("doctor")
     .description("Check a deployment's webhook set-up, one line per check, each failure with its fix.")
     .requiredOption("--url <url>", "the deployment's HTTP Actions URL, e.g. https://<name>.convex.site[/path]")
-    .addOption(
-      new Option("--secret <whsec_…>", "the endpoint's signing secret, to check it is the deployment's").env(
-        SECRET_ENV,
-      ),
-    )
+    .option("--secret <whsec_…>", `${SECRET_HELP}, to check each is one of the deployment's`)
     .addOption(
       new Option("--clerk-secret-key <sk_…>", "Clerk's secret key, to check it and that webhooks are enabled").env(
         CLERK_SECRET_KEY_ENV,
@@ -86,16 +85,16 @@ export function doctorCommand(io: Io, done: (code: number) => void): Command {
     .addOption(new Option("--clerk-api-url <url>", "another Clerk Backend API URL").env(CLERK_API_URL_ENV))
     .addOption(new Option("--issuer <url>", "Clerk's Frontend API URL, as auth.config.ts uses it").env(ISSUER_ENV))
     .addHelpText("after", DOCTOR_HELP_AFTER)
-    .action(async (options: DoctorOptions, command: Command) => {
-      done(await doctor(options, command.getOptionValueSource("secret") === "env", io));
+    .action(async (options: DoctorOptions) => {
+      done(await doctor(options, io));
     });
 }
 
 /** Runs every check, prints one line each and a summary; resolves to the exit code. */
-export async function doctor(options: DoctorOptions, secretFromEnv: boolean, io: Io): Promise<number> {
+export async function doctor(options: DoctorOptions, io: Io): Promise<number> {
   // Every flag is checked before the first request.
   const url = webhookUrl(options.url);
-  const secret = options.secret === undefined ? undefined : checkSecret(options.secret, secretFromEnv);
+  const secrets = givenSecrets(options.secret);
   const issuerText = options.issuer ?? process.env[LEGACY_ISSUER_ENV];
   const issuer = issuerText ? parseUrl(issuerText, "--issuer", "https://<verb-noun-00>.clerk.accounts.dev") : undefined;
   const apiUrl = options.clerkApiUrl
@@ -108,22 +107,27 @@ export async function doctor(options: DoctorOptions, secretFromEnv: boolean, io:
     const mark = result.status === "pass" ? "✓" : result.status === "fail" ? "✗" : "-";
     const detail = result.status === "skip" ? `skipped (${result.detail})` : result.detail;
     const fix = result.status === "fail" ? ` Fix: ${result.fix}` : "";
-    io.stdout.write(`${mark} ${name}: ${detail}${fix}\n`);
+    // Each text an answer chose is already printable; this keeps any other on its line too.
+    io.stdout.write(`${mark} ${name}: ${escapeControl(detail)}${fix}\n`);
   };
 
   const probe = await probeRoute(url);
   print("webhook route", probe.route);
   print("signing secret set", probe.secretSet ?? skip("needs the webhook route"));
   let health: unknown;
-  let unread = secret === undefined ? `pass --secret whsec_… or set ${SECRET_ENV}` : "needs a verified signed delivery";
-  if (secret === undefined) print("signing secret matches", skip(`pass --secret whsec_… or set ${SECRET_ENV}`));
+  let unread =
+    secrets === undefined ? `pass --secret whsec_… or set ${SECRET_ENV}` : "needs a verified signed delivery";
+  if (secrets === undefined) print("signing secret matches", skip(`pass --secret whsec_… or set ${SECRET_ENV}`));
   else if (!probe.secretSet) print("signing secret matches", skip("needs the webhook route"));
   else if (probe.secretSet.status !== "pass")
     print("signing secret matches", skip("needs a signing secret on the deployment"));
   else {
-    const signed = await checkSignedDelivery(url, secret);
-    print("signing secret matches", signed.result);
-    health = signed.health;
+    for (const [index, secret] of secrets.entries()) {
+      const signed = await checkSignedDelivery(url, secret);
+      const which = secrets.length > 1 ? `secret ${index + 1} of ${secrets.length} given: ` : "";
+      print("signing secret matches", { ...signed.result, detail: `${which}${signed.result.detail}` });
+      health ??= signed.health;
+    }
     unread = "the deployment's answer did not carry it";
   }
 
@@ -150,7 +154,8 @@ export async function doctor(options: DoctorOptions, secretFromEnv: boolean, io:
 
 type Answer = {
   status: number;
-  text: string;
+  /** What to print of the answer: its error, or the start of its body. */
+  note: string;
   error: string | undefined;
   outcome: string | undefined;
   health: unknown;
@@ -158,13 +163,20 @@ type Answer = {
   signingSecret: unknown;
 };
 
-async function post(url: URL, body: string, headers: Record<string, string> = {}): Promise<Answer | string> {
+async function post(
+  url: URL,
+  body: string,
+  headers: Record<string, string> = {},
+  known: readonly string[] = [],
+): Promise<Answer | string> {
   try {
     const { status, text } = await postJson(url, body, headers);
     const json = parseJson(text) as Partial<Record<"error" | "outcome" | "health" | "signingSecret", unknown>> | null;
     const str = (value: unknown) => (typeof value === "string" ? value : undefined);
     const { health, signingSecret } = json ?? {};
-    return { status, text, error: str(json?.error), outcome: str(json?.outcome), health, signingSecret };
+    const error = str(json?.error);
+    const note = error !== undefined ? printable(error, { known }) : printable(text, { known, flatten: true });
+    return { status, note, error, outcome: str(json?.outcome), health, signingSecret };
   } catch (error) {
     return unreachable(url, error);
   }
@@ -181,8 +193,7 @@ function parseJson(text: string): unknown {
 
 /** `400 (missing svix-id…)`: the status and the endpoint's error, or the start of its body. */
 function describe(answer: Answer): string {
-  const note = answer.error ?? oneLine(answer.text);
-  return note ? `${answer.status} (${note})` : String(answer.status);
+  return answer.note ? `${answer.status} (${answer.note})` : String(answer.status);
 }
 
 /**
@@ -230,7 +241,7 @@ async function probeRoute(url: URL): Promise<{ route: Result; secretSet?: Result
 async function checkSignedDelivery(url: URL, secret: string): Promise<{ result: Result; health?: unknown }> {
   const payload = { type: PROBE_EVENT_TYPE, object: "event", data: {}, timestamp: Date.now() };
   const { body, headers } = signDelivery(payload, secret);
-  const answer = await post(url, body, headers);
+  const answer = await post(url, body, headers, [secret]);
   if (typeof answer === "string") return { result: fail(answer, "run the check again") };
   if (answer.status === 200 && answer.outcome === "ignored") {
     return { result: pass(verifiedBy(answer.signingSecret)), health: answer.health };
@@ -260,8 +271,7 @@ function signedDeliveryFailure(answer: Answer): Result {
     return fail(
       `no signing secret on the deployment is this one: it answered ${describe(answer)}.`,
       "copy the Signing Secret of this endpoint in the Clerk dashboard (Webhooks → the endpoint), then " +
-        `check it with --secret and set it with npx convex env set ${SECRET_ENV} whsec_… ` +
-        `(${DEPLOYMENT_SECRET_ENVS[0]}, if set, wins)`,
+        `check it with --secret and set it with npx convex env set ${SECRET_ENV} whsec_…`,
     );
   }
   return fail(`a signed delivery was answered ${describe(answer)}, not 200 ignored.`, "see the deployment's logs");
@@ -279,8 +289,14 @@ async function checkClerk(
   const keyFix =
     "copy the Secret key from the Clerk dashboard (Configure → API keys) of the instance that sends the webhooks";
   // The value itself is not echoed: it is a secret.
-  if (!/^sk_(test|live)_\S+$/.test(secretKey)) {
+  if (!/^sk_(test|live)_/.test(secretKey)) {
     return { key: fail("it is not a Clerk secret key (sk_test_… or sk_live_…).", keyFix) };
+  }
+  // Such a key cannot be sent in a header, and no Clerk key has one.
+  if (!/^sk_(test|live)_[!-~]+$/.test(secretKey)) {
+    return {
+      key: fail("it holds a space, a line break or a character outside ASCII, which no Clerk secret key has.", keyFix),
+    };
   }
   // Loaded on demand: only this check needs Clerk's client.
   const { createClerkClient } = await import("@clerk/backend");
@@ -292,12 +308,17 @@ async function checkClerk(
     await client.webhooks.generateSvixAuthURL();
     return { key: pass(`${host} accepted it`), webhooks: pass("webhooks are enabled on the instance") };
   } catch (error) {
-    if (!isClerkAPIResponseError(error)) throw error;
+    // Anything Clerk's answer chose is printed scrubbed of the key, even where it quotes it.
+    const quote = (text: string) => printable(text, { known: [secretKey] });
+    if (!isClerkAPIResponseError(error)) {
+      return { key: fail(`${host} could not be asked: ${quote(String(error))}.`, "run the check again") };
+    }
     const first = error.errors[0];
-    const reason = first ? ` ${first.code}: ${first.longMessage ?? first.message}` : "";
+    const reason = first ? ` ${quote(`${first.code}: ${first.longMessage ?? first.message}`)}` : "";
     const said = `${error.status ?? "no answer"}${reason}`;
     if (error.status === undefined) {
-      const cause = await networkCause(apiUrl ?? new URL("https://api.clerk.com"), first?.message ?? error.message);
+      const reported = quote(first?.message ?? error.message);
+      const cause = await networkCause(apiUrl ?? new URL("https://api.clerk.com"), reported);
       return { key: fail(`${cause}.`, "check the network, or --clerk-api-url") };
     }
     if (error.status === 401 || error.status === 403) {
@@ -314,20 +335,6 @@ async function checkClerk(
     }
     return { key: fail(`${host} answered ${said}.`, "see Clerk's status page, or run the check again") };
   }
-}
-
-/**
- * Why Clerk's API could not be reached. `@clerk/backend` reports any network failure as
- * "fetch failed" and drops its cause, so the host is asked once more, directly, for the cause
- * (refused, unknown host, TLS, timeout…).
- */
-async function networkCause(apiUrl: URL, reported: string): Promise<string> {
-  try {
-    await fetch(apiUrl, { method: "HEAD", signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch (error) {
-    return unreachable(apiUrl, error);
-  }
-  return `cannot reach ${apiUrl.host} (${reported}), though it answers now: run the check again`;
 }
 
 type Health = { verdict: string; reasons: { rule: string; message: string }[]; lastDeliveryAt: number | null };
@@ -352,8 +359,10 @@ function checkHealth(health: unknown, unread: string): Result {
         "events, then run a full backfill pass"
       : "",
   ];
-  const reasons = health.reasons.map(({ message }) => message).join("; ");
-  return fail(`${health.verdict}: ${reasons}.`, fixes.filter(Boolean).join("; "));
+  // An answer that is not the package's could list reasons without end: they are cut as one text.
+  const messages = health.reasons.slice(0, MAX_LOG_LINE_CHARS).map(({ message }) => String(message));
+  const reasons = printable(messages.join("; "), { max: MAX_LOG_LINE_CHARS });
+  return fail(`${printable(health.verdict)}: ${reasons}.`, fixes.filter(Boolean).join("; "));
 }
 
 function isHealth(value: unknown): value is Health {
@@ -374,12 +383,16 @@ async function checkIssuer(issuer: URL): Promise<Result> {
   } catch (error) {
     return fail(`${unreachable(configUrl, error)}.`, fix);
   }
-  const text = await response.text();
+  const text = await boundedText(response);
   if (!response.ok) return fail(`${configUrl.href} answered ${response.status}.`, fix);
   const named = (parseJson(text) as { issuer?: unknown } | null)?.issuer;
   if (typeof named !== "string") return fail(`${configUrl.href} is not an OpenID configuration.`, fix);
   if (named.replace(/\/+$/, "") !== wanted) {
-    return fail(`${configUrl.href} names the issuer ${named}, not ${wanted}.`, `use ${named} exactly: ${fix}`);
+    const issuerNamed = printable(named);
+    return fail(
+      `${configUrl.href} names the issuer ${issuerNamed}, not ${wanted}.`,
+      `use ${issuerNamed} exactly: ${fix}`,
+    );
   }
   return pass(`${wanted} serves its OpenID configuration`);
 }

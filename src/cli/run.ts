@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { CliError, type Io } from "./common.js";
+import { MAX_LOG_LINE_CHARS } from "../client/scrub.js";
+import { CliError, printable, type Io } from "./common.js";
 import { doctorCommand } from "./doctor.js";
 import { sendCommand } from "./send.js";
 
@@ -25,11 +26,10 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   } catch (error) {
     // Commander has already printed its message (or the help) through `io`.
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof CliError) {
-      io.stderr.write(`error: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    // Anything else is one line too: a stack trace could quote a secret or what an answer chose.
+    const message = error instanceof CliError ? error.message : `unexpected: ${String(error)}`;
+    io.stderr.write(`error: ${printable(message, { max: MAX_LOG_LINE_CHARS })}\n`);
+    return 1;
   }
   return exitCode;
 }

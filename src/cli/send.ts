@@ -2,13 +2,13 @@
 import { readFile } from "node:fs/promises";
 import { MultiBar } from "cli-progress";
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
-import { signDelivery } from "../events/sign.js";
+import { randomToken, signDelivery, type SignedDelivery } from "../events/sign.js";
 import {
-  checkSecret,
   CliError,
-  oneLine,
   postJson,
-  SECRET_ENV,
+  printable,
+  requiredSecrets,
+  SECRET_HELP,
   unreachable,
   URL_HELP,
   webhookUrl,
@@ -76,7 +76,7 @@ export function sendCommand(io: Io, done: (code: number) => void): Command {
     )
     .addArgument(new Argument("[event]", "the event type to send").choices(EVENT_TYPES))
     .requiredOption("--url <url>", "the deployment's HTTP Actions URL, e.g. https://<name>.convex.site[/path]")
-    .addOption(new Option("--secret <whsec_…>", "the endpoint's signing secret").env(SECRET_ENV))
+    .option("--secret <whsec_…>", `${SECRET_HELP}; each signs every delivery`)
     .addOption(
       new Option("--file <path>", "send this saved payload instead of a generated one").conflicts([
         "id",
@@ -102,8 +102,8 @@ export function sendCommand(io: Io, done: (code: number) => void): Command {
     .option("--status <status>", "a subscription's or item's status, e.g. active, past_due, canceled")
     .option("--count <n>", "how many deliveries to send", parseCount, 1)
     .addHelpText("after", HELP_AFTER)
-    .action(async (event: string | undefined, options: SendOptions, command: Command) => {
-      done(await send(event, options, command.getOptionValueSource("secret") === "env", io));
+    .action(async (event: string | undefined, options: SendOptions) => {
+      done(await send(event, options, io));
     });
 }
 
@@ -115,10 +115,10 @@ function parseCount(value: string): number {
   return count;
 }
 
-async function send(event: string | undefined, options: SendOptions, secretFromEnv: boolean, io: Io) {
+async function send(event: string | undefined, options: SendOptions, io: Io) {
   // Everything is checked before the first request, so a mistake sends nothing.
   const url = webhookUrl(options.url);
-  const secret = checkSecret(options.secret, secretFromEnv);
+  const secrets = requiredSecrets(options.secret);
   const next = await deliveries(event, options);
 
   const bars =
@@ -132,10 +132,10 @@ async function send(event: string | undefined, options: SendOptions, secretFromE
   try {
     for (let i = 0; i < options.count; i++) {
       const { payload, label } = next();
-      const { body, headers } = signDelivery(payload, secret);
+      const { body, headers } = signedWithEach(payload, secrets);
       const answer = await post(url, body, headers);
       if (answer.status >= 200 && answer.status < 300) ok++;
-      print(formatAnswer(answer, label));
+      print(formatAnswer(answer, label, secrets));
       bar?.increment();
     }
   } finally {
@@ -147,6 +147,17 @@ async function send(event: string | undefined, options: SendOptions, secretFromE
   return ok === options.count ? 0 : 1;
 }
 
+/**
+ * The delivery signed with each secret, its signatures side by side in `svix-signature` as Svix
+ * sends several: an endpoint that holds any one of them verifies it.
+ */
+function signedWithEach(payload: unknown, secrets: readonly string[]): SignedDelivery {
+  const options = { id: `msg_${randomToken()}`, timestamp: new Date() };
+  const signed = secrets.map((secret) => signDelivery(payload, secret, options));
+  const signature = signed.map(({ headers }) => headers["svix-signature"]).join(" ");
+  return { body: signed[0]!.body, headers: { ...signed[0]!.headers, "svix-signature": signature } };
+}
+
 /** A function giving the next delivery to send, after checking the options fit together. */
 async function deliveries(event: string | undefined, options: SendOptions): Promise<() => Delivery> {
   if (options.file !== undefined) {
@@ -155,7 +166,7 @@ async function deliveries(event: string | undefined, options: SendOptions): Prom
     const text = await readFile(path, "utf8").catch((error: Error) => {
       throw new CliError(`cannot read --file: ${error.message}`);
     });
-    const label = labelOf(text) ?? path;
+    const label = printable(labelOf(text) ?? path);
     return () => ({ payload: text, label });
   }
   if (!event) throw new CliError(`say which event to send (see send --help), or --file <path>`);
@@ -200,7 +211,7 @@ async function post(url: URL, body: string, headers: Record<string, string>): Pr
 }
 
 /** `200 inserted     34 ms  user.created user_…`, with the endpoint's error or reason after it. */
-function formatAnswer({ status, text, ms }: PostAnswer, label: string): string {
+function formatAnswer({ status, text, ms }: PostAnswer, label: string, secrets: readonly string[]): string {
   let json: Record<string, unknown> | null = null;
   try {
     json = JSON.parse(text) as Record<string, unknown> | null;
@@ -208,8 +219,11 @@ function formatAnswer({ status, text, ms }: PostAnswer, label: string): string {
     // not JSON: shown as text below
   }
   const str = (value: unknown) => (typeof value === "string" ? value : undefined);
-  const outcome = str(json?.["outcome"]) ?? (status >= 200 && status < 300 ? "ok" : "error");
-  const note = json ? (str(json["error"]) ?? str(json["reason"])) : oneLine(text);
+  // Whatever the endpoint chose is printed scrubbed, on this line and cut short.
+  const said = str(json?.["outcome"]);
+  const outcome = said !== undefined ? printable(said) : status >= 200 && status < 300 ? "ok" : "error";
+  const error = json ? (str(json["error"]) ?? str(json["reason"])) : undefined;
+  const note = printable(error ?? (json ? "" : text), { known: secrets, flatten: error === undefined });
   return `${status} ${outcome.padEnd(10)} ${String(ms).padStart(4)} ms  ${label}${note ? `  (${note})` : ""}`;
 }
 

@@ -26,10 +26,7 @@ export type SecretProblem = {
  * base64). Read on each request, never at module load: a missing variable must not break a deploy.
  */
 export function signingSecrets(option: string | readonly string[] | undefined): SigningSecrets | SecretProblem {
-  const fromEnv = WEBHOOK_SECRET_ENVS.find((name) => process.env[name]?.trim());
-  const source = option !== undefined ? "the webhookSecret option" : fromEnv;
-  const given = option ?? (fromEnv ? process.env[fromEnv] : undefined) ?? "";
-  const secrets = typeof given === "string" ? given.split(/\s+/).filter(Boolean) : [...given];
+  const { secrets, source } = listedSecrets(option, "the webhookSecret option");
   if (source === undefined || secrets.length === 0) {
     const where = source === undefined ? `Set ${EITHER_ENV}` : `${source} lists none: set it`;
     return {
@@ -40,7 +37,7 @@ export function signingSecrets(option: string | readonly string[] | undefined): 
   }
   const verifiers: Webhook[] = [];
   for (const [index, secret] of secrets.entries()) {
-    const which = secrets.length === 1 ? source : `${source}, secret ${index + 1} of ${secrets.length}`;
+    const which = secretLabel(source, index, secrets.length);
     try {
       verifiers.push(new Webhook(secret));
     } catch {
@@ -52,6 +49,26 @@ export function signingSecrets(option: string | readonly string[] | undefined): 
     }
   }
   return { verifiers, source };
+}
+
+/**
+ * The secrets `option` lists (named `optionName`), else those of the first of
+ * `WEBHOOK_SECRET_ENVS` that holds more than spaces, and where they were read (undefined: nowhere).
+ */
+export function listedSecrets(
+  option: string | readonly string[] | undefined,
+  optionName: string,
+): { secrets: string[]; source: string | undefined } {
+  const fromEnv = WEBHOOK_SECRET_ENVS.find((name) => process.env[name]?.trim());
+  const source = option !== undefined ? optionName : fromEnv;
+  const given = option ?? (fromEnv ? process.env[fromEnv] : undefined) ?? "";
+  const secrets = typeof given === "string" ? given.split(/\s+/).filter(Boolean) : [...given];
+  return { secrets, source };
+}
+
+/** `source`, or `source, secret 2 of 3` when it lists several: which secret a message is about. */
+export function secretLabel(source: string, index: number, count: number): string {
+  return count === 1 ? source : `${source}, secret ${index + 1} of ${count}`;
 }
 
 /**
