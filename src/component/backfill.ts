@@ -13,6 +13,7 @@ import {
   type BackfillStepPlan,
 } from "./backfillValidators.js";
 import { vHookHandles } from "./changes.js";
+import { recordListing } from "./backfill/coverage.js";
 import { applyListPage, planList } from "./backfill/list.js";
 import { START } from "./backfill/paging.js";
 import { applyGone, planReconcile } from "./backfill/reconcile.js";
@@ -109,7 +110,9 @@ export async function startPass(ctx: MutationCtx, args: StartArgs): Promise<Infe
     scheduledStep: null,
     watchdog: null,
   });
-  await scheduleStep(ctx, (await ctx.db.get("backfillRuns", runId))!, 0);
+  const run = (await ctx.db.get("backfillRuns", runId))!;
+  await recordListing(ctx, run);
+  await scheduleStep(ctx, run, 0);
   return { started: true, run: toStatus((await ctx.db.get("backfillRuns", runId))!) };
 }
 

@@ -130,6 +130,19 @@ export default defineSchema({
     .index("by_mode_and_status", ["mode", "status"]),
 
   /**
+   * The full pass under way, as a delivery of a user the component does not hold reads it
+   * (backfill/coverage.ts): at most one row, inserted when the pass starts, patched when it has
+   * listed users and deleted when it ends. Its steps never write it, so such a delivery does
+   * not conflict with the pass's progress in `backfillRuns`.
+   */
+  fullPassListing: defineTable({
+    runId: v.id("backfillRuns"),
+    startedAt: v.number(),
+    /** The pass is still listing users (its first stage). */
+    listingUsers: v.boolean(),
+  }),
+
+  /**
    * Users, organizations and memberships a full pass saw in Clerk, for its reconciliation;
    * deleted when the run ends.
    */

@@ -57,6 +57,7 @@ import {
   type FunctionPlace,
   type Kind,
 } from "./convexValueRules";
+import { reportAccess } from "./documentAccess";
 
 export { LIMITS };
 
@@ -253,12 +254,13 @@ async function guardedAsyncSyscall(call: AsyncSyscall, op: string, jsonArgs: str
       where(fn),
     );
   }
-  if (WRITE_OPS.has(op)) return guardedWrite(call, op, jsonArgs, fn);
   if (HANDLE_OPS.has(op)) {
     const { functionHandle } = JSON.parse(jsonArgs) as { functionHandle?: unknown };
     if (typeof functionHandle === "string") await checkHandle(functionHandle, op, fn);
   }
-  return call(op, jsonArgs);
+  const result = await (WRITE_OPS.has(op) ? guardedWrite(call, op, jsonArgs, fn) : call(op, jsonArgs));
+  if (fn !== undefined) reportAccess(fn, op, jsonArgs, result);
+  return result;
 }
 
 async function guardedWrite(call: AsyncSyscall, op: string, jsonArgs: string, fn: Running | undefined) {

@@ -13,6 +13,7 @@ import {
   type BackfillWatermark,
   type KindCounts,
 } from "../backfillValidators.js";
+import { recordListing } from "./coverage.js";
 import { START } from "./paging.js";
 import type { Run } from "./source.js";
 import { sourceOf } from "./sources.js";
@@ -185,6 +186,7 @@ export async function advance(ctx: MutationCtx, run: Run, patch: Partial<Run>, s
   const next = stageEnded && !last ? { stageIndex: run.stageIndex + 1, ...START, reconcileCursor: null } : {};
   await ctx.db.patch("backfillRuns", run._id, { ...patch, ...next });
   const updated = (await ctx.db.get("backfillRuns", run._id))!;
+  if (stageEnded && !last) await recordListing(ctx, updated);
   if (stageEnded && last) return endRun(ctx, updated, updated.shortfalls.length > 0 ? "incomplete" : "done");
   await scheduleStep(ctx, updated, requests * run.msPerRequest);
 }
@@ -204,5 +206,6 @@ export async function endRun(ctx: MutationCtx, run: Run, status: "done" | "incom
     watchdog: null,
     ...(why ? { lastError: why } : {}),
   });
+  await recordListing(ctx, { ...run, status });
   if (run.reconcile) await ctx.scheduler.runAfter(0, internal.backfill.forgetSeen, { runId: run._id });
 }
