@@ -108,6 +108,14 @@ export type ClerkSyncOptions = {
    * `{ fallbackGraceMs: 2 * 60 * 60 * 1000 }` to give a sign-up's webhook two hours.
    */
   health?: HealthThresholds;
+  /**
+   * Until a full backfill pass has run, hold a delivered user the component neither holds nor
+   * has tombstoned, created more than 5 minutes before: answered 200 with outcome `held`,
+   * recorded, nothing stored, no hook run; the pass stores the user if Clerk still has it. For
+   * adopting a hand-written sync (docs/migrating.md), so that a late replay of a user the old
+   * code deleted does not come back before the first pass. Default: false (such a user is stored).
+   */
+  holdUnlistedUsers?: boolean;
 };
 
 /** Error codes of the `ConvexError`s thrown by `requireCurrentUser` and `requireOrgRole`. */

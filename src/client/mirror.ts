@@ -12,7 +12,7 @@ import type {
   WithoutSystemFields,
 } from "convex/server";
 import { compareValues, ConvexError, type GenericId, type Value } from "convex/values";
-import { MIRROR_DUPLICATE_ROWS, type UserHookEvent } from "../component/changes.js";
+import { MIRROR_DUPLICATE_ROWS, MIRROR_USER_DELETED, type UserHookEvent } from "../component/changes.js";
 import type { ClerkSync } from "./clerkSync.js";
 import { defineUserEventHandlers } from "./hooks.js";
 import type { SyncedUser } from "./synced.js";
@@ -190,7 +190,7 @@ export function mirrorUsers<
   const rows = mirroredRows(options as unknown as LooseOptions);
   const loose = (ctx: GenericMutationCtx<DM>) => ctx as unknown as LooseCtx;
   const onUserEvent = defineUserEventHandlers(internalMutation, {
-    "user.created": (ctx, { user }) => rows.upsert(loose(ctx), user),
+    "user.created": (ctx, { user, source }) => rows.upsert(loose(ctx), user, source === "webhook"),
     "user.updated": (ctx, { user }) => rows.upsert(loose(ctx), user),
     "user.deleted": async (ctx, { clerkId }) => {
       const row = await rows.find(loose(ctx), clerkId);
@@ -243,10 +243,17 @@ function mirroredRows(options: LooseOptions) {
     return true;
   };
 
-  const upsert = async (ctx: LooseCtx, user: SyncedUser) => {
+  /** The delete policy already applied to the row: a patch that would leave it as it is. */
+  const isMarkedDeleted = (row: LooseRow) =>
+    options.onDelete !== "remove" &&
+    Object.entries(options.onDelete.patch(row)).every(([key, value]) => sameValue(row[key], value));
+
+  /** `delivered`: a delivery brings a user new to the component, so a marked row refuses it. */
+  const upsert = async (ctx: LooseCtx, user: SyncedUser, delivered = false) => {
     const stamp = options.updatedAtField;
     const fields = { ...options.fields(user), ...(stamp && { [stamp]: user.updatedAt }) };
     const row = await find(ctx, user.clerkId);
+    if (row && delivered && isMarkedDeleted(row)) throw userDeleted(table, user.clerkId);
     // The row holds a newer snapshot than this one (stored before the component held the user).
     if (row && stamp && typeof row[stamp] === "number" && row[stamp] > user.updatedAt) return;
     if (row) return void (await patchChanged(ctx, row, fields));
@@ -263,11 +270,6 @@ function mirroredRows(options: LooseOptions) {
     await options.afterDelete?.(ctx, row);
     return true;
   };
-
-  /** The delete policy already applied to the row: a patch that would leave it as it is. */
-  const isMarkedDeleted = (row: LooseRow) =>
-    options.onDelete !== "remove" &&
-    Object.entries(options.onDelete.patch(row)).every(([key, value]) => sameValue(row[key], value));
 
   const clerkIdOf = (row: LooseRow) => {
     const clerkId = row[clerkIdField];
@@ -343,6 +345,16 @@ function duplicateRows(table: string, clerkId: string, found: LooseRow[]) {
     clerkId,
     rowIds,
   } satisfies MirrorDuplicateRows);
+}
+
+/**
+ * A delivery brings a user new to the component whose row the delete policy already marked: the
+ * hand-written sync deleted it, so this is a late replay. The component tombstones the user
+ * instead of storing it, and the delivery is answered `stale`.
+ */
+function userDeleted(table: string, clerkId: string) {
+  const message = `${table} holds ${clerkId} as deleted: a late replay, not stored`;
+  return new ConvexError({ code: MIRROR_USER_DELETED, message, table, clerkId });
 }
 
 /** Convex value equality; a missing field equals `undefined`. */

@@ -196,7 +196,8 @@ async function applyDelivery(
   report: Report,
 ): Promise<Response> {
   try {
-    const args = { svixId, event, hooks: await clerk.hookHandles() };
+    const hold = clerk.options.holdUnlistedUsers === true ? { holdUnlisted: true } : {};
+    const args = { svixId, event, hooks: await clerk.hookHandles(), ...hold };
     if (getConvexSize(args) > MAX_ARGUMENT_BYTES) {
       await report.recordFailure(svixId, event.type, "too_large");
       return refusal(report.log, svixId, event.type, "too_large");

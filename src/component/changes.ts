@@ -52,6 +52,14 @@ export type HookHandles = Infer<typeof vHookHandles>;
 export const MIRROR_DUPLICATE_ROWS = "MIRROR_DUPLICATE_ROWS";
 
 /**
+ * The `ConvexError` code a user hook built with `mirrorUsers` throws when a delivery brings a user
+ * new to the component whose row the delete policy has already marked (a hand-written sync deleted
+ * the user before the component took over): the hook runner tombstones the user instead of
+ * storing it, and the delivery is `stale`.
+ */
+export const MIRROR_USER_DELETED = "MIRROR_USER_DELETED";
+
+/**
  * Where a change comes from and which host hooks it runs; `svixId` for a webhook delivery, so a
  * hook's refusal is recorded against it.
  */

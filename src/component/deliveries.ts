@@ -20,7 +20,7 @@ import {
   type UserRecord,
 } from "./records.js";
 import { applyRoleSnapshot, permissionKind, roleKind } from "./roles.js";
-import { applyDeletion, applySnapshot } from "./snapshots.js";
+import { applyDeletion, applySnapshot, type NotAdmitted } from "./snapshots.js";
 import { recordFailure } from "./failures.js";
 import { markFallbackFollowed } from "./signUpFallbacks.js";
 import { userKind } from "./users.js";
@@ -99,6 +99,12 @@ export const vDeliveryOutcome = v.union(
    * nothing was written; the pass decides first, and Svix's retry is applied after it.
    */
   v.literal("deferred"),
+  /**
+   * A user the component does not hold, created before any full backfill pass could list it,
+   * while none has run and the host holds such users (`holdUnlisted`): recorded, nothing else
+   * written; the first full pass stores the user if Clerk still has it.
+   */
+  v.literal("held"),
 );
 export type DeliveryOutcome = Infer<typeof vDeliveryOutcome>;
 
@@ -118,9 +124,11 @@ export const apply = mutation({
     event: vClerkEvent,
     /** The host's hooks, run for real changes only. */
     hooks: vHookHandles,
+    /** Hold a user no full pass has decided yet, rather than store it (`ClerkSync`'s `holdUnlistedUsers`). */
+    holdUnlisted: v.optional(v.boolean()),
   },
   returns: vDeliveryOutcome,
-  handler: async (ctx, { svixId, event, hooks }) => {
+  handler: async (ctx, { svixId, event, hooks, holdUnlisted }) => {
     const seen = await ctx.db
       .query("deliveries")
       .withIndex("by_svix_id", (q) => q.eq("svixId", svixId))
@@ -131,7 +139,7 @@ export const apply = mutation({
       return "too_large";
     }
 
-    const outcome = await applyDelivered(ctx, event, { source: "webhook", hooks, svixId });
+    const outcome = await applyDelivered(ctx, event, { source: "webhook", hooks, svixId }, holdUnlisted === true);
     if (outcome === "deferred") return outcome;
     // A fallback's store left a row: a user.created that inserts one has no fallback to look for.
     if (event.type === "user.created" && outcome !== "inserted") await markFallbackFollowed(ctx, event.user.clerkId);
@@ -160,9 +168,10 @@ async function applyDelivered(
   ctx: MutationCtx,
   event: ClerkEvent,
   context: ChangeContext,
-): Promise<ChangeOutcome | "deferred"> {
+  holdUnlisted: boolean,
+): Promise<ChangeOutcome | NotAdmitted> {
   if (event.type === "user.created" || event.type === "user.updated") {
-    return applySnapshot(ctx, userKind, event.user, context, (user) => unheldUserVerdict(ctx, user));
+    return applySnapshot(ctx, userKind, event.user, context, (user) => unheldUserVerdict(ctx, user, holdUnlisted));
   }
   return applyEvent(ctx, event, context);
 }

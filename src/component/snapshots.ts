@@ -3,6 +3,7 @@ import type { Doc } from "./_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "./_generated/server.js";
 import {
   MIRROR_DUPLICATE_ROWS,
+  MIRROR_USER_DELETED,
   type BillingHookEvent,
   type ChangeContext,
   type ChangeOutcome,
@@ -51,13 +52,17 @@ export type SyncedKind<T extends SyncedTable, R extends { updatedAt: number }> =
    */
   merge?(newer: R, older: R): R;
   /** Run the host's hook for a real change, inside the same mutation. */
-  notify(ctx: MutationCtx, context: ChangeContext, change: KindChange<R>): Promise<void>;
+  notify(ctx: MutationCtx, context: ChangeContext, change: KindChange<R>): Promise<HookAnswer | void>;
   /** After a deletion (or the tombstone of an object never stored): cascade to children. */
   afterDelete?(ctx: MutationCtx, id: string, context: ChangeContext): Promise<void>;
 };
 
-/** Whether a snapshot of an object neither stored nor tombstoned may be inserted now. */
-export type AdmitNew<R> = (record: R) => Promise<"apply" | "stale" | "deferred">;
+/**
+ * Whether a snapshot of an object neither stored nor tombstoned may be inserted now, or why not:
+ * `stale`, or (a delivered user) `deferred` or `held` until a full pass decides.
+ */
+export type AdmitNew<R> = (record: R) => Promise<"apply" | NotAdmitted>;
+export type NotAdmitted = "stale" | "deferred" | "held";
 
 /**
  * The only place that decides whether a snapshot is stored, for every kind of object:
@@ -76,14 +81,14 @@ export function applySnapshot<T extends SyncedTable, R extends { updatedAt: numb
   record: R,
   context: ChangeContext,
   admitNew: AdmitNew<R>,
-): Promise<ChangeOutcome | "deferred">;
+): Promise<ChangeOutcome | NotAdmitted>;
 export async function applySnapshot<T extends SyncedTable, R extends { updatedAt: number }>(
   ctx: MutationCtx,
   kind: SyncedKind<T, R>,
   record: R,
   context: ChangeContext,
   admitNew?: AdmitNew<R>,
-): Promise<ChangeOutcome | "deferred"> {
+): Promise<ChangeOutcome | NotAdmitted> {
   const id = kind.idOf(record);
   for (const tombstoned of [id, ...(kind.parentsOf?.(record) ?? [])]) {
     if (tombstoned !== null && (await isTombstoned(ctx, tombstoned))) return "stale";
@@ -93,8 +98,13 @@ export async function applySnapshot<T extends SyncedTable, R extends { updatedAt
     // Decided only here, where the row and its tombstone have been read anyway.
     const admission = admitNew ? await admitNew(record) : "apply";
     if (admission !== "apply") return admission;
-    await ctx.db.insert(kind.table, kind.toRow(record) as never);
-    await kind.notify(ctx, context, { type: "created", id, record, previous: null });
+    const rowId = await ctx.db.insert(kind.table, kind.toRow(record) as never);
+    if ((await kind.notify(ctx, context, { type: "created", id, record, previous: null })) === "deleted") {
+      // The host's row says the object was deleted before the component held it: a late replay.
+      await ctx.db.delete(kind.table, rowId);
+      await applyDeletion(ctx, kind, id, context);
+      return "stale";
+    }
     return "inserted";
   }
   const stored = kind.toRecord(existing);
@@ -144,31 +154,43 @@ export async function removeRow<T extends SyncedTable, R extends { updatedAt: nu
   await kind.notify(ctx, context, { type: "deleted", id, record: null, previous });
 }
 
+/** What became of a change a hook was run for: applied, or refused as a deletion the host already holds. */
+export type HookAnswer = "applied" | "deleted";
+
 /**
  * Run a host hook mutation inside the caller's mutation: if it throws, nothing of the
- * change is written, and the caller (a webhook delivery) fails and is retried. Except when a
- * mirror's table holds several rows for the user (`MIRROR_DUPLICATE_ROWS`): `ctx.runMutation`
- * is a sub-transaction, so the hook's writes are rolled back while the component's change stays,
- * and the refusal is recorded as a failure that names the rows (against `svixId`, for a delivery).
+ * change is written, and the caller (a webhook delivery) fails and is retried. Except for a
+ * `mirrorUsers` hook's refusals (`ctx.runMutation` is a sub-transaction, so the hook's writes are
+ * rolled back): its table holds several rows for the user (`MIRROR_DUPLICATE_ROWS`), so the
+ * component's change stays and the refusal is recorded as a failure that names the rows (against
+ * `svixId`, for a delivery); or its row says the user was deleted (`MIRROR_USER_DELETED`), answered
+ * `deleted` for the caller to tombstone the user.
  */
 export async function runHook(
   ctx: MutationCtx,
   handle: string | undefined,
   event: UserHookEvent | OrganizationHookEvent | BillingHookEvent,
   svixId = "",
-) {
-  if (!handle) return;
+): Promise<HookAnswer> {
+  if (!handle) return "applied";
   try {
     await ctx.runMutation(handle as FunctionHandle<"mutation", { event: typeof event }>, { event });
   } catch (error) {
-    const detail = duplicateRowsMessage(error);
-    if (detail === null) throw error;
-    await recordFailure(ctx, { svixId, eventType: event.type, reason: "mirror_duplicate_rows", detail });
+    const refusal = mirrorRefusal(error);
+    if (refusal?.code === MIRROR_USER_DELETED) return "deleted";
+    if (refusal?.code !== MIRROR_DUPLICATE_ROWS) throw error;
+    await recordFailure(ctx, {
+      svixId,
+      eventType: event.type,
+      reason: "mirror_duplicate_rows",
+      detail: refusal.message,
+    });
   }
+  return "applied";
 }
 
-/** The message of a `MIRROR_DUPLICATE_ROWS` refusal, or null for any other error. */
-function duplicateRowsMessage(error: unknown): string | null {
+/** The code and message of a `mirrorUsers` hook's refusal, or null for any other error. */
+function mirrorRefusal(error: unknown): { code: string; message: string } | null {
   if (typeof error !== "object" || error === null || !("data" in error)) return null;
   let data = error.data;
   // ConvexError data crosses a function call as its JSON text where no runtime restored it.
@@ -179,7 +201,8 @@ function duplicateRowsMessage(error: unknown): string | null {
       return null;
     }
   }
-  if (typeof data !== "object" || data === null || !("code" in data) || data.code !== MIRROR_DUPLICATE_ROWS)
-    return null;
-  return "message" in data && typeof data.message === "string" ? data.message : MIRROR_DUPLICATE_ROWS;
+  if (typeof data !== "object" || data === null || !("code" in data)) return null;
+  const { code } = data;
+  if (code !== MIRROR_DUPLICATE_ROWS && code !== MIRROR_USER_DELETED) return null;
+  return { code, message: "message" in data && typeof data.message === "string" ? data.message : code };
 }

@@ -129,6 +129,28 @@ test("adopt: the deletions a soft-deleting table holds become the component's, s
   expect(await prune()).toMatchObject({ pruned: 0, alreadyDeleted: 1, unknown: ["user_stays"] });
 });
 
+test("a late replay of a user whose row the old code marked deleted, before adopt or any pass: stale, tombstoned, the row untouched", async () => {
+  // Rows a hand-written sync stored and then deleted, each as its table's policy marks a deletion.
+  const deletedAt = Date.parse("2025-12-31T00:00:00Z");
+  await t.run(async (ctx) => {
+    await ctx.db.insert("members", { clerkId: "user_left", name: "Left", email: null, plan: "pro", deletedAt });
+    await ctx.db.insert("accounts", { clerkUserId: "user_erased", displayName: "Deleted user", clerkUpdatedAt: 1 });
+  });
+  const replay = userCreated({ id: "user_left", first_name: "Left", last_name: "Again", updated_at: 1 });
+  expect(await deliverSigned("/members", replay)).toMatchObject({ status: 200, outcome: "stale" });
+  expect(await t.query(components.clerk.users.get, { clerkId: "user_left" })).toBeNull();
+  expect(await member("user_left")).toMatchObject({ name: "Left", plan: "pro", deletedAt });
+  // Tombstoned: a later snapshot of the user is stale too, whatever its updated_at.
+  expect(await deliver("/members", userUpdated({ id: "user_left", first_name: "Back", updated_at: 9 }))).toBe("stale");
+  expect((await member("user_left"))?.name).toBe("Left");
+
+  const erased = userCreated({ id: "user_erased", first_name: "Grace", email: "grace@example.org", updated_at: 2 });
+  expect(await deliver("/accounts", erased)).toBe("stale");
+  expect(await accountOf("user_erased")).toMatchObject({ displayName: "Deleted user", clerkUpdatedAt: 1 });
+  expect(await accountOf("user_erased")).not.toHaveProperty("email");
+  expect(await t.query(components.clerk.users.get, { clerkId: "user_erased" })).toBeNull();
+});
+
 test("prune: a row the old code soft-deleted is already gone, not never synced", async () => {
   await t.run((ctx) =>
     ctx.db.insert("members", { clerkId: "user_marked", name: "Marked", email: null, plan: "free", deletedAt: 1 }),

@@ -984,6 +984,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             onOrganizationEvent?: string;
             onBillingEvent?: string;
           };
+          holdUnlisted?: boolean;
         },
         | "inserted"
         | "updated"
@@ -993,7 +994,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         | "tombstoned"
         | "duplicate"
         | "too_large"
-        | "deferred",
+        | "deferred"
+        | "held",
         Name
       >;
     };

@@ -9,18 +9,26 @@
 // and on a deployment every delivery reading it would conflict with every step.
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 import type { UserRecord } from "../records.js";
+import type { NotAdmitted } from "../snapshots.js";
 import { WATERMARK_MARGIN_MS } from "./run.js";
 import type { Run } from "./source.js";
 import { currentStage } from "./status.js";
 
 /**
  * For a webhook's snapshot of a user the component neither holds nor has tombstoned (asked by
- * `applySnapshot` once it has read both): `apply` it (created after every full pass began); `stale` when a full pass that began after the user was created has listed users to
- * their end without it; `deferred` while the running full pass is still listing users, so that
- * the pass decides first (Svix retries the delivery). Clerk's and Convex's clocks may differ:
- * a user created within `WATERMARK_MARGIN_MS` of a pass's start is applied.
+ * `applySnapshot` once it has read both): `stale` when a full pass that began after the user was
+ * created has listed users to their end without it; `deferred` while the running full pass is
+ * still listing users, so that the pass decides first (Svix retries the delivery); `apply` it when
+ * it was created after a full pass began (new since the component took deliveries), or when no
+ * full pass has run yet, unless `holdUnlisted`: then `held`, for the first pass to decide. Clerk's
+ * and Convex's clocks may differ: a user created within `WATERMARK_MARGIN_MS` of a pass's start
+ * is applied.
  */
-export async function unheldUserVerdict(ctx: QueryCtx, user: UserRecord): Promise<"apply" | "stale" | "deferred"> {
+export async function unheldUserVerdict(
+  ctx: QueryCtx,
+  user: UserRecord,
+  holdUnlisted: boolean,
+): Promise<"apply" | NotAdmitted> {
   const listedSince = (startedAt: number) => user.createdAt < startedAt - WATERMARK_MARGIN_MS;
   // No pass can have begun late enough for a user created this recently: a sign-up reads nothing more.
   if (!listedSince(Date.now())) return "apply";
@@ -31,8 +39,8 @@ export async function unheldUserVerdict(ctx: QueryCtx, user: UserRecord): Promis
     .first();
   if (done && listedSince(done.startedAt)) return "stale";
   const running = await ctx.db.query("fullPassListing").first();
-  if (!running || !listedSince(running.startedAt)) return "apply";
-  return running.listingUsers ? "deferred" : "stale";
+  if (running && listedSince(running.startedAt)) return running.listingUsers ? "deferred" : "stale";
+  return done || running || !holdUnlisted ? "apply" : "held";
 }
 
 /**

@@ -6,4 +6,7 @@ import { components, internal } from "./_generated/api";
 // The annotation breaks the type cycle clerk → internal → modules that import clerk.
 export const clerk: ClerkSync = new ClerkSync(components.clerk, {
   onUserEvent: internal.users.onUserEvent,
+  // Until the first backfill has run, a user the component has not stored waits for it: a late
+  // replay of a user the old code deleted does not come back.
+  holdUnlistedUsers: true,
 });
