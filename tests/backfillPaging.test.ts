@@ -1,8 +1,8 @@
 // The pure pieces of the backfill, without a backend: where a list goes on after a page,
-// and which stages a run plans.
+// which stages a run plans, and how a run that ended short says so.
 import { describe, expect, test } from "vitest";
 import { afterCursorPage, afterOffsetPage, START, type Entry } from "../src/component/backfill/paging";
-import { stagePlan } from "../src/component/backfill/run";
+import { shortfallReason, stagePlan } from "../src/component/backfill/run";
 import { phaseOf } from "../src/component/backfillValidators";
 
 const entries = (...ids: [string, number | null][]): Entry[] => ids.map(([id, key]) => ({ id, key }));
@@ -106,5 +106,18 @@ describe("a run's stages", () => {
 
   test("incremental passes list users only", () => {
     expect(phases("incremental", { organizations: true, billing: true, reconcile: true })).toEqual(["users"]);
+  });
+});
+
+describe("a run that ended short of Clerk's count", () => {
+  test("its reason gives each kind's counts with thousands separators, as the rest of the output does", () => {
+    expect(
+      shortfallReason([
+        { kind: "users", seen: 1198, clerkTotal: 1200 },
+        { kind: "memberships", seen: 15, clerkTotal: 20 },
+      ]),
+    ).toBe(
+      "Clerk's list ended short of its count even when read again (users: saw 1,198 of 1,200; memberships: saw 15 of 20)",
+    );
   });
 });

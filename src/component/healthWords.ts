@@ -3,9 +3,14 @@
 import type { HealthFacts } from "./health.js";
 import { RETENTION_MS } from "./retention.js";
 
+/** "1,200": a whole number with thousands separators, as the demo and the docs write numbers. */
+export function thousands(n: number) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
 /** "1 user", "1,200 users"; "at least 50 deliveries" when the count was read through a cap. */
 export function count(n: number, one: string, many: string, capped = false) {
-  return `${capped ? "at least " : ""}${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} ${n === 1 ? one : many}`;
+  return `${capped ? "at least " : ""}${thousands(n)} ${n === 1 ? one : many}`;
 }
 
 export function join(items: string[]) {

@@ -13,6 +13,7 @@ import {
   type BackfillWatermark,
   type KindCounts,
 } from "../backfillValidators.js";
+import { thousands } from "../healthWords.js";
 import { recordListing } from "./coverage.js";
 import { START } from "./paging.js";
 import type { Run } from "./source.js";
@@ -191,14 +192,17 @@ export async function advance(ctx: MutationCtx, run: Run, patch: Partial<Run>, s
   await scheduleStep(ctx, updated, requests * run.msPerRequest);
 }
 
+/** "Clerk's list ended short of its count even when read again (users: saw 1,198 of 1,200)". */
+export function shortfallReason(shortfalls: Run["shortfalls"]) {
+  const each = shortfalls.map(
+    ({ kind, seen, clerkTotal }) => `${kind}: saw ${thousands(seen)} of ${thousands(clerkTotal)}`,
+  );
+  return `Clerk's list ended short of its count even when read again (${each.join("; ")})`;
+}
+
 export async function endRun(ctx: MutationCtx, run: Run, status: "done" | "incomplete" | "canceled", reason?: string) {
   await cancelScheduled(ctx, run);
-  const shortfalls = run.shortfalls.map(({ kind, seen, clerkTotal }) => `${kind}: saw ${seen} of ${clerkTotal}`);
-  const why =
-    reason ??
-    (status === "incomplete"
-      ? `Clerk's list ended short of its count even when read again (${shortfalls.join("; ")})`
-      : undefined);
+  const why = reason ?? (status === "incomplete" ? shortfallReason(run.shortfalls) : undefined);
   await ctx.db.patch("backfillRuns", run._id, {
     status,
     finishedAt: Date.now(),
