@@ -9,12 +9,10 @@ export type Io = {
   isTTY: boolean;
 };
 
-/** Where `--secret` is read when it is not given, first set first, as the deployment reads them. */
-export const SECRET_ENVS = WEBHOOK_SECRET_ENVS;
 /** The variable to set, and the one the CLI's messages name: Clerk's own name. */
-export const SECRET_ENV = SECRET_ENVS[0];
+export const SECRET_ENV = WEBHOOK_SECRET_ENVS[0];
 /** `--secret`'s help: where it is read when not given, and that it may list several. */
-export const SECRET_HELP = `the endpoint's signing secret, or several separated by spaces (default: ${SECRET_ENVS.join(", then ")})`;
+export const SECRET_HELP = `the endpoint's signing secret, or several separated by spaces (default: ${WEBHOOK_SECRET_ENVS.join(", then ")})`;
 export const TIMEOUT_MS = 30_000;
 /** Where `registerClerkRoutes` mounts the webhook unless told otherwise. */
 export const DEFAULT_PATH = "/clerk-users-webhook";
@@ -61,7 +59,7 @@ export function webhookUrl(text: string): URL {
 }
 
 /**
- * The signing secrets `--secret` lists, else the first of `SECRET_ENVS` that is set (none:
+ * The signing secrets `--secret` lists, else the first of `WEBHOOK_SECRET_ENVS` that is set (none:
  * undefined), each checked to be `whsec_` + base64 as svix reads it.
  */
 export function givenSecrets(option: string | undefined): string[] | undefined {
@@ -89,7 +87,8 @@ export function givenSecrets(option: string | undefined): string[] | undefined {
 /** The signing secrets, which `send` needs. */
 export function requiredSecrets(option: string | undefined): string[] {
   const secrets = givenSecrets(option);
-  if (!secrets) throw new CliError(`no signing secret: pass --secret whsec_… or set ${SECRET_ENVS.join(" or ")}`);
+  if (!secrets)
+    throw new CliError(`no signing secret: pass --secret whsec_… or set ${WEBHOOK_SECRET_ENVS.join(" or ")}`);
   return secrets;
 }
 

@@ -115,9 +115,9 @@ export async function doctor(options: DoctorOptions, io: Io): Promise<number> {
   print("webhook route", probe.route);
   print("signing secret set", probe.secretSet ?? skip("needs the webhook route"));
   let health: unknown;
-  let unread =
-    secrets === undefined ? `pass --secret whsec_… or set ${SECRET_ENV}` : "needs a verified signed delivery";
-  if (secrets === undefined) print("signing secret matches", skip(`pass --secret whsec_… or set ${SECRET_ENV}`));
+  const noSecret = `pass --secret whsec_… or set ${SECRET_ENV}`;
+  let unread = secrets === undefined ? noSecret : "needs a verified signed delivery";
+  if (secrets === undefined) print("signing secret matches", skip(noSecret));
   else if (!probe.secretSet) print("signing secret matches", skip("needs the webhook route"));
   else if (probe.secretSet.status !== "pass")
     print("signing secret matches", skip("needs a signing secret on the deployment"));

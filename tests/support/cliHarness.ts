@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Webhook } from "svix";
 import { afterEach, beforeEach } from "vitest";
 import { run, type Io } from "../../src/cli/run";
+import { WEBHOOK_SECRET_ENVS } from "../../src/client/signingSecrets";
 
 export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -61,17 +62,15 @@ export async function cli(args: string[], { isTTY = false } = {}) {
   return { code, stdout, stderr, lines: stdout.split("\n").filter(Boolean) };
 }
 
-const SECRET_ENVS = ["CLERK_WEBHOOK_SIGNING_SECRET", "CLERK_WEBHOOK_SECRET"];
-
 /** A fresh endpoint per test, with the signing-secret variables cleared around it; call it for the endpoint. */
 export function useEndpoint(): () => Endpoint {
   let endpoint: Endpoint | undefined;
   beforeEach(async () => {
-    for (const name of SECRET_ENVS) delete process.env[name];
+    for (const name of WEBHOOK_SECRET_ENVS) delete process.env[name];
     endpoint = await new Endpoint().start();
   });
   afterEach(async () => {
-    for (const name of SECRET_ENVS) delete process.env[name];
+    for (const name of WEBHOOK_SECRET_ENVS) delete process.env[name];
     await endpoint?.stop();
   });
   return () => endpoint!;
