@@ -1,7 +1,7 @@
 // @vitest-environment node
 // The docs checks (`npm run lint`'s scripts/docs/check.mjs) catch each kind of lie: planted into
 // a copy of the docs, each one is reported with its file, line and name.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -140,6 +140,14 @@ test("an export the export list leaves out", async () => {
   );
 });
 
+test("an entry point the export list has no item for", async () => {
+  const problems = await problemsWith("docs/api.md", (text) =>
+    text.replace(/^- `convex-clerk-sync\/react`.*\n(?: {2}.*\n)*/m, ""),
+  );
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toMatch(/^docs\/api\.md:\d+: the export list has no item for convex-clerk-sync\/react$/);
+});
+
 test("an export of ./test the testing guide does not name", async () => {
   // docs/api.md's item for ./test points at the guide: the guide must name every export.
   const problems = await problemsWith(
@@ -161,6 +169,18 @@ test("a figure written without markers", async () => {
       `docs/webhook.md:${line}: "3 index ranges" is a figure without a <!-- figure: … --> marker (figures come from bench/results.json; see scripts/docs/figures.mjs)`,
     ],
   );
+});
+
+test("a figure written without markers, in a table", async () => {
+  const line = appendedLine("docs/webhook.md");
+  expect(
+    await problemsWith(
+      "docs/webhook.md",
+      appending("| delivery | bundle  |\n| -------- | ------- |\n| one      | 14.5 KB |"),
+    ),
+  ).toEqual([
+    `docs/webhook.md:${line + 2}: "14.5 KB" is a figure without a <!-- figure: … --> marker (figures come from bench/results.json; see scripts/docs/figures.mjs)`,
+  ]);
 });
 
 describe("a code block that is not compiled", () => {
@@ -199,6 +219,16 @@ describe("a code block that is not compiled", () => {
     ]);
   });
 
+  test("a ts block whose source does not exist", async () => {
+    const problems = await problemsWith(
+      "docs/hooks.md",
+      appending("<!-- file: example/convex/nothing.ts -->\n\n```ts\n" + code + "\n```"),
+    );
+    expect(problems).toEqual([
+      `docs/hooks.md:${appendedLine("docs/hooks.md") + 2}: example/convex/nothing.ts does not exist`,
+    ]);
+  });
+
   test("a ts block in a blockquote that differs from its source", async () => {
     const problems = await problemsWith(
       "docs/hooks.md",
@@ -220,6 +250,13 @@ describe("a broken link", () => {
     ]);
   });
 
+  test("an inline link to a file that does not exist, written <…>", async () => {
+    const problems = await problemsWith("docs/hooks.md", appending("See [the guide](<no such guide.md>)."));
+    expect(problems).toEqual([
+      `docs/hooks.md:${appendedLine("docs/hooks.md")}: Cannot find file \`no such guide.md\` (missing-file)`,
+    ]);
+  });
+
   test("a link to a heading another file does not have", async () => {
     const problems = await problemsWith("docs/hooks.md", appending("See [the limits](webhook.md#no-such-heading)."));
     expect(problems).toEqual([
@@ -233,4 +270,24 @@ describe("a broken link", () => {
       `docs/hooks.md:${appendedLine("docs/hooks.md") + 2}: Cannot find heading for \`#no-such-heading\` (missing-heading)`,
     ]);
   });
+});
+
+test("a markdown file outside README.md and docs/, in a folder of its own", async () => {
+  // Every .md file of the repository is checked, wherever it sits: lint runs checkDocs on all.
+  const file = "guides/extra/notes.md";
+  mkdirSync(path.join(copy, "guides/extra"), { recursive: true });
+  writeFileSync(
+    path.join(copy, file),
+    "# Notes\n\nCall `clerk.getUsersByOrg(ctx, orgId)`; see [setup](../missing.md).\n",
+  );
+  try {
+    const problems = await checkDocs(copy, { known });
+    expect(problems).toEqual([
+      `${file}:3: \`getUsersByOrg\` is named nowhere in the package (its declarations in dist/, its CLI), the apps the docs show, Clerk's payloads or the libraries the docs use`,
+      `${file}:3: \`clerk.getUsersByOrg\` : ClerkSync has no getUsersByOrg`,
+      `${file}:3: Cannot find file \`../missing.md\` (missing-file)`,
+    ]);
+  } finally {
+    rmSync(path.join(copy, "guides"), { recursive: true, force: true });
+  }
 });

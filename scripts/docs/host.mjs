@@ -57,6 +57,23 @@ export const SOURCE_DIRS = [
 
 /** The sources of the blocks in the README's Set up section, in order. */
 export function setupSources(root) {
+  return setupBlocks(root)
+    .filter((block) => block.source)
+    .map((block) => block.source);
+}
+
+/** The `npm install …` commands of the README's Set up section, in order, each as its arguments. */
+export function setupInstalls(root) {
+  return setupBlocks(root)
+    .filter((block) => block.lang === "sh")
+    .flatMap((block) => block.body.split("\n"))
+    .map((line) => line.replace(/#.*$/, "").trim())
+    .filter((line) => /^npm (install|i)\b/.test(line))
+    .map((line) => line.split(/\s+/).slice(1));
+}
+
+/** The code blocks of the README's Set up section. */
+function setupBlocks(root) {
   const text = read(root, SETUP_APP.readme);
   const tree = parseMarkdown(text);
   const start = tree.children.findIndex(
@@ -66,9 +83,7 @@ export function setupSources(root) {
   const next = tree.children.findIndex((node, i) => i > start && node.type === "heading" && node.depth <= 2);
   const from = tree.children[start].position.start.line - 1;
   const to = next === -1 ? Infinity : tree.children[next].position.start.line - 1;
-  return codeBlocks(text, tree)
-    .filter((block) => block.source && block.start > from && block.start < to)
-    .map((block) => block.source);
+  return codeBlocks(text, tree).filter((block) => block.start > from && block.start < to);
 }
 
 /** Where a Set up block's source sits in the new app. */
@@ -115,7 +130,7 @@ export function createHost(root, tarball) {
 }
 
 /** Set up's files alone, and the `_generated/` codegen writes for them. */
-function writeSetupApp(root, app) {
+export function writeSetupApp(root, app) {
   for (const source of setupSources(root)) {
     const target = path.join(app, setupPath(source));
     mkdirSync(path.dirname(target), { recursive: true });
