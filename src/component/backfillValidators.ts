@@ -33,7 +33,8 @@ export const vKindCounts = v.object({
   /**
    * Of `inserted` and `updated`, the objects a webhook should have brought already: Clerk changed
    * them over 10 minutes before the pass stored them. A first pass's inserts are the starting
-   * point, not repairs. `repaired` and `deleted` are what the pass repaired.
+   * point, not repairs. Also the younger changes an earlier pass stored that no delivery brought
+   * since (graceStores.ts). `repaired` and `deleted` are what the pass repaired.
    */
   repaired: v.number(),
   /** The latest Clerk `updated_at` (ms) among the repaired objects: when a change was last missed; null if none. */

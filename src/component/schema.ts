@@ -2,6 +2,7 @@ import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
 import { backfillRunFields } from "./backfillValidators.js";
 import { deliveryFailureFields, failureDetailFields } from "./failures.js";
+import { graceStoreFields } from "./graceStores.js";
 import { heartbeatFields, heartbeatSettingsFields, outageFields } from "./heartbeatRecords.js";
 import { refusalFields } from "./refusals.js";
 import {
@@ -128,6 +129,15 @@ export default defineSchema({
     // eslint-disable-next-line @convex-dev/no-duplicate-indexes
     .index("by_mode", ["mode"])
     .index("by_mode_and_status", ["mode", "status"]),
+
+  /**
+   * Changes a pass stored inside the repair grace, until a delivery brings them or the next pass
+   * of their kind counts them as repairs (kept 30 days at most).
+   */
+  graceStores: defineTable(graceStoreFields)
+    .index("by_objectId", ["objectId"])
+    .index("by_kind_and_changedAt", ["kind", "changedAt"])
+    .index("by_storedAt", ["storedAt"]),
 
   /**
    * Users, organizations and memberships a full pass saw in Clerk, for its reconciliation;
