@@ -25,6 +25,8 @@ export type OutageDemo = { t: App; clerkApi: ClerkApiStandIn; clock: DemoClock; 
 /** The demo's state: the runs the hourly cron started (or there before), and the others (heal passes). */
 type Runs = { hourlyRuns: Set<string>; otherRuns: Set<string> };
 type SyncHealth = Awaited<ReturnType<typeof health>>;
+/** A change of the verdict the demo saw: at which heartbeat (read 10 s after it), to what, and its reasons' rules. */
+export type VerdictChange = { at: number; verdict: SyncHealth["verdict"]; rules: string[] };
 
 /** Something that happens at a time, besides the crons. */
 type Happening = { at: number; what: string; run?: () => unknown };
@@ -39,7 +41,8 @@ export function nextSunday(now: number) {
   return day;
 }
 
-export async function runOutage(host: OutageDemo) {
+/** Run the night; answers each change of the verdict, in order. */
+export async function runOutage(host: OutageDemo): Promise<VerdictChange[]> {
   const before = (await host.t.query(internal.backfill.status, {}))?.runId;
   const demo = { ...host, hourlyRuns: new Set(before ? [before] : []), otherRuns: new Set<string>() };
   const sunday = nextSunday(Date.now());
@@ -51,8 +54,11 @@ export async function runOutage(host: OutageDemo) {
   demo.clock.set(sunday + 2 * HOUR);
   const { userId } = await demo.t.action(internal.heartbeat.setUp, {});
   line(Date.now(), `heartbeat:setUp creates the heartbeat's Clerk user ${userId}`);
-  const verdicts: string[] = [];
-  const record = (found: SyncHealth) => void (verdicts.at(-1) !== found.verdict && verdicts.push(found.verdict));
+  const verdicts: VerdictChange[] = [];
+  const record = (found: SyncHealth, at: number) => {
+    if (verdicts.at(-1)?.verdict === found.verdict) return;
+    verdicts.push({ at, verdict: found.verdict, rules: found.reasons.map(({ rule }) => rule) });
+  };
   await runCrons(demo, sunday + 2 * HOUR, sunday + 2 * HOUR + 55 * MINUTE, [], { quiet: true, record });
   await printRoundTrips(demo.t, sunday + 2 * HOUR);
 
@@ -82,7 +88,7 @@ export async function runOutage(host: OutageDemo) {
   console.log(`  heartbeat:status: the latest outage ${outageWords(status?.lastOutage)}`);
   console.log(`  passes started other than the hourly ones: ${num(demo.otherRuns.size)} (the heal pass)`);
   printHealth(await health(demo.t));
-  console.log(`\n  The verdicts, in order: ${verdicts.join(" → ")}`);
+  console.log(`\n  The verdicts, in order: ${verdicts.map(({ verdict }) => verdict).join(" → ")}`);
   return verdicts;
 }
 
@@ -97,7 +103,7 @@ async function runCrons(
   from: number,
   until: number,
   happenings: Happening[],
-  { quiet, record }: { quiet: boolean; record: (found: SyncHealth) => void },
+  { quiet, record }: { quiet: boolean; record: (found: SyncHealth, tick: number) => void },
 ) {
   const { t, svix } = demo;
   const attempts: ReturnType<DemoSvix["takeAttempts"]> = [];
@@ -123,7 +129,7 @@ async function runCrons(
     const latest = await t.query(internal.backfill.status, {});
     if (latest && !demo.hourlyRuns.has(latest.runId)) demo.otherRuns.add(latest.runId);
     const found = await health(t);
-    record(found);
+    record(found, tick);
     const words = JSON.stringify(found.reasons.map(({ rule, verdict }) => [rule, verdict]));
     if (!quiet && words !== reasons) printHealth(found);
     else if (!quiet) console.log(`  verdict: ${found.verdict}`);

@@ -136,7 +136,14 @@ describe("retention", () => {
         deliveries: (await ctx.db.query("deliveries").collect()).length,
         tombstones: (await ctx.db.query("tombstones").collect()).length,
       }));
-    expect(await sweep(t)).toEqual({ deliveries: 0, tombstones: 0, failures: 0, fallbacks: 0, runs: 0 });
+    expect(await sweep(t)).toEqual({
+      deliveries: 0,
+      tombstones: 0,
+      failures: 0,
+      fallbacks: 0,
+      graceStores: 0,
+      runs: 0,
+    });
     expect(await counts()).toEqual({ deliveries: 3, tombstones: 3 });
 
     // 600 old dedupe records: more than one sweep batch (500).
@@ -152,7 +159,14 @@ describe("retention", () => {
     });
     vi.setSystemTime(start + 31 * 24 * 60 * 60 * 1000);
     const fresh = await deliver(t, userCreated({ id: "user_fresh" }));
-    expect(await sweep(t)).toEqual({ deliveries: 500, tombstones: 3, failures: 0, fallbacks: 0, runs: 0 });
+    expect(await sweep(t)).toEqual({
+      deliveries: 500,
+      tombstones: 3,
+      failures: 0,
+      fallbacks: 0,
+      graceStores: 0,
+      runs: 0,
+    });
     await t.finishAllScheduledFunctions(vi.runAllTimers);
     expect(await counts()).toEqual({ deliveries: 1, tombstones: 0 });
     // The record of the fresh delivery is kept: its redelivery is still a duplicate.

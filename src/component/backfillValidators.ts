@@ -33,7 +33,8 @@ export const vKindCounts = v.object({
   /**
    * Of `inserted` and `updated`, the objects a webhook should have brought already: Clerk changed
    * them over 10 minutes before the pass stored them. A first pass's inserts are the starting
-   * point, not repairs. `repaired` and `deleted` are what the pass repaired.
+   * point, not repairs. Also the younger changes an earlier pass stored that no delivery brought
+   * since (graceStores.ts). `repaired` and `deleted` are what the pass repaired.
    */
   repaired: v.number(),
   /** The latest Clerk `updated_at` (ms) among the repaired objects: when a change was last missed; null if none. */
@@ -256,3 +257,14 @@ export const vBackfillStepPlan = v.union(
   }),
 );
 export type BackfillStepPlan = Infer<typeof vBackfillStepPlan>;
+
+/** A change a pass stored inside the repair grace (graceStores.ts), as its table holds it. */
+export const graceStoreFields = {
+  kind: vBackfillKind,
+  /** The object's Clerk id (Clerk's ids never collide across kinds). */
+  objectId: v.string(),
+  /** The Clerk `updated_at` of the version the pass stored (ms). */
+  changedAt: v.number(),
+  /** When the pass stored it. */
+  storedAt: v.number(),
+};

@@ -22,6 +22,7 @@ import {
 import { applyRoleSnapshot, permissionKind, roleKind } from "./roles.js";
 import { applyDeletion, applySnapshot, type NotAdmitted } from "./snapshots.js";
 import { recordFailure } from "./failures.js";
+import { confirmDelivered } from "./graceStores.js";
 import { markFallbackFollowed } from "./signUpFallbacks.js";
 import { userKind } from "./users.js";
 import { unheldUserVerdict } from "./backfill/coverage.js";
@@ -143,6 +144,7 @@ export const apply = mutation({
     if (outcome === "deferred") return outcome;
     // A fallback's store left a row: a user.created that inserts one has no fallback to look for.
     if (event.type === "user.created" && outcome !== "inserted") await markFallbackFollowed(ctx, event.user.clerkId);
+    if (outcome === "unchanged" || outcome === "stale") await confirmDelivered(ctx, event);
     await ctx.db.insert("deliveries", { svixId, eventType: event.type, outcome, receivedAt: Date.now() });
     return outcome;
   },

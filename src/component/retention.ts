@@ -3,6 +3,7 @@ import { internal } from "./_generated/api.js";
 import { internalMutation } from "./_generated/server.js";
 import { pruneRuns } from "./backfill/history.js";
 import { trimFailures } from "./failures.js";
+import { sweepGraceStores } from "./graceStores.js";
 import { sweepFallbacks } from "./signUpFallbacks.js";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -18,7 +19,8 @@ export const SWEEP_BATCH = 500;
 const RUNS_BATCH = 50;
 
 /**
- * Delete expired dedupe records, tombstones and sign-up fallbacks, failed-delivery records
+ * Delete expired dedupe records, tombstones, sign-up fallbacks and changes stored inside the
+ * repair grace that no pass counted, failed-delivery records
  * beyond the newest 50, and ended backfill runs beyond the newest 10 of each mode, in bounded
  * batches. Run hourly by the component's own cron (crons.ts), so no delivery reads or writes
  * any shared state for it.
@@ -30,6 +32,7 @@ export const sweep = internalMutation({
     tombstones: v.number(),
     failures: v.number(),
     fallbacks: v.number(),
+    graceStores: v.number(),
     runs: v.number(),
   }),
   handler: async (ctx) => {
@@ -46,11 +49,12 @@ export const sweep = internalMutation({
     for (const row of tombstones) await ctx.db.delete("tombstones", row._id);
     const failures = await trimFailures(ctx, SWEEP_BATCH);
     const fallbacks = await sweepFallbacks(ctx, cutoff, SWEEP_BATCH);
+    const graceStores = await sweepGraceStores(ctx, cutoff, SWEEP_BATCH);
     const runs = await pruneRuns(ctx, RUNS_BATCH);
-    const counts = [deliveries.length, tombstones.length, failures, fallbacks];
+    const counts = [deliveries.length, tombstones.length, failures, fallbacks, graceStores];
     if (counts.some((count) => count === SWEEP_BATCH) || runs >= RUNS_BATCH) {
       await ctx.scheduler.runAfter(0, internal.retention.sweep, {});
     }
-    return { deliveries: deliveries.length, tombstones: tombstones.length, failures, fallbacks, runs };
+    return { deliveries: deliveries.length, tombstones: tombstones.length, failures, fallbacks, graceStores, runs };
   },
 });

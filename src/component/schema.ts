@@ -1,6 +1,6 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { backfillRunFields } from "./backfillValidators.js";
+import { backfillRunFields, graceStoreFields } from "./backfillValidators.js";
 import { deliveryFailureFields, failureDetailFields } from "./failures.js";
 import { heartbeatFields, heartbeatSettingsFields, outageFields } from "./heartbeatRecords.js";
 import { refusalFields } from "./refusals.js";
@@ -141,6 +141,15 @@ export default defineSchema({
     /** The pass is still listing users (its first stage). */
     listingUsers: v.boolean(),
   }),
+
+  /**
+   * Changes a pass stored inside the repair grace, until a delivery brings them or the next pass
+   * of their kind counts them as repairs (kept 30 days at most).
+   */
+  graceStores: defineTable(graceStoreFields)
+    .index("by_objectId", ["objectId"])
+    .index("by_kind_and_changedAt", ["kind", "changedAt"])
+    .index("by_storedAt", ["storedAt"]),
 
   /**
    * Users, organizations and memberships a full pass saw in Clerk, for its reconciliation;

@@ -32,6 +32,7 @@ import type * as changes from "../changes.js";
 import type * as crons from "../crons.js";
 import type * as deliveries from "../deliveries.js";
 import type * as failures from "../failures.js";
+import type * as graceStores from "../graceStores.js";
 import type * as heal from "../heal.js";
 import type * as health from "../health.js";
 import type * as healthRules from "../healthRules.js";
@@ -86,6 +87,7 @@ const fullApi: ApiFromModules<{
   crons: typeof crons;
   deliveries: typeof deliveries;
   failures: typeof failures;
+  graceStores: typeof graceStores;
   heal: typeof heal;
   health: typeof health;
   healthRules: typeof healthRules;

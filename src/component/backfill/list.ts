@@ -2,6 +2,7 @@
 import type { MutationCtx } from "../_generated/server.js";
 import type { BackfillKind, BackfillStepPlan, ListPosition } from "../backfillValidators.js";
 import { afterCursorPage, afterOffsetPage, type PageOutcome } from "./paging.js";
+import { countUndelivered } from "../graceStores.js";
 import { advance, copyCounts } from "./run.js";
 import type { BackfillSource, Run } from "./source.js";
 import { sourceOf } from "./sources.js";
@@ -57,9 +58,11 @@ export async function applyListPage(
   // The heartbeat's users: seen (the list's count includes them), never stored, counted or reconciled.
   kindCounts.seen += page.items.filter((_, i) => isNew[i] && skip.includes(entries[i]!.id)).length;
   const cut = source.cut && run.mode === "incremental" ? source.cut(run, fresh) : { items: fresh, ended: false };
-  const tally = { counts: kindCounts, firstListing: run.baseline.includes(page.kind) };
+  const tally = { kind: page.kind, counts: kindCounts, firstListing: run.baseline.includes(page.kind) };
   const stored = (await source.store(ctx, run, cut.items, tally)) ?? {};
   const end = cut.ended ? "ended" : outcome.end;
+  // The list is read: changes an earlier pass stored inside the grace that no delivery brought are repairs too.
+  if (end !== null) await countUndelivered(ctx, page.kind, kindCounts);
   const patch: Partial<Run> = { ...outcome.position, ...stored, counts, lastError: null };
   if (page.kind === "users" && total !== undefined) patch.clerkTotal = total;
   if (end === "short") {

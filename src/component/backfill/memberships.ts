@@ -16,7 +16,10 @@ export const membershipSource: BackfillSource<MembershipWithOrganization, "membe
   entry: ({ membership }) => ({ id: membership.membershipId, key: membership.createdAt }),
   store: async (ctx, run, memberships, tally) => {
     const outcomes = await applyMembershipSnapshots(ctx, memberships, runContext(run));
-    for (const [i, outcome] of outcomes.entries()) countOutcome(tally, outcome, memberships[i]!.membership.updatedAt);
+    for (const [i, outcome] of outcomes.entries()) {
+      const { membershipId, updatedAt } = memberships[i]!.membership;
+      await countOutcome(ctx, tally, outcome, { id: membershipId, changedAt: updatedAt });
+    }
     for (const { membership } of memberships) await markSeen(ctx, run, membership.membershipId);
     tally.counts.seen += memberships.length;
   },

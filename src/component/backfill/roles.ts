@@ -27,7 +27,8 @@ export const roleSource: BackfillSource<RoleWithPermissions, "roles"> = {
     for (const { role, permissions } of roles) {
       const unapplied = permissions.filter(({ permissionId }) => !applied.has(permissionId));
       for (const { permissionId } of unapplied) applied.add(permissionId);
-      countOutcome(tally, await applyRoleSnapshot(ctx, role, unapplied, runContext(run)), role.updatedAt);
+      const outcome = await applyRoleSnapshot(ctx, role, unapplied, runContext(run));
+      await countOutcome(ctx, tally, outcome, { id: role.roleId, changedAt: role.updatedAt });
       await markSeen(ctx, run, role.roleId);
     }
     tally.counts.seen += roles.length;

@@ -6,13 +6,14 @@ import type { Doc } from "../_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 import type { BackfillKind, KindCounts, ReconcileCandidate } from "../backfillValidators.js";
 import type { ChangeContext, ChangeOutcome } from "../changes.js";
+import { awaitDelivery, REPAIR_GRACE_MS } from "../graceStores.js";
 import { applySnapshot, type SyncedKind, type SyncedTable } from "../snapshots.js";
 import type { Entry } from "./paging.js";
 
 export type Run = Doc<"backfillRuns">;
 
-/** A page's counts for its kind, and whether this is the first pass to list the kind. */
-export type Tally = { counts: KindCounts; firstListing: boolean };
+/** A page's kind and its counts, and whether this is the first pass to list the kind. */
+export type Tally = { kind: BackfillKind; counts: KindCounts; firstListing: boolean };
 
 /**
  * How a kind's list is read: by Clerk's cursor (oldest first; `key` is `created_at`), or by
@@ -64,19 +65,15 @@ export async function markSeen(ctx: MutationCtx, run: Run, clerkId: string) {
 }
 
 /**
- * A change Clerk made less than this before a pass stored it may have its webhook still in
- * flight (Svix delivers in seconds, its first retries within minutes): not counted as a repair.
+ * Count what became of one snapshot of the object `id`, which Clerk last changed at `changedAt`:
+ * the one place that decides what a pass repaired (see `KindCounts.repaired`). A change stored
+ * inside the repair grace is kept until a delivery brings it; the next pass counts it otherwise.
  */
-export const REPAIR_GRACE_MS = 10 * 60 * 1000;
-
-/**
- * Count what became of one snapshot of an object Clerk last changed at `changedAt`: the one
- * place that decides what a pass repaired (see `KindCounts.repaired`).
- */
-export function countOutcome(
-  { counts, firstListing }: Tally,
+export async function countOutcome(
+  ctx: MutationCtx,
+  { counts, firstListing, kind }: Tally,
   outcome: ChangeOutcome,
-  changedAt: number,
+  { id, changedAt }: { id: string; changedAt: number },
   { eventless = false }: { eventless?: boolean } = {},
 ) {
   if (outcome === "inserted" || outcome === "updated" || outcome === "unchanged" || outcome === "stale") {
@@ -84,10 +81,10 @@ export function countOutcome(
   }
   // A change Clerk sends no event for (an invitation's expiry) is no webhook's to bring.
   const stored = !eventless && (outcome === "updated" || (outcome === "inserted" && !firstListing));
-  if (stored && changedAt <= Date.now() - REPAIR_GRACE_MS) {
-    counts.repaired++;
-    counts.lastMissed = Math.max(counts.lastMissed ?? changedAt, changedAt);
-  }
+  if (!stored) return;
+  if (changedAt > Date.now() - REPAIR_GRACE_MS) return awaitDelivery(ctx, kind, id, changedAt);
+  counts.repaired++;
+  counts.lastMissed = Math.max(counts.lastMissed ?? changedAt, changedAt);
 }
 
 /**
@@ -104,8 +101,9 @@ export async function storeEach<T extends SyncedTable, R extends { updatedAt: nu
 ) {
   for (const record of records) {
     const outcome = await applySnapshot(ctx, kind, record, runContext(run));
-    countOutcome(tally, outcome, record.updatedAt, { eventless: eventless(record) });
-    await markSeen(ctx, run, kind.idOf(record));
+    const id = kind.idOf(record);
+    await countOutcome(ctx, tally, outcome, { id, changedAt: record.updatedAt }, { eventless: eventless(record) });
+    await markSeen(ctx, run, id);
   }
   tally.counts.seen += records.length;
 }

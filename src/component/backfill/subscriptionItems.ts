@@ -19,7 +19,7 @@ export const subscriptionItemSource: BackfillSource<SubscriptionItemRecord, "sub
     for (const item of items) {
       const planFeatures = (item.planId !== null ? features.get(item.planId) : undefined) ?? item.planFeatures;
       const outcome = await applySnapshot(ctx, subscriptionItemKind, { ...item, planFeatures }, runContext(run));
-      countOutcome(tally, outcome, item.updatedAt);
+      await countOutcome(ctx, tally, outcome, { id: item.itemId, changedAt: item.updatedAt });
     }
     tally.counts.seen += items.length;
   },
