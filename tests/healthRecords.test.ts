@@ -108,7 +108,7 @@ describe("bounded storage", () => {
     expect(await rows()).toEqual({ ...before, deliveries: before.deliveries! + 20 });
   });
 
-  test("the hourly sweep drops sign-up fallbacks after 30 days and keeps the newest 10 runs of each mode", async () => {
+  test("the hourly sweep drops sign-up fallbacks and uncounted grace stores after 30 days and keeps the newest 10 runs of each mode", async () => {
     const t = initUsersBackfillApp();
     const sweep = makeFunctionReference<"mutation">("retention:sweep");
     at(NOON);
@@ -122,13 +122,20 @@ describe("bounded storage", () => {
         const mode = i % 2 ? "full" : "incremental";
         await ctx.db.insert("backfillRuns", { ...fields, mode, status: "canceled", startedAt: run.startedAt + i });
       }
+      // A change stored inside the grace of a kind no pass lists again.
+      await ctx.db.insert("graceStores", { kind: "roles", objectId: "role_1", changedAt: NOON, storedAt: NOON });
     });
     later(31 * 24 * HOUR);
-    expect(await inComponent(t, (ctx) => ctx.runMutation(sweep, {}))).toMatchObject({ fallbacks: 1, runs: 4 });
+    expect(await inComponent(t, (ctx) => ctx.runMutation(sweep, {}))).toMatchObject({
+      fallbacks: 1,
+      graceStores: 1,
+      runs: 4,
+    });
     const kept = await inComponent(t, (ctx) => ctx.db.query("backfillRuns").collect());
     expect(kept.filter((run) => run.mode === "incremental")).toHaveLength(10);
     expect(kept.filter((run) => run.mode === "full").map((run) => run._id)).toContain(first?.runId);
     expect(kept).toHaveLength(21);
     expect(await inComponent(t, (ctx) => ctx.db.query("signUpFallbacks").collect())).toEqual([]);
+    expect(await inComponent(t, (ctx) => ctx.db.query("graceStores").collect())).toEqual([]);
   });
 });

@@ -92,13 +92,3 @@ export async function countUndelivered(ctx: MutationCtx, kind: BackfillKind, cou
     await ctx.db.delete("graceStores", row._id);
   }
 }
-
-/** Delete rows stored before `cutoff` (for the hourly sweep: a kind no pass lists again); answers how many. */
-export async function sweepGraceStores(ctx: MutationCtx, cutoff: number, batch: number): Promise<number> {
-  const rows = await ctx.db
-    .query("graceStores")
-    .withIndex("by_storedAt", (q) => q.lt("storedAt", cutoff))
-    .take(batch);
-  for (const row of rows) await ctx.db.delete("graceStores", row._id);
-  return rows.length;
-}

@@ -1,10 +1,8 @@
 import { v } from "convex/values";
 import { internal } from "./_generated/api.js";
-import { internalMutation } from "./_generated/server.js";
+import { internalMutation, type MutationCtx } from "./_generated/server.js";
 import { pruneRuns } from "./backfill/history.js";
 import { trimFailures } from "./failures.js";
-import { sweepGraceStores } from "./graceStores.js";
-import { sweepFallbacks } from "./signUpFallbacks.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 /**
@@ -37,24 +35,38 @@ export const sweep = internalMutation({
   }),
   handler: async (ctx) => {
     const cutoff = Date.now() - RETENTION_MS;
-    const deliveries = await ctx.db
-      .query("deliveries")
-      .withIndex("by_received_at", (q) => q.lt("receivedAt", cutoff))
-      .take(SWEEP_BATCH);
-    for (const row of deliveries) await ctx.db.delete("deliveries", row._id);
-    const tombstones = await ctx.db
-      .query("tombstones")
-      .withIndex("by_deleted_at", (q) => q.lt("deletedAt", cutoff))
-      .take(SWEEP_BATCH);
-    for (const row of tombstones) await ctx.db.delete("tombstones", row._id);
+    const [deliveries, tombstones, fallbacks, graceStores] = [
+      await deleteExpired(ctx, "deliveries", cutoff),
+      await deleteExpired(ctx, "tombstones", cutoff),
+      await deleteExpired(ctx, "signUpFallbacks", cutoff),
+      await deleteExpired(ctx, "graceStores", cutoff),
+    ];
     const failures = await trimFailures(ctx, SWEEP_BATCH);
-    const fallbacks = await sweepFallbacks(ctx, cutoff, SWEEP_BATCH);
-    const graceStores = await sweepGraceStores(ctx, cutoff, SWEEP_BATCH);
     const runs = await pruneRuns(ctx, RUNS_BATCH);
-    const counts = [deliveries.length, tombstones.length, failures, fallbacks, graceStores];
+    const counts = [deliveries, tombstones, failures, fallbacks, graceStores];
     if (counts.some((count) => count === SWEEP_BATCH) || runs >= RUNS_BATCH) {
       await ctx.scheduler.runAfter(0, internal.retention.sweep, {});
     }
-    return { deliveries: deliveries.length, tombstones: tombstones.length, failures, fallbacks, graceStores, runs };
+    return { deliveries, tombstones, failures, fallbacks, graceStores, runs };
   },
 });
+
+/** The rows of each table kept `RETENTION_MS`, oldest first, by the index on the time they are kept from. */
+const expiring = {
+  deliveries: (ctx: MutationCtx, cutoff: number) =>
+    ctx.db.query("deliveries").withIndex("by_received_at", (q) => q.lt("receivedAt", cutoff)),
+  tombstones: (ctx: MutationCtx, cutoff: number) =>
+    ctx.db.query("tombstones").withIndex("by_deleted_at", (q) => q.lt("deletedAt", cutoff)),
+  signUpFallbacks: (ctx: MutationCtx, cutoff: number) =>
+    ctx.db.query("signUpFallbacks").withIndex("by_storedAt", (q) => q.lt("storedAt", cutoff)),
+  // A change no pass of its kind counted (a kind no pass lists again).
+  graceStores: (ctx: MutationCtx, cutoff: number) =>
+    ctx.db.query("graceStores").withIndex("by_storedAt", (q) => q.lt("storedAt", cutoff)),
+};
+
+/** Delete up to `SWEEP_BATCH` of the table's rows kept from before `cutoff`; answers how many. */
+async function deleteExpired(ctx: MutationCtx, table: keyof typeof expiring, cutoff: number): Promise<number> {
+  const rows = await expiring[table](ctx, cutoff).take(SWEEP_BATCH);
+  for (const row of rows) await ctx.db.delete(table, row._id);
+  return rows.length;
+}

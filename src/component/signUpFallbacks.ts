@@ -67,13 +67,3 @@ export async function fallbacksBetween(
   const unfollowed = rows.filter((row) => !row.followed).map(({ clerkId, storedAt }) => ({ clerkId, storedAt }));
   return { stored: rows.length, unfollowed };
 }
-
-/** Delete fallbacks stored before `cutoff` (for the hourly sweep); answers how many. */
-export async function sweepFallbacks(ctx: MutationCtx, cutoff: number, batch: number): Promise<number> {
-  const rows = await ctx.db
-    .query("signUpFallbacks")
-    .withIndex("by_storedAt", (q) => q.lt("storedAt", cutoff))
-    .take(batch);
-  for (const row of rows) await ctx.db.delete("signUpFallbacks", row._id);
-  return rows.length;
-}
