@@ -23,6 +23,8 @@ const WINDOW = 2 * INTERVAL;
 /** Sunday 2026-05-03 00:00 UTC: the simulated night starts here; the route goes down at 03:00. */
 const MIDNIGHT = Date.UTC(2026, 4, 3);
 const DOWN_AT = MIDNIGHT + 3 * 60 * MINUTE;
+/** When the verdict is read with every heartbeat table full: a fixed instant, not the wall clock. */
+const AT_CAP_NOW = MIDNIGHT + 12 * 60 * MINUTE + 2 * MINUTE + 30_000;
 /** How often the simulated on-call reads the verdict after the route went down. */
 const POLL_MS = 15_000;
 /** Index ranges one heartbeat delivery may read: it must not cost what a user's delivery costs. */
@@ -120,13 +122,21 @@ async function healthAtCap() {
     refusalWindows: REFUSAL_WINDOWS_KEPT,
   };
   const verdictAt = async (overdue: boolean) => {
-    const app = createApp("ours", { counted: true });
-    await seedAtCap(app.t, stored, overdue);
-    let health: SyncHealth | null = null;
-    const cost = await measure(async () => {
-      health = await inComponent(app.t, (ctx) => ctx.runQuery(ref.health, {}));
-    });
-    return { verdict: health!.verdict, rules: health!.reasons.map((reason) => reason.rule), ...reads(cost) };
+    // One instant for the seed and the read: which refusal windows the verdict reads depends on
+    // where the clock stands in a window, so the figures would follow the wall clock otherwise.
+    const realNow = Date.now;
+    Date.now = () => AT_CAP_NOW;
+    try {
+      const app = createApp("ours", { counted: true });
+      await seedAtCap(app.t, stored, overdue);
+      let health: SyncHealth | null = null;
+      const cost = await measure(async () => {
+        health = await inComponent(app.t, (ctx) => ctx.runQuery(ref.health, {}));
+      });
+      return { verdict: health!.verdict, rules: health!.reasons.map((reason) => reason.rule), ...reads(cost) };
+    } finally {
+      Date.now = realNow;
+    }
   };
   const ok = await verdictAt(false);
   const overdue = await verdictAt(true);
